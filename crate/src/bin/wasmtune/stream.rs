@@ -1,0 +1,261 @@
+//! `wasmtune stream`: a study over JSON lines.
+//!
+//! Out (stdout), one object per line: `{"number":0,"params":{...}}` for each asked trial,
+//! `{"number":0,"should_prune":false}` in answer to a report, and at the end
+//! `{"best":{...}}` (one trial) or `{"best":[...]}` (the Pareto front, for several objectives).
+//! In (stdin): `{"number":0,"values":[3.2]}` or `"value":3.2`, `{"number":0,"state":"fail"}`,
+//! `{"number":0,"state":"pruned"}`, `{"number":0,"report":0.71,"step":3}`. Blank lines are skipped.
+//!
+//! Exit codes: 0 done; 2 bad flags or configuration; 3 a bad input line; 4 input ended early.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::io::{BufRead, Write};
+
+use clap::Args;
+use serde_json::{Map, Value, json};
+use wasmtune::config::ComponentSpec;
+use wasmtune::distributions::search_space_from_json;
+use wasmtune::{Error, FrozenTrial, Study, StudyConfig, StudyDirection, TrialOutcome};
+
+/// Flags, named as Optuna's CLI names them where Optuna has the same flag.
+#[derive(Args, Debug)]
+pub struct StreamArgs {
+    /// Optuna's search-space JSON (name -> distribution JSON), or @FILE to read it from a file.
+    #[arg(long)]
+    search_space: String,
+    /// Sampler class name, as Optuna's (RandomSampler, GridSampler, QMCSampler, ...).
+    #[arg(long, default_value = "RandomSampler")]
+    sampler: String,
+    /// Sampler keyword arguments as a JSON object, with Optuna's names.
+    #[arg(long)]
+    sampler_kwargs: Option<String>,
+    /// minimize or maximize; repeat once per objective.
+    #[arg(long = "direction")]
+    directions: Vec<String>,
+    /// How many trials to run (a grid or brute-force sampler may end the study sooner).
+    #[arg(long)]
+    n_trials: u64,
+    /// Pruner class name, as Optuna's.
+    #[arg(long, default_value = "NopPruner")]
+    pruner: String,
+    /// Pruner keyword arguments as a JSON object.
+    #[arg(long)]
+    pruner_kwargs: Option<String>,
+    /// Ask this many trials before waiting for results.
+    #[arg(long, default_value_t = 1)]
+    batch: u64,
+}
+
+/// A stream failure with the exit code it maps to.
+#[derive(Debug)]
+pub enum StreamError {
+    /// Bad flags or configuration.
+    Config(String),
+    /// A bad input line.
+    Input { line: usize, message: String },
+    /// Input ended with trials unanswered.
+    Eof(String),
+    /// Writing to stdout failed (e.g. the reader went away).
+    Io(std::io::Error),
+}
+
+impl StreamError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            StreamError::Config(_) => 2,
+            StreamError::Input { .. } => 3,
+            StreamError::Eof(_) => 4,
+            StreamError::Io(_) => 5,
+        }
+    }
+}
+
+impl fmt::Display for StreamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StreamError::Config(m) => write!(f, "{m}"),
+            StreamError::Input { line, message } => write!(f, "input line {line}: {message}"),
+            StreamError::Eof(m) => write!(f, "{m}"),
+            StreamError::Io(e) => write!(f, "writing output: {e}"),
+        }
+    }
+}
+
+impl From<std::io::Error> for StreamError {
+    fn from(e: std::io::Error) -> Self {
+        StreamError::Io(e)
+    }
+}
+
+fn config_err(e: impl fmt::Display) -> StreamError {
+    StreamError::Config(e.to_string())
+}
+
+fn parse_json_flag(flag: &str, text: &str) -> Result<Value, StreamError> {
+    serde_json::from_str(text).map_err(|e| StreamError::Config(format!("--{flag}: invalid JSON: {e}")))
+}
+
+/// Builds the study configuration the flags describe.
+fn config_from_args(args: &StreamArgs) -> Result<StudyConfig, StreamError> {
+    let space_text = match args.search_space.strip_prefix('@') {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| StreamError::Config(format!("--search-space: cannot read {path}: {e}")))?,
+        None => args.search_space.clone(),
+    };
+    let space = search_space_from_json(&parse_json_flag("search-space", &space_text)?).map_err(config_err)?;
+    if space.is_empty() {
+        return Err(StreamError::Config("--search-space: the search space is empty".into()));
+    }
+    let directions = if args.directions.is_empty() {
+        vec![StudyDirection::Minimize]
+    } else {
+        args.directions.iter().map(|d| StudyDirection::from_name(d)).collect::<Result<_, _>>().map_err(config_err)?
+    };
+    if args.batch == 0 {
+        return Err(StreamError::Config("--batch must be at least 1".into()));
+    }
+    let kwargs = |flag: &str, text: &Option<String>| match text {
+        Some(t) => parse_json_flag(flag, t),
+        None => Ok(Value::Null),
+    };
+    Ok(StudyConfig {
+        directions,
+        sampler: ComponentSpec { name: args.sampler.clone(), kwargs: kwargs("sampler-kwargs", &args.sampler_kwargs)? },
+        pruner: ComponentSpec { name: args.pruner.clone(), kwargs: kwargs("pruner-kwargs", &args.pruner_kwargs)? },
+        search_space: Some(space),
+        n_trials: Some(args.n_trials),
+        ..StudyConfig::default()
+    })
+}
+
+/// Runs the stream on real stdin/stdout.
+pub fn run(args: StreamArgs) -> Result<(), StreamError> {
+    let config = config_from_args(&args)?;
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    drive(&config, args.batch, stdin.lock(), stdout.lock())
+}
+
+/// The protocol loop, over any reader and writer.
+pub fn drive(config: &StudyConfig, batch: u64, input: impl BufRead, mut out: impl Write) -> Result<(), StreamError> {
+    let mut study = config.build_study(None).map_err(config_err)?;
+    let space = config.search_space.clone().unwrap_or_default();
+    let n_trials = config.n_trials.unwrap_or(0);
+    let mut asked = 0u64;
+    let mut open: BTreeSet<u64> = BTreeSet::new();
+
+    let ask_more = |study: &mut Study, open: &mut BTreeSet<u64>, asked: &mut u64, out: &mut dyn Write| {
+        while *asked < n_trials && (open.len() as u64) < batch && !study.is_stopped() {
+            let t = study.ask_with(&space).map_err(config_err)?;
+            *asked += 1;
+            open.insert(t.number);
+            writeln!(out, "{}", json!({"number": t.number, "params": t.param_values()}))?;
+        }
+        out.flush()?;
+        Ok::<(), StreamError>(())
+    };
+
+    ask_more(&mut study, &mut open, &mut asked, &mut out)?;
+    let mut lines = input.lines().enumerate();
+    while !open.is_empty() {
+        let Some((i, line)) = lines.next() else {
+            return Err(StreamError::Eof(format!(
+                "input ended with {} trial(s) unanswered: {:?}",
+                open.len(),
+                open.iter().collect::<Vec<_>>()
+            )));
+        };
+        let line_no = i + 1;
+        let bad = |message: String| StreamError::Input { line: line_no, message };
+        let line = line.map_err(|e| bad(format!("cannot read: {e}")))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match parse_message(&line).map_err(&bad)? {
+            Message::Report { number, value, step } => {
+                ensure_open(&open, number).map_err(&bad)?;
+                study.report(number, value, step).map_err(|e| bad(e.to_string()))?;
+                let prune = study.should_prune(number).map_err(|e| bad(e.to_string()))?;
+                writeln!(out, "{}", json!({"number": number, "should_prune": prune}))?;
+                out.flush()?;
+            }
+            Message::Tell { number, outcome } => {
+                ensure_open(&open, number).map_err(&bad)?;
+                study.tell(number, outcome).map_err(|e| bad(e.to_string()))?;
+                open.remove(&number);
+                ask_more(&mut study, &mut open, &mut asked, &mut out)?;
+            }
+        }
+    }
+    writeln!(out, "{}", json!({"best": best_json(&study)}))?;
+    out.flush()?;
+    Ok(())
+}
+
+fn ensure_open(open: &BTreeSet<u64>, number: u64) -> Result<(), String> {
+    if open.contains(&number) {
+        Ok(())
+    } else {
+        Err(Error::UnknownTrial(number).to_string() + " (not a running trial of this stream)")
+    }
+}
+
+enum Message {
+    Report { number: u64, value: f64, step: u64 },
+    Tell { number: u64, outcome: TrialOutcome },
+}
+
+fn parse_message(line: &str) -> Result<Message, String> {
+    let v: Value = serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
+    let obj: &Map<String, Value> = v.as_object().ok_or("expected a JSON object")?;
+    let number = obj.get("number").and_then(Value::as_u64).ok_or("\"number\" must be a non-negative integer")?;
+    let allowed: &[&str] = if obj.contains_key("report") {
+        &["number", "report", "step"]
+    } else if obj.contains_key("state") {
+        &["number", "state", "values", "value"]
+    } else {
+        &["number", "values", "value"]
+    };
+    if let Some(k) = obj.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(format!("unexpected key \"{k}\""));
+    }
+    if let Some(report) = obj.get("report") {
+        let value = report.as_f64().ok_or("\"report\" must be a number")?;
+        let step = obj.get("step").and_then(Value::as_u64).ok_or("\"step\" must be a non-negative integer")?;
+        return Ok(Message::Report { number, value, step });
+    }
+    let values = || -> Result<Vec<f64>, String> {
+        match (obj.get("values"), obj.get("value")) {
+            (Some(_), Some(_)) => Err("give \"values\" or \"value\", not both".into()),
+            (Some(Value::Array(a)), None) => {
+                a.iter().map(|x| x.as_f64().ok_or_else(|| format!("value {x} is not a number"))).collect()
+            }
+            (Some(_), None) => Err("\"values\" must be an array of numbers".into()),
+            (None, Some(x)) => Ok(vec![x.as_f64().ok_or_else(|| format!("value {x} is not a number"))?]),
+            (None, None) => Err("expected \"values\", \"value\", \"state\" or \"report\"".into()),
+        }
+    };
+    let outcome = match obj.get("state").map(|s| s.as_str().ok_or("\"state\" must be a string")).transpose()? {
+        None => TrialOutcome::Complete(values()?),
+        Some(s) => match s.to_ascii_lowercase().as_str() {
+            "complete" => TrialOutcome::Complete(values()?),
+            "pruned" => TrialOutcome::Pruned,
+            "fail" => TrialOutcome::Fail("reported as failed by the caller".into()),
+            _ => return Err(format!("unknown state \"{s}\" (expected complete, pruned or fail)")),
+        },
+    };
+    Ok(Message::Tell { number, outcome })
+}
+
+fn trial_json(t: &FrozenTrial) -> Value {
+    json!({"number": t.number, "values": t.values, "params": t.param_values()})
+}
+
+fn best_json(study: &Study) -> Value {
+    if study.directions().len() == 1 {
+        study.best_trial().map(trial_json).unwrap_or(Value::Null)
+    } else {
+        Value::Array(study.best_trials().into_iter().map(trial_json).collect())
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs every tool the tests need, skipping what is already present, so a fresh
+# machine and a warm one run the same command. Versions here are the single source
+# of truth: WASM_BINDGEN_VERSION must equal the `=x.y.z` pin in Cargo.toml, because
+# wasm-pack only uses the wasm-bindgen on PATH on an exact match.
+set -euo pipefail
+
+WASM_BINDGEN_VERSION=0.2.130
+WASM_PACK_VERSION=0.15.1
+
+log() { printf '[install-tools] %s\n' "$*" >&2; }
+
+export PATH="$HOME/.cargo/bin:$PATH"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+for comp in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^$comp"; then
+    log "adding rust component $comp"
+    rustup component add "$comp"
+  fi
+done
+
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 5 minutes)"
+  cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" --force
+fi
+
+if [ "$(wasm-pack --version 2>/dev/null | awk '{print $2}')" != "$WASM_PACK_VERSION" ]; then
+  log "installing wasm-pack $WASM_PACK_VERSION (about 4 minutes)"
+  cargo install wasm-pack --version "=$WASM_PACK_VERSION" --locked --force
+fi
+
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  log "installing Debian chromium and chromium-driver"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+log "tools ready: $(wasm-bindgen --version), $(wasm-pack --version), $(/usr/bin/chromium --version 2>/dev/null)"
