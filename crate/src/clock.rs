@@ -11,10 +11,7 @@ pub fn system_clock() -> Clock {
     #[cfg(not(target_arch = "wasm32"))]
     {
         Box::new(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .ok()
-                .map(|d| d.as_secs_f64() * 1000.0)
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_secs_f64() * 1000.0)
         })
     }
     #[cfg(target_arch = "wasm32")]

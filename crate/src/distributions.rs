@@ -364,9 +364,8 @@ impl Distribution {
     /// Optuna's `check_distribution_compatibility`: may a parameter first asked with `self` be asked
     /// again with `other`? Ranges may differ (the first value is kept); kinds, log and choices may not.
     pub fn check_compatible(&self, name: &str, other: &Distribution) -> Result<()> {
-        let err = |reason: &str| {
-            Err(Error::IncompatibleDistribution { name: name.to_owned(), reason: reason.to_owned() })
-        };
+        let err =
+            |reason: &str| Err(Error::IncompatibleDistribution { name: name.to_owned(), reason: reason.to_owned() });
         match (self, other) {
             (Distribution::Float(a), Distribution::Float(b)) if a.log != b.log => {
                 err("cannot set a different log configuration to the same parameter name")
@@ -426,15 +425,17 @@ impl Distribution {
             return invalid(format!("{name}: unknown attribute '{extra}'"));
         }
         let float = |key: &str| -> Result<f64> {
-            attrs.get(key).and_then(Value::as_f64).ok_or_else(|| {
-                Error::InvalidDistribution(format!("{name}: attribute '{key}' must be a number"))
-            })
+            attrs
+                .get(key)
+                .and_then(Value::as_f64)
+                .ok_or_else(|| Error::InvalidDistribution(format!("{name}: attribute '{key}' must be a number")))
         };
         let int = |key: &str| -> Result<i64> {
             match attrs.get(key) {
-                Some(x) => ParamValue::from_json(x).ok().and_then(|p| p.as_i64()).ok_or_else(|| {
-                    Error::InvalidDistribution(format!("{name}: attribute '{key}' must be an integer"))
-                }),
+                Some(x) => ParamValue::from_json(x)
+                    .ok()
+                    .and_then(|p| p.as_i64())
+                    .ok_or_else(|| Error::InvalidDistribution(format!("{name}: attribute '{key}' must be an integer"))),
                 None => invalid(format!("{name}: attribute '{key}' is missing")),
             }
         };

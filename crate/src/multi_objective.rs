@@ -17,9 +17,7 @@ pub fn dominates(a: &[f64], b: &[f64], directions: &[StudyDirection]) -> bool {
 
 /// Indices of the points no other point dominates, in input order. Duplicated points all stay.
 pub fn pareto_front(points: &[&[f64]], directions: &[StudyDirection]) -> Vec<usize> {
-    (0..points.len())
-        .filter(|&i| !points.iter().any(|q| dominates(q, points[i], directions)))
-        .collect()
+    (0..points.len()).filter(|&i| !points.iter().any(|q| dominates(q, points[i], directions))).collect()
 }
 
 #[cfg(test)]

@@ -221,13 +221,20 @@ impl Study {
         };
         let trials = self.storage.trials(self.study_id)?;
         let view = StudyView::new(&self.directions, trials, &self.stop);
-        let trial = &trials[number as usize];
-        let attrs = self.sampler.before_trial(&view, trial)?;
-        let space = self.sampler.infer_relative_search_space(&view, trial)?;
-        let values = if space.is_empty() { InternalParams::new() } else { self.sampler.sample_relative(&view, trial, &space)? };
+        let attrs = self.sampler.before_trial(&view, &trials[number as usize])?;
+        // Recorded before relative sampling, which may read them (QMC's sample id).
         for (k, v) in attrs {
             self.storage.set_trial_system_attr(self.study_id, number, &k, v)?;
         }
+        let trials = self.storage.trials(self.study_id)?;
+        let view = StudyView::new(&self.directions, trials, &self.stop);
+        let trial = &trials[number as usize];
+        let space = self.sampler.infer_relative_search_space(&view, trial)?;
+        let values = if space.is_empty() {
+            InternalParams::new()
+        } else {
+            self.sampler.sample_relative(&view, trial, &space)?
+        };
         self.relative.insert(number, (space, values));
         Ok(number)
     }
@@ -374,9 +381,10 @@ impl Study {
             return Err(Error::InvalidArgument("optimize needs n_trials, a timeout, or both".into()));
         }
         let start = match timeout_ms {
-            Some(_) => Some(self.now().ok_or_else(|| {
-                Error::InvalidArgument("a timeout needs a clock, and this study has none".into())
-            })?),
+            Some(_) => Some(
+                self.now()
+                    .ok_or_else(|| Error::InvalidArgument("a timeout needs a clock, and this study has none".into()))?,
+            ),
             None => None,
         };
         self.stop.set(false);
@@ -409,7 +417,8 @@ impl Study {
         if skip_if_exists {
             let same = |t: &FrozenTrial| {
                 t.fixed_params() == Some(&fixed)
-                    || (!t.params.is_empty() && params.iter().all(|(k, v)| t.params.get(k).map(|p| p.value()).as_ref() == Some(v)))
+                    || (!t.params.is_empty()
+                        && params.iter().all(|(k, v)| t.params.get(k).map(|p| p.value()).as_ref() == Some(v)))
             };
             if self.trials().iter().any(same) {
                 return Ok(None);

@@ -92,9 +92,7 @@ impl StudyDirection {
         match name.to_ascii_lowercase().as_str() {
             "minimize" => Ok(StudyDirection::Minimize),
             "maximize" => Ok(StudyDirection::Maximize),
-            _ => Err(Error::InvalidArgument(format!(
-                "direction must be \"minimize\" or \"maximize\", got \"{name}\""
-            ))),
+            _ => Err(Error::InvalidArgument(format!("direction must be \"minimize\" or \"maximize\", got \"{name}\""))),
         }
     }
 

@@ -103,7 +103,10 @@ fn all_values(name: &str, d: &Distribution) -> Result<Vec<f64>> {
 impl BruteForceSampler {
     /// A sampler with `options`.
     pub fn new(options: BruteForceSamplerOptions) -> Self {
-        BruteForceSampler { rng: Rng::from_seed_option(options.seed), avoid_premature_stop: options.avoid_premature_stop }
+        BruteForceSampler {
+            rng: Rng::from_seed_option(options.seed),
+            avoid_premature_stop: options.avoid_premature_stop,
+        }
     }
 
     fn tree<'t>(&self, trials: impl Iterator<Item = &'t FrozenTrial>) -> Result<Node> {
@@ -116,10 +119,17 @@ impl BruteForceSampler {
 }
 
 impl Sampler for BruteForceSampler {
-    fn sample_independent(&mut self, study: &StudyView, trial: &FrozenTrial, name: &str, d: &Distribution) -> Result<f64> {
+    fn sample_independent(
+        &mut self,
+        study: &StudyView,
+        trial: &FrozenTrial,
+        name: &str,
+        d: &Distribution,
+    ) -> Result<f64> {
         let values = all_values(name, d)?;
         let others = study.trials.iter().filter(|t| {
-            t.number != trial.number && matches!(t.state, TrialState::Complete | TrialState::Pruned | TrialState::Fail | TrialState::Running)
+            t.number != trial.number
+                && matches!(t.state, TrialState::Complete | TrialState::Pruned | TrialState::Fail | TrialState::Running)
         });
         let root = self.tree(others)?;
         // Walk down the branch this trial has taken so far.
@@ -137,9 +147,10 @@ impl Sampler for BruteForceSampler {
     }
 
     fn after_trial(&mut self, study: &StudyView, _trial: &FrozenTrial) -> Result<()> {
-        let counted = study.trials.iter().filter(|t| {
-            t.state.is_finished() || (t.state == TrialState::Running && !self.avoid_premature_stop)
-        });
+        let counted = study
+            .trials
+            .iter()
+            .filter(|t| t.state.is_finished() || (t.state == TrialState::Running && !self.avoid_premature_stop));
         if self.tree(counted)?.exhausted() {
             study.stop();
         }

@@ -116,11 +116,10 @@ impl Sampler for GridSampler {
         let index = self.grid.iter().position(|(n, _)| n == name).ok_or_else(|| {
             Error::InvalidArgument(format!("GridSampler: the parameter name '{name}' is not found in the given grid"))
         })?;
-        let id = trial
-            .system_attrs
-            .get(GRID_ID_KEY)
-            .and_then(Value::as_u64)
-            .ok_or_else(|| Error::InvalidArgument(format!("GridSampler: trial {} has no grid point", trial.number)))?;
+        let id =
+            trial.system_attrs.get(GRID_ID_KEY).and_then(Value::as_u64).ok_or_else(|| {
+                Error::InvalidArgument(format!("GridSampler: trial {} has no grid point", trial.number))
+            })?;
         d.to_internal(name, self.point(id)[index])
     }
 

@@ -79,7 +79,12 @@ pub trait Sampler {
     }
 
     /// Joint values (internal representation) for `space`.
-    fn sample_relative(&mut self, _study: &StudyView, _trial: &FrozenTrial, _space: &SearchSpace) -> Result<InternalParams> {
+    fn sample_relative(
+        &mut self,
+        _study: &StudyView,
+        _trial: &FrozenTrial,
+        _space: &SearchSpace,
+    ) -> Result<InternalParams> {
         Ok(InternalParams::new())
     }
 
@@ -120,8 +125,9 @@ pub fn from_name(name: &str, kwargs: &Value) -> Result<Box<dyn Sampler>> {
 pub(crate) fn options<T: DeserializeOwned + Default>(class: &str, kwargs: &Value) -> Result<T> {
     match kwargs {
         Value::Null => Ok(T::default()),
-        Value::Object(_) => serde_json::from_value(kwargs.clone())
-            .map_err(|e| Error::InvalidArgument(format!("{class} options: {e}"))),
+        Value::Object(_) => {
+            serde_json::from_value(kwargs.clone()).map_err(|e| Error::InvalidArgument(format!("{class} options: {e}")))
+        }
         other => Err(Error::InvalidArgument(format!("{class} options must be a JSON object, got {other}"))),
     }
 }

@@ -56,11 +56,22 @@ impl Sampler for PartialFixedSampler {
         Ok(space)
     }
 
-    fn sample_relative(&mut self, study: &StudyView, trial: &FrozenTrial, space: &SearchSpace) -> Result<InternalParams> {
+    fn sample_relative(
+        &mut self,
+        study: &StudyView,
+        trial: &FrozenTrial,
+        space: &SearchSpace,
+    ) -> Result<InternalParams> {
         self.base.sample_relative(study, trial, space)
     }
 
-    fn sample_independent(&mut self, study: &StudyView, trial: &FrozenTrial, name: &str, d: &Distribution) -> Result<f64> {
+    fn sample_independent(
+        &mut self,
+        study: &StudyView,
+        trial: &FrozenTrial,
+        name: &str,
+        d: &Distribution,
+    ) -> Result<f64> {
         match self.fixed.get(name) {
             Some(v) => d.to_internal(name, v),
             None => self.base.sample_independent(study, trial, name, d),

@@ -107,7 +107,11 @@ impl Sampler for QmcSampler {
             return Ok(Vec::new());
         }
         let key = self.sequence_key();
-        let id = study.trials.iter().filter(|t| t.system_attrs.get(SAMPLE_ID_KEY).and_then(|v| v.get("sequence")) == Some(&key)).count();
+        let id = study
+            .trials
+            .iter()
+            .filter(|t| t.system_attrs.get(SAMPLE_ID_KEY).and_then(|v| v.get("sequence")) == Some(&key))
+            .count();
         Ok(vec![(SAMPLE_ID_KEY.into(), serde_json::json!({"sequence": key, "id": id}))])
     }
 
@@ -227,8 +231,8 @@ pub fn sobol_point(index: u64, dim: usize, scramble_seed: Option<u64>) -> Result
 }
 
 const PRIMES: [u64; 32] = [
-    2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107,
-    109, 113, 127, 131,
+    2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109,
+    113, 127, 131,
 ];
 
 fn nth_prime(n: usize) -> u64 {

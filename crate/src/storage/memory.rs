@@ -100,7 +100,14 @@ impl Storage for InMemoryStorage {
         Ok(number)
     }
 
-    fn set_trial_param(&mut self, study: StudyId, number: u64, name: &str, internal: f64, d: &Distribution) -> Result<()> {
+    fn set_trial_param(
+        &mut self,
+        study: StudyId,
+        number: u64,
+        name: &str,
+        internal: f64,
+        d: &Distribution,
+    ) -> Result<()> {
         let t = self.open_trial(study, number)?;
         t.params.insert(name.to_owned(), Param { distribution: d.clone(), internal });
         Ok(())

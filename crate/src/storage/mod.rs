@@ -36,8 +36,14 @@ pub trait Storage {
     /// returns its number in the study.
     fn create_new_trial(&mut self, study: StudyId, template: Option<FrozenTrial>) -> Result<u64>;
     /// Records a parameter.
-    fn set_trial_param(&mut self, study: StudyId, number: u64, name: &str, internal: f64, d: &Distribution)
-    -> Result<()>;
+    fn set_trial_param(
+        &mut self,
+        study: StudyId,
+        number: u64,
+        name: &str,
+        internal: f64,
+        d: &Distribution,
+    ) -> Result<()>;
     /// Moves a trial to `state` with `values`; `now` stamps the start (running) or the end (finished).
     /// Returns false when the change was refused because the trial is no longer waiting (used to
     /// claim enqueued trials safely).

@@ -1,0 +1,171 @@
+//! JS bindings (wasm32 only). They translate and nothing more: JS values to engine types through
+//! JSON, engine errors to JS `Error`s carrying the engine's message, and the browser's clock into
+//! the engine's clock seam. The typed JS wrapper (`createStudy`, `optimize`) is built on these.
+
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+use crate::distributions::{CategoricalDistribution, Distribution, FloatDistribution, IntDistribution, ParamValue};
+use crate::{Error, Study, StudyConfig, TrialOutcome};
+
+fn js_err(e: Error) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+fn to_json(v: &JsValue) -> Result<Value, JsError> {
+    if v.is_undefined() {
+        return Ok(Value::Null);
+    }
+    let text: String =
+        js_sys::JSON::stringify(v).map_err(|_| JsError::new("value cannot be converted to JSON"))?.into();
+    serde_json::from_str(&text).map_err(|e| js_err(e.into()))
+}
+
+fn to_js(v: &impl serde::Serialize) -> Result<JsValue, JsError> {
+    let text = serde_json::to_string(v).map_err(|e| js_err(e.into()))?;
+    js_sys::JSON::parse(&text).map_err(|_| JsError::new("internal: engine produced invalid JSON"))
+}
+
+/// A study driven from JS. Trials are addressed by number.
+#[wasm_bindgen(js_name = WasmStudy)]
+pub struct WasmStudy {
+    study: Study,
+}
+
+#[wasm_bindgen(js_class = WasmStudy)]
+impl WasmStudy {
+    /// Creates a study from a configuration object (see `StudyConfig`; Optuna's names).
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<WasmStudy, JsError> {
+        let config: StudyConfig = match to_json(&config)? {
+            Value::Null => StudyConfig::default(),
+            v => serde_json::from_value(v).map_err(|e| JsError::new(&format!("invalid study configuration: {e}")))?,
+        };
+        let study = config.build_study(Some(Box::new(|| Some(js_sys::Date::now())))).map_err(js_err)?;
+        Ok(WasmStudy { study })
+    }
+
+    /// Starts a trial; returns its number.
+    pub fn ask(&mut self) -> Result<f64, JsError> {
+        self.study.ask().map(|n| n as f64).map_err(js_err)
+    }
+
+    /// Suggests a float; `step` may be undefined.
+    #[wasm_bindgen(js_name = suggestFloat)]
+    pub fn suggest_float(
+        &mut self,
+        number: f64,
+        name: &str,
+        low: f64,
+        high: f64,
+        step: Option<f64>,
+        log: bool,
+    ) -> Result<f64, JsError> {
+        let d = FloatDistribution::new(low, high, log, step).map_err(js_err)?;
+        let v = self.study.suggest(number as u64, name, d.into()).map_err(js_err)?;
+        Ok(v.as_f64().unwrap_or(f64::NAN))
+    }
+
+    /// Suggests an integer (as a JS number).
+    #[wasm_bindgen(js_name = suggestInt)]
+    pub fn suggest_int(
+        &mut self,
+        number: f64,
+        name: &str,
+        low: f64,
+        high: f64,
+        step: f64,
+        log: bool,
+    ) -> Result<f64, JsError> {
+        let int = |x: f64, what: &str| {
+            if x.fract() == 0.0 && x.abs() < 9.0e15 {
+                Ok(x as i64)
+            } else {
+                Err(JsError::new(&format!("suggestInt: {what} must be an integer, got {x}")))
+            }
+        };
+        let d = IntDistribution::new(int(low, "low")?, int(high, "high")?, log, int(step, "step")?).map_err(js_err)?;
+        let v = self.study.suggest(number as u64, name, d.into()).map_err(js_err)?;
+        Ok(v.as_f64().unwrap_or(f64::NAN))
+    }
+
+    /// Suggests one of `choices` (an array of null, booleans, numbers, strings).
+    #[wasm_bindgen(js_name = suggestCategorical)]
+    pub fn suggest_categorical(&mut self, number: f64, name: &str, choices: JsValue) -> Result<JsValue, JsError> {
+        let choices: Vec<ParamValue> = match to_json(&choices)? {
+            Value::Array(a) => a.iter().map(ParamValue::from_json).collect::<Result<_, _>>().map_err(js_err)?,
+            other => return Err(JsError::new(&format!("suggestCategorical: choices must be an array, got {other}"))),
+        };
+        let d = CategoricalDistribution::new(choices).map_err(js_err)?;
+        let v = self.study.suggest(number as u64, name, Distribution::Categorical(d)).map_err(js_err)?;
+        to_js(&v)
+    }
+
+    /// Records an intermediate value.
+    pub fn report(&mut self, number: f64, value: f64, step: f64) -> Result<(), JsError> {
+        if !(step >= 0.0 && step.fract() == 0.0) {
+            return Err(JsError::new(&format!("report: step must be a non-negative integer, got {step}")));
+        }
+        self.study.report(number as u64, value, step as u64).map_err(js_err)
+    }
+
+    /// Whether the pruner says to stop the trial now.
+    #[wasm_bindgen(js_name = shouldPrune)]
+    pub fn should_prune(&mut self, number: f64) -> Result<bool, JsError> {
+        self.study.should_prune(number as u64).map_err(js_err)
+    }
+
+    /// Sets a user attribute on a running trial.
+    #[wasm_bindgen(js_name = setUserAttr)]
+    pub fn set_user_attr(&mut self, number: f64, key: &str, value: JsValue) -> Result<(), JsError> {
+        let v = to_json(&value)?;
+        self.study.set_trial_user_attr(number as u64, key, v).map_err(js_err)
+    }
+
+    /// Ends a trial with values (a number or an array), or with `state` "pruned" / "fail".
+    /// Returns the recorded trial.
+    pub fn tell(
+        &mut self,
+        number: f64,
+        values: JsValue,
+        state: Option<String>,
+        reason: Option<String>,
+    ) -> Result<JsValue, JsError> {
+        let outcome = match state.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            None | Some("complete") => {
+                let vals = match to_json(&values)? {
+                    Value::Number(n) => vec![n.as_f64().unwrap_or(f64::NAN)],
+                    Value::Array(a) => a.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect(),
+                    // JSON has no NaN/inf: JS non-finite numbers arrive as null and fail the trial.
+                    Value::Null => vec![f64::NAN],
+                    other => {
+                        return Err(JsError::new(&format!("tell: values must be a number or an array, got {other}")));
+                    }
+                };
+                TrialOutcome::Complete(vals)
+            }
+            Some("pruned") => TrialOutcome::Pruned,
+            Some("fail") => TrialOutcome::Fail(reason.unwrap_or_else(|| "failed".into())),
+            Some(s) => return Err(JsError::new(&format!("tell: unknown state \"{s}\""))),
+        };
+        let t = self.study.tell(number as u64, outcome).map_err(js_err)?;
+        to_js(&t)
+    }
+
+    /// Every trial, as plain objects.
+    pub fn trials(&self) -> Result<JsValue, JsError> {
+        to_js(&self.study.trials())
+    }
+
+    /// The best trial of a single-objective study (throws before any trial completes).
+    #[wasm_bindgen(js_name = bestTrial)]
+    pub fn best_trial(&self) -> Result<JsValue, JsError> {
+        to_js(self.study.best_trial().map_err(js_err)?)
+    }
+
+    /// Whether the study asked to stop (e.g. a grid is exhausted).
+    #[wasm_bindgen(js_name = isStopped)]
+    pub fn is_stopped(&self) -> bool {
+        self.study.is_stopped()
+    }
+}
