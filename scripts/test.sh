@@ -27,6 +27,6 @@ cargo test --doc
 step "wasm-pack test --headless --chrome (engine in headless Chromium)"
 # webdriver.json (repo root) passes Chromium the flags it needs here: no sandbox as root, and no
 # background networking on a closed network.
-wasm-pack test --headless --chrome . -- --test wasm
+wasm-pack test --headless --chrome . --test wasm
 
 printf '\nall tests passed in %ss\n' "$(( $(date +%s) - start ))"

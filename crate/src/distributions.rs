@@ -143,7 +143,7 @@ impl FloatDistribution {
         }
         let mut high = high;
         if let Some(step) = step {
-            if !(step > 0.0) || !step.is_finite() {
+            if step.is_nan() || step <= 0.0 || !step.is_finite() {
                 return invalid(format!("`step > 0` must hold, but got step={step}"));
             }
             high = adjust_float_high(low, high, step);

@@ -158,7 +158,7 @@ fn direction_numbers() -> &'static Vec<[u32; BITS]> {
         table.push(first);
         for p in &params.dim_params {
             let s = p.m.len();
-            let mut m = vec![0u32; BITS];
+            let mut m = [0u32; BITS];
             m[..s.min(BITS)].copy_from_slice(&p.m[..s.min(BITS)]);
             // Bratley & Fox's recurrence on the m_k, driven by the primitive polynomial's coefficients a.
             for k in s..BITS {

@@ -1,0 +1,117 @@
+//! The engine and its bindings in headless Chromium (`wasm-pack test --headless --chrome`).
+
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+use wasmtune::wasm::WasmStudy;
+use wasmtune::{Study, StudyDirection};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn same_seed_gives_the_native_first_100_parameter_sets() {
+    let lines = common::parity_lines(100);
+    let expected: Vec<&str> = common::PARITY_FIXTURE.lines().collect();
+    assert_eq!(lines.len(), expected.len());
+    for (i, (a, b)) in lines.iter().zip(&expected).enumerate() {
+        assert_eq!(a, b, "line {i} differs between wasm and the native fixture");
+    }
+}
+
+#[wasm_bindgen_test]
+fn garden_study_runs_in_the_browser() {
+    let mut study = Study::builder()
+        .direction(StudyDirection::Maximize)
+        .sampler(Box::new(wasmtune::samplers::RandomSampler::seeded(3)))
+        .clock(Box::new(|| Some(js_sys::Date::now())))
+        .build()
+        .unwrap();
+    study
+        .optimize(
+            |t| {
+                let x = t.suggest_float("x", 0.0, 250.0)?;
+                Ok(x * (500.0 - 2.0 * x))
+            },
+            Some(100),
+            None,
+        )
+        .unwrap();
+    assert!(study.best_value().unwrap() >= 30_000.0);
+    let t = &study.trials()[0];
+    assert!(t.datetime_start.is_some() && t.datetime_complete >= t.datetime_start);
+}
+
+#[wasm_bindgen_test]
+fn objective_errors_and_nan_fail_the_trial_and_the_study_goes_on() {
+    let mut study = Study::builder().build().unwrap();
+    study
+        .optimize(
+            |t| {
+                let x = t.suggest_float("x", 0.0, 1.0)?;
+                match t.number() % 3 {
+                    0 => Err("boom".into()),
+                    1 => Ok(f64::NAN),
+                    _ => Ok(x),
+                }
+            },
+            Some(9),
+            None,
+        )
+        .unwrap();
+    let states: Vec<_> = study.trials().iter().map(|t| t.state).collect();
+    assert_eq!(states.iter().filter(|s| **s == wasmtune::TrialState::Fail).count(), 6);
+    assert_eq!(study.trials()[0].system_attrs["fail_reason"], "boom");
+}
+
+fn config(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn bindings_run_ask_and_tell() {
+    let mut s =
+        WasmStudy::new(config(r#"{"directions":["maximize"],"sampler":{"name":"RandomSampler","kwargs":{"seed":1}}}"#))
+            .unwrap();
+    for _ in 0..50 {
+        let n = s.ask().unwrap();
+        let x = s.suggest_float(n, "x", 0.0, 250.0, None, false).unwrap();
+        let again = s.suggest_float(n, "x", 0.0, 250.0, None, false).unwrap();
+        assert_eq!(x, again);
+        let c = s.suggest_categorical(n, "c", config(r#"["a", 1, null]"#)).unwrap();
+        assert!(c.is_string() || c.as_f64() == Some(1.0) || c.is_null());
+        s.tell(n, JsValue::from_f64(500.0 * x - 2.0 * x * x), None, None).unwrap();
+    }
+    let best = s.best_trial().unwrap();
+    let value = js_sys::Reflect::get(&best, &"values".into()).unwrap();
+    let v = js_sys::Array::from(&value).get(0).as_f64().unwrap();
+    assert!(v > 25_000.0, "best {v}");
+    assert_eq!(js_sys::Array::from(&s.trials().unwrap()).length(), 50);
+}
+
+fn error_message(e: wasm_bindgen::JsError) -> String {
+    let v: JsValue = e.into();
+    let err: js_sys::Error = v.into();
+    String::from(err.message())
+}
+
+#[wasm_bindgen_test]
+fn bindings_turn_engine_errors_into_js_errors_with_the_message() {
+    let e = WasmStudy::new(config(r#"{"sampler":{"name":"NoSuchSampler"}}"#)).err().unwrap();
+    assert!(error_message(e).contains("unknown sampler 'NoSuchSampler'"));
+    let mut s = WasmStudy::new(JsValue::UNDEFINED).unwrap();
+    let n = s.ask().unwrap();
+    let e = s.suggest_float(n, "x", 1.0, 0.0, None, false).err().unwrap();
+    assert!(error_message(e).contains("`low <= high` must hold"));
+    s.suggest_float(n, "y", 0.0, 1.0, None, false).unwrap();
+    let e = s.suggest_int(n, "y", 0.0, 1.0, 1.0, false).err().unwrap();
+    assert!(error_message(e).contains("different distribution kind"));
+    s.tell(n, JsValue::from_f64(1.0), None, None).unwrap();
+    let e = s.tell(n, JsValue::from_f64(1.0), None, None).err().unwrap();
+    assert!(error_message(e).contains("already finished"));
+    // Nothing recorded was lost by the failed calls.
+    let trials = js_sys::Array::from(&s.trials().unwrap());
+    assert_eq!(trials.length(), 1);
+}
