@@ -169,12 +169,25 @@ impl FloatDistribution {
     }
 }
 
-/// Snaps `high` down onto `low + k·step`, tolerating float noise so that `(0, 1, 0.1)` keeps 1.0.
+/// Snaps `high` down onto `low + k·step` in decimal arithmetic, as Optuna does with `Decimal`, so
+/// that `(0, 1, step 0.3)` gives 0.9 rather than 0.8999999999999999.
 fn adjust_float_high(low: f64, high: f64, step: f64) -> f64 {
-    let r = (high - low) / step;
-    let k = (r + 1e-9 * r.abs().max(1.0)).floor();
-    let adjusted = low + k * step;
-    if (adjusted - high).abs() <= 1e-12 * high.abs().max(1.0) { high } else { adjusted.min(high) }
+    let decimals = decimal_places(low).max(decimal_places(step)).max(decimal_places(high));
+    let scale = 10f64.powi(decimals as i32);
+    let (lo, hi, st) = ((low * scale).round(), (high * scale).round(), (step * scale).round());
+    if decimals <= 15 && st > 0.0 && hi.abs() < 9.0e15 && lo.abs() < 9.0e15 {
+        // Exact integer arithmetic on the scaled values.
+        let k = ((hi - lo) / st).floor();
+        return (lo + k * st) / scale;
+    }
+    let k = ((high - low) / step).floor();
+    (low + k * step).min(high)
+}
+
+/// Digits after the point in the shortest decimal form of `x` (Rust never prints an exponent).
+fn decimal_places(x: f64) -> usize {
+    let s = x.abs().to_string();
+    s.split_once('.').map_or(0, |(_, frac)| frac.len())
 }
 
 impl IntDistribution {
