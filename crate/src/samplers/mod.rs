@@ -23,7 +23,7 @@ use serde_json::Value;
 pub use brute_force::{BruteForceSampler, BruteForceSamplerOptions};
 pub use grid::{GridSampler, GridSamplerOptions};
 pub use partial_fixed::{PartialFixedSampler, PartialFixedSamplerOptions};
-pub use qmc::{QmcSampler, QmcSamplerOptions, QmcType};
+pub use qmc::{QmcSampler, QmcSamplerOptions, QmcType, halton_point, sobol_point};
 pub use random::{RandomSampler, RandomSamplerOptions};
 
 use crate::distributions::Distribution;

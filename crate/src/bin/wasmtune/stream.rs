@@ -207,7 +207,7 @@ enum Message {
 }
 
 fn parse_message(line: &str) -> Result<Message, String> {
-    let v: Value = serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
+    let v: Value = serde_json::from_str(&non_finite_to_null(line)).map_err(|e| format!("invalid JSON: {e}"))?;
     let obj: &Map<String, Value> = v.as_object().ok_or("expected a JSON object")?;
     let number = obj.get("number").and_then(Value::as_u64).ok_or("\"number\" must be a non-negative integer")?;
     let allowed: &[&str] = if obj.contains_key("report") {
@@ -228,11 +228,9 @@ fn parse_message(line: &str) -> Result<Message, String> {
     let values = || -> Result<Vec<f64>, String> {
         match (obj.get("values"), obj.get("value")) {
             (Some(_), Some(_)) => Err("give \"values\" or \"value\", not both".into()),
-            (Some(Value::Array(a)), None) => {
-                a.iter().map(|x| x.as_f64().ok_or_else(|| format!("value {x} is not a number"))).collect()
-            }
+            (Some(Value::Array(a)), None) => a.iter().map(finite_or_nan).collect(),
             (Some(_), None) => Err("\"values\" must be an array of numbers".into()),
-            (None, Some(x)) => Ok(vec![x.as_f64().ok_or_else(|| format!("value {x} is not a number"))?]),
+            (None, Some(x)) => Ok(vec![finite_or_nan(x)?]),
             (None, None) => Err("expected \"values\", \"value\", \"state\" or \"report\"".into()),
         }
     };
@@ -246,6 +244,43 @@ fn parse_message(line: &str) -> Result<Message, String> {
         },
     };
     Ok(Message::Tell { number, outcome })
+}
+
+/// A value: a number, or null for NaN/±inf (which fail the trial, as Optuna fails NaN).
+fn finite_or_nan(x: &Value) -> Result<f64, String> {
+    match x {
+        Value::Null => Ok(f64::NAN),
+        _ => x.as_f64().ok_or_else(|| format!("value {x} is not a number")),
+    }
+}
+
+/// Python's `json.dumps` writes NaN and infinities as bare `NaN`, `Infinity`, `-Infinity`, which
+/// strict JSON lacks; read them (outside strings) as null, and numbers too large for f64 likewise.
+fn non_finite_to_null(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let (mut in_string, mut escaped) = (false, false);
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if in_string {
+            in_string = escaped || c != '"';
+            escaped = !escaped && c == '\\';
+        } else if c == '"' {
+            in_string = true;
+        } else if let Some(token) = ["-Infinity", "Infinity", "NaN"].iter().find(|t| rest.starts_with(**t)) {
+            out.push_str("null");
+            rest = &rest[token.len()..];
+            continue;
+        } else if c == '-' || c.is_ascii_digit() {
+            let end = rest.find(|ch: char| !(ch.is_ascii_digit() || "+-.eE".contains(ch))).unwrap_or(rest.len());
+            let num = &rest[..end];
+            out.push_str(if num.parse::<f64>().is_ok_and(f64::is_infinite) { "null" } else { num });
+            rest = &rest[end..];
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 fn trial_json(t: &FrozenTrial) -> Value {

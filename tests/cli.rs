@@ -1,0 +1,184 @@
+//! `wasmtune stream`, driven as a separate process.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_wasmtune");
+
+fn garden_space() -> String {
+    json!({"x": {"name": "FloatDistribution", "attributes": {"low": 0.0, "high": 250.0, "log": false, "step": null}}})
+        .to_string()
+}
+
+fn stream(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(BIN)
+        .arg("stream")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The CLI may exit before reading everything; a broken pipe here is part of what we test.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+fn lines(out: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn garden_study_driven_by_a_python_script_finds_the_optimum_region() {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scripts/garden_stream.py");
+    let out = Command::new("python3")
+        .args([script, BIN, "--sampler", "RandomSampler", "--sampler-kwargs", r#"{"seed": 1}"#, "--n-trials", "100"])
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let msgs = lines(&out);
+    let best = &msgs[0]["best"];
+    let value = best["values"][0].as_f64().unwrap();
+    assert!(value >= 30_000.0, "best {value}");
+    assert!((best["params"]["x"].as_f64().unwrap() - 125.0).abs() < 25.0);
+    assert_eq!(msgs[1]["asked"], 100);
+}
+
+#[test]
+fn batch_asks_several_trials_before_waiting() {
+    let space = garden_space();
+    let input: String = (0..4).map(|n| format!("{{\"number\":{n},\"values\":[{n}]}}\n")).collect();
+    let out = stream(&["--search-space", &space, "--n-trials", "4", "--batch", "3"], &input);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let msgs = lines(&out);
+    let numbers: Vec<u64> = msgs.iter().filter_map(|m| m["number"].as_u64()).collect();
+    assert_eq!(numbers, vec![0, 1, 2, 3]);
+    // Minimize: trial 0 with value 0 is best.
+    assert_eq!(msgs.last().unwrap()["best"]["number"], 0);
+}
+
+#[test]
+fn fail_and_pruned_states_and_multi_objective_front() {
+    let space = garden_space();
+    let input = "{\"number\":0,\"state\":\"fail\"}\n{\"number\":1,\"report\":2.5,\"step\":1}\n{\"number\":1,\"state\":\"pruned\"}\n\
+                 {\"number\":2,\"values\":[1,2]}\n{\"number\":3,\"values\":[2,3]}\n";
+    let out = stream(
+        &["--search-space", &space, "--n-trials", "4", "--direction", "minimize", "--direction", "maximize"],
+        input,
+    );
+    // report is refused for multi-objective studies: a clear error on line 2.
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("input line 2: report is not supported for multi-objective"), "{}", stderr(&out));
+
+    let input = "{\"number\":0,\"state\":\"fail\"}\n{\"number\":1,\"values\":[1,2]}\n{\"number\":2,\"values\":[2,3]}\n\
+                 {\"number\":3,\"values\":[3,1]}\n";
+    let out = stream(
+        &["--search-space", &space, "--n-trials", "4", "--direction", "minimize", "--direction", "maximize"],
+        input,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let front: Vec<u64> =
+        lines(&out).last().unwrap()["best"].as_array().unwrap().iter().map(|t| t["number"].as_u64().unwrap()).collect();
+    assert_eq!(front, vec![1, 2]);
+}
+
+#[test]
+fn grid_sampler_ends_the_stream_when_exhausted() {
+    let space = json!({"x": {"name": "IntDistribution", "attributes": {"low": 0, "high": 9}}}).to_string();
+    let input: String = (0..3).map(|n| format!("{{\"number\":{n},\"value\":{n}}}\n")).collect();
+    let out = stream(
+        &[
+            "--search-space",
+            &space,
+            "--n-trials",
+            "50",
+            "--sampler",
+            "GridSampler",
+            "--sampler-kwargs",
+            r#"{"search_space":{"x":[1,5,7]}}"#,
+        ],
+        &input,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let msgs = lines(&out);
+    assert_eq!(msgs.len(), 4, "3 trials then best");
+    let mut xs: Vec<i64> = msgs[..3].iter().map(|m| m["params"]["x"].as_i64().unwrap()).collect();
+    xs.sort();
+    assert_eq!(xs, vec![1, 5, 7]);
+}
+
+#[test]
+fn bad_input_gives_a_message_and_a_nonzero_exit_never_a_panic() {
+    let space = garden_space();
+    let cases: Vec<(Vec<&str>, &str, i32, &str)> = vec![
+        (
+            vec!["--search-space", &space, "--n-trials", "1", "--sampler", "NoSampler"],
+            "",
+            2,
+            "unknown sampler 'NoSampler'",
+        ),
+        (vec!["--search-space", "{not json", "--n-trials", "1"], "", 2, "--search-space: invalid JSON"),
+        (vec!["--search-space", "@/no/such/file", "--n-trials", "1"], "", 2, "cannot read /no/such/file"),
+        (
+            vec!["--search-space", &space, "--n-trials", "1", "--sampler-kwargs", "{\"seed\":-1}"],
+            "",
+            2,
+            "RandomSampler options",
+        ),
+        (vec!["--search-space", &space, "--n-trials", "1", "--direction", "up"], "", 2, "direction must be"),
+        (vec!["--search-space", &space, "--n-trials", "1", "--pruner", "MedianPrunr"], "", 2, "unknown pruner"),
+        (vec!["--search-space", &space, "--n-trials", "1"], "this is not json\n", 3, "input line 1: invalid JSON"),
+        (
+            vec!["--search-space", &space, "--n-trials", "1"],
+            "{\"number\":9,\"value\":1}\n",
+            3,
+            "unknown trial number 9",
+        ),
+        (vec!["--search-space", &space, "--n-trials", "1"], "{\"number\":0,\"value\":\"x\"}\n", 3, "is not a number"),
+        (vec!["--search-space", &space, "--n-trials", "1"], "{\"number\":0,\"state\":\"odd\"}\n", 3, "unknown state"),
+        (
+            vec!["--search-space", &space, "--n-trials", "1"],
+            "{\"number\":0,\"vals\":[1]}\n",
+            3,
+            "unexpected key \"vals\"",
+        ),
+        (
+            vec!["--search-space", &space, "--n-trials", "2"],
+            "{\"number\":0,\"value\":1}\n",
+            4,
+            "input ended with 1 trial(s) unanswered",
+        ),
+        (
+            vec!["--search-space", &space, "--n-trials", "2"],
+            "{\"number\":0,\"value\":1}\n{\"number\":0,\"value\":1}\n",
+            3,
+            "unknown trial number 0",
+        ),
+    ];
+    for (args, input, code, needle) in cases {
+        let out = stream(&args, input);
+        assert_eq!(out.status.code(), Some(code), "{args:?} {input:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(needle), "{args:?} {input:?}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"));
+    }
+}
+
+#[test]
+fn a_nan_value_fails_the_trial_and_the_stream_goes_on() {
+    let space = garden_space();
+    // JSON has no NaN; a caller's 1e999 overflows to inf, which fails the trial like NaN.
+    let out = stream(
+        &["--search-space", &space, "--n-trials", "2"],
+        "{\"number\":0,\"value\":1e999}\n{\"number\":1,\"value\":3}\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(lines(&out).last().unwrap()["best"]["number"], 1);
+}
