@@ -7,6 +7,8 @@ export CARGO_TERM_COLOR=never
 
 step() { printf '\n==> %s\n' "$*"; }
 start=$(date +%s)
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 
 step "install tools"
 bash scripts/install-tools.sh
@@ -21,12 +23,15 @@ step "cargo clippy (wasm32)"
 cargo clippy --lib --tests --target wasm32-unknown-unknown -- -D warnings
 
 step "cargo test (native)"
-cargo test --all-targets
-cargo test --doc
+cargo test --all-targets 2>&1 | tee -a "$log"
+cargo test --doc 2>&1 | tee -a "$log"
 
 step "wasm-pack test --headless --chrome (engine in headless Chromium)"
 # webdriver.json (repo root) passes Chromium the flags it needs here: no sandbox as root, and no
 # background networking on a closed network.
-wasm-pack test --headless --chrome . --test wasm
+wasm-pack test --headless --chrome . --test wasm 2>&1 | tee -a "$log"
 
-printf '\nall tests passed in %ss\n' "$(( $(date +%s) - start ))"
+# One closing line for the whole run, summed over every runner above.
+sum() { grep -Eo "[0-9]+ $1" "$log" | awk '{ n += $1 } END { print n + 0 }'; }
+printf '\nall tests ran in %ss\n' "$(( $(date +%s) - start ))"
+printf 'wasmtune: %s passed, %s failed\n' "$(sum passed)" "$(sum failed)"

@@ -180,5 +180,5 @@ fn internal_and_external_representations() {
     assert_eq!(i.to_external(4.0), ParamValue::Int(4));
     let f: Distribution = FloatDistribution::new(0.0, 1.0, false, Some(0.25)).unwrap().into();
     assert!(f.contains(0.75) && !f.contains(0.8));
-    assert!(f.single() == false && Distribution::from(IntDistribution::new(3, 3, false, 1).unwrap()).single());
+    assert!(!f.single() && Distribution::from(IntDistribution::new(3, 3, false, 1).unwrap()).single());
 }
