@@ -43,6 +43,7 @@ pub mod multi_objective;
 pub mod pruners;
 pub mod rng;
 pub mod samplers;
+pub mod search_space;
 pub mod storage;
 pub mod study;
 pub mod transform;

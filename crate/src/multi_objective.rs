@@ -20,6 +20,72 @@ pub fn pareto_front(points: &[&[f64]], directions: &[StudyDirection]) -> Vec<usi
     (0..points.len()).filter(|&i| !points.iter().any(|q| dominates(q, points[i], directions))).collect()
 }
 
+/// Non-domination rank of each point (0 for the Pareto front, 1 for the front once that is
+/// removed, ...). Plain peeling, O(fronts · n²): fine for the hundreds of trials samplers rank.
+pub fn non_domination_ranks(points: &[&[f64]], directions: &[StudyDirection]) -> Vec<usize> {
+    let n = points.len();
+    let mut rank = vec![usize::MAX; n];
+    let mut left: Vec<usize> = (0..n).collect();
+    let mut r = 0;
+    while !left.is_empty() {
+        let front: Vec<usize> = left
+            .iter()
+            .copied()
+            .filter(|&i| !left.iter().any(|&j| dominates(points[j], points[i], directions)))
+            .collect();
+        for &i in &front {
+            rank[i] = r;
+        }
+        left.retain(|i| rank[*i] == usize::MAX);
+        r += 1;
+    }
+    rank
+}
+
+/// The hypervolume dominated by `points` (all objectives minimized) up to `reference`.
+/// Exact: a sweep in 2-D, recursive slicing along the last objective above that.
+pub fn hypervolume(points: &[Vec<f64>], reference: &[f64]) -> f64 {
+    let pts: Vec<&[f64]> =
+        points.iter().map(Vec::as_slice).filter(|p| p.iter().zip(reference).all(|(x, r)| x < r)).collect();
+    hv(&pts, reference)
+}
+
+fn hv(points: &[&[f64]], reference: &[f64]) -> f64 {
+    let d = reference.len();
+    if points.is_empty() {
+        return 0.0;
+    }
+    if d == 1 {
+        return reference[0] - points.iter().map(|p| p[0]).fold(f64::INFINITY, f64::min);
+    }
+    if d == 2 {
+        let mut sorted: Vec<&[f64]> = points.to_vec();
+        sorted.sort_by(|a, b| a[0].total_cmp(&b[0]).then(a[1].total_cmp(&b[1])));
+        let (mut area, mut best_y) = (0.0, reference[1]);
+        for p in sorted {
+            if p[1] < best_y {
+                area += (reference[0] - p[0]) * (best_y - p[1]);
+                best_y = p[1];
+            }
+        }
+        return area;
+    }
+    // Slice along the last objective: between consecutive levels, the dominated set is the
+    // (d−1)-dimensional hypervolume of the points at or below that level.
+    let mut sorted: Vec<&[f64]> = points.to_vec();
+    sorted.sort_by(|a, b| a[d - 1].total_cmp(&b[d - 1]));
+    let mut total = 0.0;
+    for i in 0..sorted.len() {
+        let next = if i + 1 < sorted.len() { sorted[i + 1][d - 1] } else { reference[d - 1] };
+        let depth = next - sorted[i][d - 1];
+        if depth > 0.0 {
+            let slice: Vec<&[f64]> = sorted[..=i].iter().map(|p| &p[..d - 1]).collect();
+            total += depth * hv(&slice, &reference[..d - 1]);
+        }
+    }
+    total
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,5 +105,23 @@ mod tests {
         let refs: Vec<&[f64]> = pts.iter().map(Vec::as_slice).collect();
         assert_eq!(pareto_front(&refs, &[Minimize, Minimize]), vec![0, 1, 3, 4]);
         assert_eq!(pareto_front(&refs, &[Maximize, Maximize]), vec![0, 2, 3]);
+    }
+
+    #[test]
+    fn ranks_peel_fronts() {
+        let pts: Vec<Vec<f64>> = vec![vec![1.0, 4.0], vec![2.0, 2.0], vec![3.0, 3.0], vec![4.0, 4.0], vec![4.0, 1.0]];
+        let refs: Vec<&[f64]> = pts.iter().map(Vec::as_slice).collect();
+        assert_eq!(non_domination_ranks(&refs, &[Minimize, Minimize]), vec![0, 0, 1, 2, 0]);
+    }
+
+    #[test]
+    fn hypervolume_of_known_sets() {
+        let r = [4.0, 4.0];
+        assert_eq!(hypervolume(&[vec![1.0, 3.0], vec![2.0, 2.0], vec![3.0, 1.0]], &r), 3.0 + 2.0 + 1.0);
+        assert_eq!(hypervolume(&[vec![5.0, 1.0]], &r), 0.0, "points beyond the reference add nothing");
+        // Three boxes of volume 2 whose pairwise and triple overlaps are the unit cube [1, 2]^3:
+        // 3·2 − 3·1 + 1 = 4.
+        let v = hypervolume(&[vec![0.0, 1.0, 1.0], vec![1.0, 0.0, 1.0], vec![1.0, 1.0, 0.0]], &[2.0, 2.0, 2.0]);
+        assert!((v - 4.0).abs() < 1e-12, "{v}");
     }
 }

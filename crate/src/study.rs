@@ -327,6 +327,18 @@ impl Study {
         self.storage.set_trial_user_attr(self.study_id, number, key, value)
     }
 
+    /// Records constraint values for a running trial (feasible when every value is ≤ 0); samplers
+    /// that handle constraints (TPE) rank infeasible trials after feasible ones. Optuna's
+    /// `constraints` system attribute.
+    pub fn set_trial_constraints(&mut self, number: u64, values: Vec<f64>) -> Result<()> {
+        self.running(number)?;
+        if values.iter().any(|v| v.is_nan()) {
+            return Err(Error::InvalidArgument("constraint values must not be NaN".into()));
+        }
+        let v = Value::from(values);
+        self.storage.set_trial_system_attr(self.study_id, number, crate::samplers::CONSTRAINTS_KEY, v)
+    }
+
     /// Ends a running trial. Values of the wrong count or non-finite turn a completion into FAIL
     /// (with the reason recorded), as Optuna does for NaN. Returns the trial as recorded.
     pub fn tell(&mut self, number: u64, outcome: TrialOutcome) -> Result<FrozenTrial> {

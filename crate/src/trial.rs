@@ -260,6 +260,11 @@ impl<'a> Trial<'a> {
         self.study.set_trial_user_attr(self.number, key, value)
     }
 
+    /// Records constraint values (feasible when all are ≤ 0), as Optuna's `constraints_func` would.
+    pub fn set_constraint(&mut self, values: Vec<f64>) -> Result<()> {
+        self.study.set_trial_constraints(self.number, values)
+    }
+
     /// The trial as recorded so far.
     pub fn frozen(&self) -> Result<FrozenTrial> {
         self.study.trial(self.number).cloned()

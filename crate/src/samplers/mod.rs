@@ -13,6 +13,7 @@ mod grid;
 mod partial_fixed;
 mod qmc;
 mod random;
+mod tpe;
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -25,6 +26,7 @@ pub use grid::{GridSampler, GridSamplerOptions};
 pub use partial_fixed::{PartialFixedSampler, PartialFixedSamplerOptions};
 pub use qmc::{QmcSampler, QmcSamplerOptions, QmcType, halton_point, sobol_point};
 pub use random::{RandomSampler, RandomSamplerOptions};
+pub use tpe::{CONSTRAINTS_KEY, Gamma, GammaName, TpeSampler, TpeSamplerOptions, Weights};
 
 use crate::distributions::Distribution;
 use crate::error::{Error, Result};
@@ -105,12 +107,13 @@ pub trait Sampler {
 
 /// The sampler names [`from_name`] knows, as Optuna's class names.
 pub const SAMPLER_NAMES: &[&str] =
-    &["RandomSampler", "GridSampler", "BruteForceSampler", "QMCSampler", "PartialFixedSampler"];
+    &["RandomSampler", "TPESampler", "GridSampler", "BruteForceSampler", "QMCSampler", "PartialFixedSampler"];
 
 /// Builds a sampler from Optuna's class name and keyword arguments (a JSON object, or null).
 pub fn from_name(name: &str, kwargs: &Value) -> Result<Box<dyn Sampler>> {
     Ok(match name {
         "RandomSampler" => Box::new(RandomSampler::new(options(name, kwargs)?)),
+        "TPESampler" => Box::new(TpeSampler::new(options(name, kwargs)?)?),
         "GridSampler" => Box::new(GridSampler::new(options(name, kwargs)?)?),
         "BruteForceSampler" => Box::new(BruteForceSampler::new(options(name, kwargs)?)),
         "QMCSampler" => Box::new(QmcSampler::new(options(name, kwargs)?)?),

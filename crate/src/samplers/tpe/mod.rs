@@ -1,0 +1,538 @@
+//! `TPESampler`: the Tree-structured Parzen Estimator (Optuna's default sampler).
+//!
+//! Papers: Bergstra et al. 2011, "Algorithms for Hyper-Parameter Optimization"; Watanabe 2023,
+//! "Tree-structured Parzen estimator: Understanding its algorithm components and their roles for
+//! better empirical performance" (which documents Optuna's choices); Ozaki et al. 2020/2022 for
+//! multi-objective TPE; Falkner et al. 2018 (multivariate kernels).
+//!
+//! Each step splits the finished trials into a good set (the best `gamma(n)`) and the rest, fits a
+//! Parzen estimator to each ([`parzen`]), draws `n_ei_candidates` points from the good model l(x) and
+//! keeps the one maximizing l(x) / g(x). Options, defaults and semantics are Optuna 5.0.0's:
+//! - `multivariate` unset means multivariate for single-objective studies, univariate otherwise;
+//!   the joint space is the intersection of the finished trials' spaces, and parameters outside it
+//!   get univariate TPE; `group` splits a conditional space into groups that always co-occur;
+//! - `constant_liar` (default true): running trials join the bad set, so parallel workers spread out;
+//! - ranking: complete trials by value; pruned ones after them, deeper first, then by their last
+//!   report; trials that violate constraints after all feasible ones, by total violation; with
+//!   several objectives, complete trials by non-domination rank, the boundary rank cut by greedy
+//!   hypervolume subset selection, and the good set weighted by hypervolume contribution (MOTPE);
+//! - `gamma` is `min(ceil(0.1 n), 25)` (no cap for several objectives); `weights` ramps older
+//!   observations down once there are more than 25.
+//!
+//! Where we differ: `gamma` and `weights` take names or small objects instead of Python callables
+//! (`"default"`, `"hyperopt"`, `{"factor": 0.15, "max": 25}`; `"default"`, `"uniform"`);
+//! constraints come from the trials' `constraints` system attribute (set through
+//! `Study::set_trial_constraints`), so no callable is needed; `categorical_distance_func` is not
+//! supported; exact hypervolume is used for any number of objectives (Optuna too, but its
+//! reference point rule may differ in corner cases).
+
+mod parzen;
+mod truncnorm;
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+pub use parzen::{DimSpec, ParzenEstimator, ParzenParams};
+
+use super::{InternalParams, RandomSampler, Sampler, SearchSpace, StudyView};
+use crate::distributions::Distribution;
+use crate::error::{Error, Result};
+use crate::multi_objective::{hypervolume, non_domination_ranks};
+use crate::rng::Rng;
+use crate::search_space::{GroupDecomposedSearchSpace, IntersectionSearchSpace};
+use crate::trial::{FrozenTrial, StudyDirection, TrialState};
+
+/// The system attribute holding a trial's constraint values (feasible when all are ≤ 0), as Optuna.
+pub const CONSTRAINTS_KEY: &str = "constraints";
+
+/// How many trials form the good set, given how many there are.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Gamma {
+    /// `"default"` (Optuna's `default_gamma`) or `"hyperopt"` (`min(ceil(0.25 √n), 25)`).
+    Named(GammaName),
+    /// `min(ceil(factor · n), max)`.
+    Linear {
+        /// Fraction of trials in the good set.
+        factor: f64,
+        /// Cap (none when absent).
+        max: Option<usize>,
+    },
+}
+
+/// Named gamma rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GammaName {
+    /// `min(ceil(0.1 n), 25)`; for several objectives `ceil(0.1 n)`.
+    Default,
+    /// `min(ceil(0.25 √n), 25)`.
+    Hyperopt,
+}
+
+/// How observations are weighted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Weights {
+    /// Optuna's `default_weights`: the newest 25 weigh 1, older ones ramp down linearly.
+    #[default]
+    Default,
+    /// All weigh 1.
+    Uniform,
+}
+
+/// Options, with Optuna's keyword names and defaults.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TpeSamplerOptions {
+    /// Always true in Optuna 5.0 (deprecated there); false drops the prior kernel's weight to ~0.
+    pub consider_prior: Option<bool>,
+    /// Weight of the prior kernel (1.0).
+    pub prior_weight: Option<f64>,
+    /// Clip small bandwidths (true).
+    pub consider_magic_clip: Option<bool>,
+    /// Count the box ends as neighbours for univariate bandwidths (false).
+    pub consider_endpoints: Option<bool>,
+    /// Random sampling until this many complete or pruned trials exist (10).
+    pub n_startup_trials: usize,
+    /// Candidates drawn from l(x) per sample (24).
+    pub n_ei_candidates: usize,
+    /// Good-set size rule.
+    pub gamma: Option<Gamma>,
+    /// Observation weights.
+    pub weights: Weights,
+    /// Seed.
+    pub seed: Option<u64>,
+    /// Joint model over the intersection space (unset: true for one objective, false for several).
+    pub multivariate: Option<bool>,
+    /// Decompose conditional spaces into groups (needs multivariate).
+    pub group: bool,
+    /// Accepted for Optuna compatibility; the engine emits no warnings.
+    pub warn_independent_sampling: Option<bool>,
+    /// Running trials count as bad (true, as Optuna 5.0).
+    pub constant_liar: bool,
+}
+
+impl Default for TpeSamplerOptions {
+    fn default() -> Self {
+        TpeSamplerOptions {
+            consider_prior: None,
+            prior_weight: None,
+            consider_magic_clip: None,
+            consider_endpoints: None,
+            n_startup_trials: 10,
+            n_ei_candidates: 24,
+            gamma: None,
+            weights: Weights::Default,
+            seed: None,
+            multivariate: None,
+            group: false,
+            warn_independent_sampling: None,
+            constant_liar: true,
+        }
+    }
+}
+
+/// Where a trial's vector for one search space stands in the cache.
+#[derive(Clone)]
+enum Cached {
+    Unknown,
+    /// The trial is finished and lacks a parameter of the space: never usable.
+    Missing,
+    Present(Vec<f64>),
+}
+
+/// The TPE sampler.
+pub struct TpeSampler {
+    options: TpeSamplerOptions,
+    parzen: ParzenParams,
+    rng: Rng,
+    random: RandomSampler,
+    intersection: IntersectionSearchSpace,
+    groups: GroupDecomposedSearchSpace,
+    /// Groups of the current relative space (a single group unless `group`).
+    current_groups: Vec<SearchSpace>,
+    /// Observation vectors by space (names joined) and trial number; parameters never change once
+    /// set, so a vector is computed once per trial.
+    cache: HashMap<String, Vec<Cached>>,
+}
+
+impl TpeSampler {
+    /// Validates the options.
+    pub fn new(options: TpeSamplerOptions) -> Result<Self> {
+        if options.group && options.multivariate == Some(false) {
+            return Err(Error::InvalidArgument("TPESampler: group=True needs multivariate=True".into()));
+        }
+        if options.n_ei_candidates == 0 {
+            return Err(Error::InvalidArgument("TPESampler: n_ei_candidates must be at least 1".into()));
+        }
+        let prior_weight = options.prior_weight.unwrap_or(1.0);
+        if !(prior_weight > 0.0 && prior_weight.is_finite()) {
+            return Err(Error::InvalidArgument(format!(
+                "TPESampler: prior_weight must be positive, got {prior_weight}"
+            )));
+        }
+        if let Some(Gamma::Linear { factor, .. }) = options.gamma {
+            if !(factor > 0.0 && factor <= 1.0) {
+                return Err(Error::InvalidArgument(format!(
+                    "TPESampler: gamma factor must be in (0, 1], got {factor}"
+                )));
+            }
+        }
+        let parzen = ParzenParams {
+            prior_weight: if options.consider_prior == Some(false) { 1e-12 } else { prior_weight },
+            consider_magic_clip: options.consider_magic_clip.unwrap_or(true),
+            consider_endpoints: options.consider_endpoints.unwrap_or(false),
+            multivariate: false,
+        };
+        let mut seeder = Rng::from_seed_option(options.seed);
+        let random = RandomSampler::seeded(seeder.next_u64());
+        Ok(TpeSampler {
+            parzen,
+            rng: seeder,
+            random,
+            intersection: IntersectionSearchSpace::new(true),
+            groups: GroupDecomposedSearchSpace::new(true),
+            current_groups: Vec::new(),
+            cache: HashMap::new(),
+            options,
+        })
+    }
+
+    fn multivariate(&self, study: &StudyView) -> bool {
+        self.options.multivariate.unwrap_or(study.directions.len() == 1)
+    }
+
+    fn gamma(&self, n: usize, n_objectives: usize) -> usize {
+        let ceil = |x: f64| x.ceil() as usize;
+        match self.options.gamma {
+            None | Some(Gamma::Named(GammaName::Default)) if n_objectives > 1 => ceil(0.1 * n as f64),
+            None | Some(Gamma::Named(GammaName::Default)) => ceil(0.1 * n as f64).min(25),
+            Some(Gamma::Named(GammaName::Hyperopt)) => ceil(0.25 * (n as f64).sqrt()).min(25),
+            Some(Gamma::Linear { factor, max }) => ceil(factor * n as f64).min(max.unwrap_or(usize::MAX)),
+        }
+    }
+
+    fn weights(&self, n: usize) -> Vec<f64> {
+        match self.options.weights {
+            Weights::Uniform => vec![1.0; n],
+            Weights::Default if n < 25 => vec![1.0; n],
+            Weights::Default => {
+                // linspace(1/n, 1, n − 25) followed by 25 ones.
+                let m = n - 25;
+                let mut w: Vec<f64> = (0..m)
+                    .map(|i| {
+                        if m == 1 {
+                            1.0 / n as f64
+                        } else {
+                            1.0 / n as f64 + (1.0 - 1.0 / n as f64) * i as f64 / (m - 1) as f64
+                        }
+                    })
+                    .collect();
+                w.extend(std::iter::repeat_n(1.0, 25));
+                w
+            }
+        }
+    }
+
+    fn n_finished(study: &StudyView) -> usize {
+        study.trials.iter().filter(|t| matches!(t.state, TrialState::Complete | TrialState::Pruned)).count()
+    }
+
+    /// Observation vectors for `names` (working coordinates), from the cache when possible.
+    fn vectors<'t>(
+        &mut self,
+        study: &'t StudyView,
+        current: u64,
+        names: &[&String],
+        specs: &[DimSpec],
+        space: &SearchSpace,
+    ) -> Vec<(&'t FrozenTrial, Vec<f64>)> {
+        let key = names.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\u{1f}");
+        let cache = self.cache.entry(key).or_default();
+        cache.resize(study.trials.len().max(cache.len()), Cached::Unknown);
+        let states: &[TrialState] = if self.options.constant_liar {
+            &[TrialState::Complete, TrialState::Pruned, TrialState::Running]
+        } else {
+            &[TrialState::Complete, TrialState::Pruned]
+        };
+        let mut out = Vec::new();
+        for t in study.trials {
+            if t.number == current || !states.contains(&t.state) {
+                continue;
+            }
+            let slot = &mut cache[t.number as usize];
+            if let Cached::Unknown = slot {
+                let v: Option<Vec<f64>> = names
+                    .iter()
+                    .zip(specs)
+                    .map(|(name, spec)| {
+                        let p = t.params.get(*name)?;
+                        // Categorical indices only mean something for the same choices.
+                        if matches!(spec, DimSpec::Categorical { .. }) && p.distribution != space[*name] {
+                            return None;
+                        }
+                        Some(spec.encode(p.internal))
+                    })
+                    .collect();
+                match v {
+                    Some(v) => *slot = Cached::Present(v),
+                    None if t.state.is_finished() => *slot = Cached::Missing,
+                    None => {}
+                }
+            }
+            if let Cached::Present(v) = slot {
+                out.push((t, v.clone()));
+            }
+        }
+        out
+    }
+
+    /// One TPE draw for `space` (internal values by name).
+    fn sample_space(
+        &mut self,
+        study: &StudyView,
+        trial: &FrozenTrial,
+        space: &SearchSpace,
+        multivariate: bool,
+    ) -> InternalParams {
+        let names: Vec<&String> = space.keys().collect();
+        let specs: Vec<DimSpec> = space.values().map(DimSpec::of).collect();
+        let obs = self.vectors(study, trial.number, &names, &specs, space);
+        let n_finished = obs.iter().filter(|(t, _)| t.state != TrialState::Running).count();
+        let n_below = self.gamma(n_finished, study.directions.len());
+        let Split { below, above, below_weights } = split(study.directions, obs, n_below);
+
+        let params = ParzenParams { multivariate, ..self.parzen };
+        let w_below = below_weights.unwrap_or_else(|| self.weights(below.len()));
+        let w_above = self.weights(above.len());
+        let rows_below: Vec<&[f64]> = below.iter().map(Vec::as_slice).collect();
+        let rows_above: Vec<&[f64]> = above.iter().map(Vec::as_slice).collect();
+        let l = ParzenEstimator::new(&specs, &rows_below, &w_below, params);
+        let g = ParzenEstimator::new(&specs, &rows_above, &w_above, params);
+
+        let d = specs.len();
+        let candidates = l.sample(&mut self.rng, self.options.n_ei_candidates);
+        let (ll, lg) = (l.log_pdf(&candidates), g.log_pdf(&candidates));
+        let mut best = 0;
+        for i in 1..ll.len() {
+            if ll[i] - lg[i] > ll[best] - lg[best] {
+                best = i;
+            }
+        }
+        let x = &candidates[best * d..(best + 1) * d];
+        names.iter().zip(&specs).zip(x).map(|((name, spec), &v)| ((*name).clone(), spec.decode(v))).collect()
+    }
+}
+
+/// The good and bad observations; each side in trial-number order, so weights ramp by age.
+struct Split {
+    below: Vec<Vec<f64>>,
+    above: Vec<Vec<f64>>,
+    /// Hypervolume-contribution weights of `below`, for several objectives.
+    below_weights: Option<Vec<f64>>,
+}
+
+/// Orders observations good-first and cuts after `n_below`.
+fn split(directions: &[StudyDirection], obs: Vec<(&FrozenTrial, Vec<f64>)>, n_below: usize) -> Split {
+    let sign: Vec<f64> = directions.iter().map(|d| if *d == StudyDirection::Maximize { -1.0 } else { 1.0 }).collect();
+    let violation = |t: &FrozenTrial| -> f64 {
+        t.system_attrs
+            .get(CONSTRAINTS_KEY)
+            .and_then(Value::as_array)
+            .map_or(0.0, |cs| cs.iter().map(|c| c.as_f64().unwrap_or(f64::INFINITY).max(0.0)).sum())
+    };
+    // Tiers: 0 feasible complete, 1 feasible pruned, 2 infeasible, 3 running.
+    let tier = |t: &FrozenTrial| match t.state {
+        TrialState::Running => 3,
+        _ if violation(t) > 0.0 => 2,
+        TrialState::Pruned => 1,
+        _ => 0,
+    };
+    let mut order: Vec<usize> = (0..obs.len()).collect();
+    let mut mo_rank: Vec<f64> = vec![0.0; obs.len()];
+    let complete: Vec<usize> = order.iter().copied().filter(|&i| tier(obs[i].0) == 0).collect();
+    let multi = directions.len() > 1;
+    let mut below_weights: Option<Vec<f64>> = None;
+    if multi {
+        // Rank complete trials by front, then keep the boundary front's most HV-contributing part.
+        let pts: Vec<Vec<f64>> = complete
+            .iter()
+            .map(|&i| obs[i].0.values.as_ref().unwrap().iter().zip(&sign).map(|(v, s)| v * s).collect())
+            .collect();
+        let refs: Vec<&[f64]> = pts.iter().map(Vec::as_slice).collect();
+        let ranks = non_domination_ranks(&refs, &vec![StudyDirection::Minimize; directions.len()]);
+        let reference = reference_point(&pts);
+        let mut taken = 0usize;
+        let mut r = 0;
+        let mut chosen: Vec<usize> = Vec::new();
+        while taken < n_below.min(complete.len()) {
+            let front: Vec<usize> = (0..complete.len()).filter(|&j| ranks[j] == r).collect();
+            let room = n_below - taken;
+            let picked = if front.len() <= room { front } else { hssp(&pts, &front, room, &reference) };
+            for (pos, &j) in picked.iter().enumerate() {
+                mo_rank[complete[j]] = (taken + pos) as f64 - 1e9;
+            }
+            taken += picked.len();
+            chosen.extend(picked);
+            r += 1;
+        }
+        let below_pts: Vec<Vec<f64>> = chosen.iter().map(|&j| pts[j].clone()).collect();
+        if !below_pts.is_empty() {
+            let total = hypervolume(&below_pts, &reference);
+            let mut contrib: Vec<(u64, f64)> = chosen
+                .iter()
+                .enumerate()
+                .map(|(pos, &j)| {
+                    let rest: Vec<Vec<f64>> =
+                        below_pts.iter().enumerate().filter(|(q, _)| *q != pos).map(|(_, p)| p.clone()).collect();
+                    (obs[complete[j]].0.number, total - hypervolume(&rest, &reference))
+                })
+                .collect();
+            contrib.sort_by_key(|(n, _)| *n);
+            let max = contrib.iter().map(|c| c.1).fold(0.0, f64::max);
+            below_weights =
+                Some(contrib.iter().map(|(_, c)| if max > 0.0 { (c / max).max(1e-12) } else { 1.0 }).collect());
+        }
+    }
+    let key = |i: usize| -> (u8, f64, f64) {
+        let t = obs[i].0;
+        match tier(t) {
+            0 if multi => (0, mo_rank[i], 0.0),
+            0 => (0, t.values.as_ref().unwrap()[0] * sign[0], 0.0),
+            1 => match t.last_intermediate() {
+                Some((step, v)) if !v.is_nan() && !multi => (1, -(step as f64), v * sign[0]),
+                Some((step, _)) => (1, -(step as f64), f64::INFINITY),
+                None => (1, f64::INFINITY, f64::INFINITY),
+            },
+            2 => (2, violation(t), 0.0),
+            _ => (3, t.number as f64, 0.0),
+        }
+    };
+    order.sort_by(|&a, &b| {
+        let (ka, kb) = (key(a), key(b));
+        ka.0.cmp(&kb.0)
+            .then(ka.1.total_cmp(&kb.1))
+            .then(ka.2.total_cmp(&kb.2))
+            .then(obs[a].0.number.cmp(&obs[b].0.number))
+    });
+    let n_below = n_below.min(order.len());
+    let mut is_below = vec![false; obs.len()];
+    for &i in &order[..n_below] {
+        is_below[i] = true;
+    }
+    if below_weights.as_ref().is_some_and(|w| w.len() != n_below) {
+        below_weights = None;
+    }
+    let mut below = Vec::with_capacity(n_below);
+    let mut above = Vec::with_capacity(obs.len() - n_below);
+    // obs is in trial-number order already (it follows study.trials).
+    for (i, (_, v)) in obs.into_iter().enumerate() {
+        if is_below[i] { below.push(v) } else { above.push(v) }
+    }
+    Split { below, above, below_weights }
+}
+
+/// A reference point just beyond the worst value of each (minimized) objective.
+fn reference_point(pts: &[Vec<f64>]) -> Vec<f64> {
+    let d = pts.first().map_or(0, Vec::len);
+    (0..d)
+        .map(|k| {
+            let worst = pts.iter().map(|p| p[k]).fold(f64::NEG_INFINITY, f64::max);
+            if worst == 0.0 { 1e-12 } else { worst + 0.1 * worst.abs() }
+        })
+        .collect()
+}
+
+/// Greedy hypervolume subset selection: `k` of `candidates` (indices into `pts`), each step adding
+/// the point that adds the most hypervolume.
+fn hssp(pts: &[Vec<f64>], candidates: &[usize], k: usize, reference: &[f64]) -> Vec<usize> {
+    let mut chosen: Vec<usize> = Vec::with_capacity(k);
+    let mut left: Vec<usize> = candidates.to_vec();
+    let mut current: Vec<Vec<f64>> = Vec::new();
+    let mut base = 0.0;
+    while chosen.len() < k && !left.is_empty() {
+        let mut best = (0, f64::NEG_INFINITY);
+        for (pos, &j) in left.iter().enumerate() {
+            current.push(pts[j].clone());
+            let gain = hypervolume(&current, reference) - base;
+            current.pop();
+            if gain > best.1 {
+                best = (pos, gain);
+            }
+        }
+        let j = left.remove(best.0);
+        current.push(pts[j].clone());
+        base = hypervolume(&current, reference);
+        chosen.push(j);
+    }
+    chosen
+}
+
+impl Sampler for TpeSampler {
+    fn infer_relative_search_space(&mut self, study: &StudyView, _trial: &FrozenTrial) -> Result<SearchSpace> {
+        if !self.multivariate(study) {
+            self.current_groups.clear();
+            return Ok(SearchSpace::new());
+        }
+        let drop_single = |s: SearchSpace| -> SearchSpace { s.into_iter().filter(|(_, d)| !d.single()).collect() };
+        self.current_groups = if self.options.group {
+            self.groups.calculate(study.trials).into_iter().map(drop_single).filter(|g| !g.is_empty()).collect()
+        } else {
+            let s = drop_single(self.intersection.calculate(study.trials));
+            if s.is_empty() { Vec::new() } else { vec![s] }
+        };
+        Ok(self.current_groups.iter().flat_map(|g| g.iter().map(|(k, v)| (k.clone(), v.clone()))).collect())
+    }
+
+    fn sample_relative(
+        &mut self,
+        study: &StudyView,
+        trial: &FrozenTrial,
+        _space: &SearchSpace,
+    ) -> Result<InternalParams> {
+        if Self::n_finished(study) < self.options.n_startup_trials {
+            return Ok(InternalParams::new());
+        }
+        let mut out = InternalParams::new();
+        for group in std::mem::take(&mut self.current_groups) {
+            out.extend(self.sample_space(study, trial, &group, true));
+        }
+        Ok(out)
+    }
+
+    fn sample_independent(
+        &mut self,
+        study: &StudyView,
+        trial: &FrozenTrial,
+        name: &str,
+        d: &Distribution,
+    ) -> Result<f64> {
+        if Self::n_finished(study) < self.options.n_startup_trials {
+            return self.random.sample_independent(study, trial, name, d);
+        }
+        let mut space = SearchSpace::new();
+        space.insert(name.to_owned(), d.clone());
+        Ok(self.sample_space(study, trial, &space, false)[name])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_gamma_and_weights_match_optuna() {
+        let s = TpeSampler::new(TpeSamplerOptions::default()).unwrap();
+        assert_eq!([5, 10, 50, 100, 300, 1000].map(|n| s.gamma(n, 1)), [1, 1, 5, 10, 25, 25]);
+        assert_eq!([5, 10, 50, 100, 300, 1000].map(|n| s.gamma(n, 2)), [1, 1, 5, 10, 30, 100]);
+        // default_weights(30)[:6] in Optuna: [0.0333, 0.275, 0.5167, 0.7583, 1.0, 1.0]
+        let w = s.weights(30);
+        for (a, b) in w[..6].iter().zip([0.033_333_333, 0.275, 0.516_666_667, 0.758_333_333, 1.0, 1.0]) {
+            assert!((a - b).abs() < 1e-8, "{w:?}");
+        }
+        assert_eq!(s.weights(24), vec![1.0; 24]);
+    }
+}
