@@ -31,6 +31,9 @@ step "wasm-pack test --headless --chrome (engine in headless Chromium)"
 # background networking on a closed network.
 wasm-pack test --headless --chrome . --test wasm 2>&1 | tee -a "$log"
 
+step "www: build, vitest, end-to-end in headless Chromium"
+bash scripts/test-www.sh 2>&1 | tee -a "$log"
+
 # One closing line for the whole run, summed over every runner above.
 sum() { grep -Eo "[0-9]+ $1" "$log" | awk '{ n += $1 } END { print n + 0 }'; }
 printf '\nall tests ran in %ss\n' "$(( $(date +%s) - start ))"

@@ -6,7 +6,7 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::distributions::{CategoricalDistribution, Distribution, FloatDistribution, IntDistribution, ParamValue};
-use crate::{Error, Study, StudyConfig, TrialOutcome};
+use crate::{Error, FrozenTrial, Study, StudyConfig, TrialOutcome, pruners, samplers};
 
 fn js_err(e: Error) -> JsError {
     JsError::new(&e.to_string())
@@ -24,6 +24,39 @@ fn to_json(v: &JsValue) -> Result<Value, JsError> {
 fn to_js(v: &impl serde::Serialize) -> Result<JsValue, JsError> {
     let text = serde_json::to_string(v).map_err(|e| js_err(e.into()))?;
     js_sys::JSON::parse(&text).map_err(|_| JsError::new("internal: engine produced invalid JSON"))
+}
+
+/// A trial as JS sees it (Optuna's `FrozenTrial` attributes, camelCase): parameters by their
+/// external values, distributions in Optuna's JSON, and the duration in milliseconds.
+fn trial_view(t: &FrozenTrial) -> Value {
+    let dists: serde_json::Map<String, Value> =
+        t.params.iter().map(|(k, p)| (k.clone(), p.distribution.to_json())).collect();
+    serde_json::json!({
+        "number": t.number,
+        "state": t.state,
+        "values": t.values,
+        "value": t.value(),
+        "params": t.param_values(),
+        "distributions": dists,
+        "intermediateValues": t.intermediate_values,
+        "userAttrs": t.user_attrs,
+        "systemAttrs": t.system_attrs,
+        "datetimeStart": t.datetime_start,
+        "datetimeComplete": t.datetime_complete,
+        "duration": t.duration_ms(),
+    })
+}
+
+/// The sampler names the engine knows (Optuna's class names).
+#[wasm_bindgen(js_name = samplerNames)]
+pub fn sampler_names() -> Vec<String> {
+    samplers::SAMPLER_NAMES.iter().map(|s| s.to_string()).collect()
+}
+
+/// The pruner names the engine knows (Optuna's class names).
+#[wasm_bindgen(js_name = prunerNames)]
+pub fn pruner_names() -> Vec<String> {
+    pruners::PRUNER_NAMES.iter().map(|s| s.to_string()).collect()
 }
 
 /// A study driven from JS. Trials are addressed by number.
@@ -48,6 +81,14 @@ impl WasmStudy {
     /// Starts a trial; returns its number.
     pub fn ask(&mut self) -> Result<f64, JsError> {
         self.study.ask().map(|n| n as f64).map_err(js_err)
+    }
+
+    /// Suggests from a distribution in Optuna's JSON (`{"name": "FloatDistribution", "attributes":
+    /// {...}}`); returns the external value.
+    pub fn suggest(&mut self, number: f64, name: &str, distribution: JsValue) -> Result<JsValue, JsError> {
+        let d = Distribution::from_json(&to_json(&distribution)?).map_err(js_err)?;
+        let v = self.study.suggest(number as u64, name, d).map_err(js_err)?;
+        to_js(&v)
     }
 
     /// Suggests a float; `step` may be undefined.
@@ -149,18 +190,66 @@ impl WasmStudy {
             Some(s) => return Err(JsError::new(&format!("tell: unknown state \"{s}\""))),
         };
         let t = self.study.tell(number as u64, outcome).map_err(js_err)?;
-        to_js(&t)
+        to_js(&trial_view(&t))
     }
 
     /// Every trial, as plain objects.
     pub fn trials(&self) -> Result<JsValue, JsError> {
-        to_js(&self.study.trials())
+        to_js(&self.study.trials().iter().map(trial_view).collect::<Vec<_>>())
+    }
+
+    /// One trial by number, as a plain object.
+    pub fn trial(&self, number: f64) -> Result<JsValue, JsError> {
+        to_js(&trial_view(self.study.trial(number as u64).map_err(js_err)?))
     }
 
     /// The best trial of a single-objective study (throws before any trial completes).
     #[wasm_bindgen(js_name = bestTrial)]
     pub fn best_trial(&self) -> Result<JsValue, JsError> {
-        to_js(self.study.best_trial().map_err(js_err)?)
+        to_js(&trial_view(self.study.best_trial().map_err(js_err)?))
+    }
+
+    /// The best value of a single-objective study.
+    #[wasm_bindgen(js_name = bestValue)]
+    pub fn best_value(&self) -> Result<f64, JsError> {
+        self.study.best_value().map_err(js_err)
+    }
+
+    /// The best trial's parameters (external values).
+    #[wasm_bindgen(js_name = bestParams)]
+    pub fn best_params(&self) -> Result<JsValue, JsError> {
+        to_js(&self.study.best_params().map_err(js_err)?)
+    }
+
+    /// The Pareto-optimal complete trials.
+    #[wasm_bindgen(js_name = bestTrials)]
+    pub fn best_trials(&self) -> Result<JsValue, JsError> {
+        to_js(&self.study.best_trials().into_iter().map(trial_view).collect::<Vec<_>>())
+    }
+
+    /// The directions, as `"minimize"` / `"maximize"`.
+    pub fn directions(&self) -> Result<JsValue, JsError> {
+        to_js(&self.study.directions())
+    }
+
+    /// Adds a trial with fixed parameters (Optuna's `enqueue_trial`); returns its number, or
+    /// undefined when `skipIfExists` found one already.
+    #[wasm_bindgen(js_name = enqueueTrial)]
+    pub fn enqueue_trial(&mut self, params: JsValue, skip_if_exists: bool) -> Result<Option<f64>, JsError> {
+        let params = match to_json(&params)? {
+            Value::Object(m) => m
+                .iter()
+                .map(|(k, v)| Ok((k.clone(), ParamValue::from_json(v)?)))
+                .collect::<crate::Result<_>>()
+                .map_err(js_err)?,
+            other => return Err(JsError::new(&format!("enqueueTrial: params must be an object, got {other}"))),
+        };
+        Ok(self.study.enqueue_trial(params, skip_if_exists).map_err(js_err)?.map(|n| n as f64))
+    }
+
+    /// Asks the study to stop (Optuna's `study.stop()`); `isStopped` then reads true.
+    pub fn stop(&self) {
+        self.study.stop();
     }
 
     /// Whether the study asked to stop (e.g. a grid is exhausted).

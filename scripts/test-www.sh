@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The page's tests: builds it (www/scripts/build.sh: npm ci when needed, wasm release build, Vite),
+# then the unit tests (vitest) and the end-to-end tests (playwright-core driving Debian's
+# /usr/bin/chromium headless). Prints one `N passed; M failed` line per runner for scripts/test.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+bash www/scripts/build.sh
+cd www
+
+echo "[www] vitest"
+report=$(mktemp)
+trap 'rm -f "$report"' EXIT
+status=0
+# vitest's own summary lines are left out: test.sh sums every "N passed" it sees, so each runner
+# prints exactly one such line, computed from the JSON report.
+NO_COLOR=1 npx --no-install vitest run --reporter=default --reporter=json --outputFile.json="$report" 2>&1 \
+  | grep -Ev '^ *(Test Files|Tests) ' || true
+if ! node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`www unit (vitest): ${r.numPassedTests} passed; ${r.numFailedTests} failed`);
+  process.exit(r.success ? 0 : 1);
+' "$report"; then
+  status=1
+  [ -s "$report" ] || echo "www unit (vitest): 0 passed; 1 failed"
+fi
+
+echo "[www] end-to-end (headless Chromium)"
+node e2e/run.mjs || status=1
+exit $status

@@ -1,0 +1,93 @@
+// A small end-to-end harness: serves dist/ with `vite preview`, drives Debian's Chromium headless
+// through playwright-core, runs each test in a fresh page, and prints one line per test and a
+// closing `N passed; M failed` line (which scripts/test.sh sums).
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { preview } from "vite";
+
+export const ROOT = new URL("..", import.meta.url).pathname;
+export const ARTIFACTS = join(ROOT, "..", "test-artifacts");
+
+export const CHROMIUM_ARGS = [
+  "--headless=new",
+  "--no-sandbox",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+  // WebGL (Plotly's parcoords) on the CPU, as headless machines have no GPU.
+  "--enable-unsafe-swiftshader",
+];
+
+export async function launch() {
+  const profile = mkdtempSync(join(tmpdir(), "wasmtune-chromium-"));
+  const server = await preview({ root: ROOT, logLevel: "warn", preview: { port: 0, host: "127.0.0.1", strictPort: false } });
+  const url = server.resolvedUrls.local[0];
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: { width: 1400, height: 1100 },
+  });
+  return {
+    url,
+    context,
+    async close() {
+      await context.close();
+      await server.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens the page and fails the test on any console error or page error (CSP violations included). */
+export async function openPage(env, hash = "") {
+  const page = await env.context.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
+  });
+  await page.goto(env.url + hash);
+  await page.waitForSelector('#status[data-state="idle"]', { timeout: 30_000 });
+  page.problems = problems;
+  return page;
+}
+
+export async function runTests(tests, { only = process.env.E2E_ONLY } = {}) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const env = await launch();
+  let passed = 0;
+  let failed = 0;
+  try {
+    for (const [name, fn] of tests) {
+      if (only && !name.includes(only)) continue;
+      const t0 = Date.now();
+      const page = await openPage(env);
+      try {
+        await fn(page, env);
+        if (page.problems.length) throw new Error(page.problems.join("\n"));
+        passed++;
+        console.log(`  ✓ ${name} (${Date.now() - t0} ms)`);
+      } catch (e) {
+        failed++;
+        const shot = join(ARTIFACTS, `failed-${name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60)}.png`);
+        await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
+        console.log(`  ✗ ${name} (${Date.now() - t0} ms)\n    ${String(e?.stack ?? e).split("\n").join("\n    ")}\n    screenshot: ${shot}`);
+      } finally {
+        await page.close();
+      }
+    }
+  } finally {
+    await env.close();
+  }
+  console.log(`www e2e (chromium): ${passed} passed; ${failed} failed`);
+  return failed === 0;
+}
+
+export function assert(cond, message) {
+  if (!cond) throw new Error(`assertion failed: ${message}`);
+}

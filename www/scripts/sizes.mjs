@@ -1,0 +1,30 @@
+// Prints the gzip size of every wasm and JS file the build ships (dist/), and writes dist/sizes.json.
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { gzipSync } from "node:zlib";
+
+const dist = new URL("../dist/", import.meta.url).pathname;
+const files = [];
+(function walk(dir) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (/\.(js|wasm)$/.test(name)) files.push(p);
+  }
+})(dist);
+
+const kb = (n) => (n / 1024).toFixed(1).padStart(8) + " KiB";
+const rows = files.map((p) => {
+  const raw = readFileSync(p);
+  return { file: relative(dist, p), bytes: raw.length, gzip: gzipSync(raw, { level: 9 }).length };
+});
+rows.sort((a, b) => b.gzip - a.gzip);
+const sum = (pred) => rows.filter(pred).reduce((a, r) => a + r.gzip, 0);
+const totals = {
+  wasm_gzip: sum((r) => r.file.endsWith(".wasm")),
+  js_gzip: sum((r) => r.file.endsWith(".js")),
+};
+console.log("\nshipped files (gzip -9):");
+for (const r of rows) console.log(`  ${r.file.padEnd(44)} ${kb(r.bytes)} raw ${kb(r.gzip)} gzip`);
+console.log(`shipped gzip size: wasm ${(totals.wasm_gzip / 1024).toFixed(1)} KiB, JS ${(totals.js_gzip / 1024).toFixed(1)} KiB`);
+writeFileSync(join(dist, "sizes.json"), JSON.stringify({ files: rows, ...totals }, null, 2) + "\n");

@@ -1,0 +1,330 @@
+// The typed JS API over the wasm bindings: `createStudy`, `study.optimize`, `trial.suggestFloat`...
+// It translates (camelCase methods, option objects, JS exceptions) and drives the async objective
+// loop, because an engine call cannot await a JS promise. Every decision (sampling, validation, the
+// best trial, a trial's state) is the engine's; nothing here re-implements it.
+//
+//   await init();
+//   const study = createStudy({ directions: ["maximize"], sampler: { name: "RandomSampler", seed: 1 } });
+//   await study.optimize((trial) => {
+//     const x = trial.suggestFloat("x", 0, 250);
+//     return 500 * x - 2 * x * x;
+//   }, { nTrials: 100 });
+//   study.bestValue; study.bestParams; study.trials;
+
+import initWasm, { WasmStudy, samplerNames as wasmSamplerNames, prunerNames as wasmPrunerNames } from "../../pkg/wasmtune.js";
+import type { InitInput } from "../../pkg/wasmtune.js";
+
+export type Direction = "minimize" | "maximize";
+/** A parameter's value as the objective sees it (categorical choices are JSON scalars). */
+export type ParamValue = number | string | boolean | null;
+/** Optuna's trial states. */
+export type TrialState = "RUNNING" | "COMPLETE" | "PRUNED" | "FAIL" | "WAITING";
+
+/** A distribution in Optuna's JSON (`optuna.distributions.distribution_to_json`). */
+export type Distribution =
+  | { name: "FloatDistribution"; attributes: { low: number; high: number; log: boolean; step: number | null } }
+  | { name: "IntDistribution"; attributes: { low: number; high: number; log: boolean; step: number } }
+  | { name: "CategoricalDistribution"; attributes: { choices: ParamValue[] } };
+
+/** A recorded trial (Optuna's `FrozenTrial`, camelCase), as a plain object. */
+export interface FrozenTrial {
+  number: number;
+  state: TrialState;
+  /** One value per objective once complete; null otherwise. */
+  values: number[] | null;
+  /** The single objective value (single-objective studies), else null. */
+  value: number | null;
+  params: Record<string, ParamValue>;
+  distributions: Record<string, Distribution>;
+  intermediateValues: Record<string, number>;
+  userAttrs: Record<string, unknown>;
+  /** Engine and sampler attributes; `fail_reason` says why a trial failed. */
+  systemAttrs: Record<string, unknown>;
+  /** Milliseconds since the Unix epoch. */
+  datetimeStart: number | null;
+  datetimeComplete: number | null;
+  /** Milliseconds, once finished. */
+  duration: number | null;
+}
+
+/** A sampler or pruner: Optuna's class name and Optuna's keyword arguments, e.g.
+ *  `{ name: "QMCSampler", qmc_type: "halton", seed: 1 }`. */
+export interface ComponentOptions {
+  name: string;
+  [keyword: string]: unknown;
+}
+
+/** What `createStudy` takes. */
+export interface StudyOptions {
+  /** One per objective (default `["minimize"]`). */
+  directions?: Direction[];
+  /** Shorthand for a single objective. */
+  direction?: Direction;
+  sampler?: ComponentOptions;
+  pruner?: ComponentOptions;
+  /** Given to the sampler when its options set no `seed`. */
+  seed?: number;
+  studyName?: string;
+}
+
+/** The engine's one serializable study configuration (`StudyConfig` in crate/src/config.rs),
+ *  shared with the CLI, the page and its URL state; keys as the engine spells them. */
+export interface StudyConfig {
+  name?: string;
+  objective?: string;
+  directions: Direction[];
+  sampler: { name: string; kwargs: Record<string, unknown> | null };
+  pruner: { name: string; kwargs: Record<string, unknown> | null };
+  search_space?: Record<string, Distribution>;
+  n_trials?: number;
+  seed?: number;
+}
+
+let ready = false;
+
+/** Loads the wasm module (once; later calls return at once). Pass the module or its URL where
+ *  the default (next to `wasmtune.js`) does not apply. */
+export async function init(module?: InitInput): Promise<void> {
+  if (ready) return;
+  await initWasm(module === undefined ? undefined : { module_or_path: module });
+  ready = true;
+}
+
+function requireInit(): void {
+  if (!ready) throw new Error("wasmtune: call `await init()` before creating a study");
+}
+
+/** The sampler class names this build knows. */
+export function samplerNames(): string[] {
+  requireInit();
+  return wasmSamplerNames();
+}
+
+/** The pruner class names this build knows. */
+export function prunerNames(): string[] {
+  requireInit();
+  return wasmPrunerNames();
+}
+
+function splitComponent(c: ComponentOptions): { name: string; kwargs: Record<string, unknown> | null } {
+  const { name, ...kwargs } = c;
+  return { name, kwargs: Object.keys(kwargs).length ? kwargs : null };
+}
+
+/** `createStudy`'s options as the engine's configuration. */
+export function toStudyConfig(options: StudyOptions = {}): StudyConfig {
+  if (options.direction && options.directions) {
+    throw new Error("createStudy: give `direction` or `directions`, not both");
+  }
+  const config: StudyConfig = {
+    directions: options.directions ?? [options.direction ?? "minimize"],
+    sampler: splitComponent(options.sampler ?? { name: "RandomSampler" }),
+    pruner: splitComponent(options.pruner ?? { name: "NopPruner" }),
+  };
+  if (options.seed !== undefined) config.seed = options.seed;
+  if (options.studyName !== undefined) config.name = options.studyName;
+  return config;
+}
+
+/** Throw it from an objective to prune the trial (Optuna's `optuna.TrialPruned`). */
+export class TrialPruned extends Error {
+  constructor(message = "trial pruned") {
+    super(message);
+    this.name = "TrialPruned";
+  }
+}
+
+/** The error wasm-bindgen throws carries the engine's message; keep it, drop the wrapper. */
+function rethrow(e: unknown): never {
+  if (e instanceof Error) throw e;
+  throw new Error(String(e));
+}
+
+function call<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    rethrow(e);
+  }
+}
+
+/** A running trial (define-by-run): what an objective receives. */
+export class Trial {
+  constructor(
+    private readonly inner: WasmStudy,
+    /** Position in the study, from 0. */
+    readonly number: number,
+  ) {}
+
+  /** A float in [low, high]; `step` discretizes, `log` samples on a log scale. */
+  suggestFloat(name: string, low: number, high: number, options: { step?: number; log?: boolean } = {}): number {
+    return call(() => this.inner.suggestFloat(this.number, name, low, high, options.step, options.log ?? false));
+  }
+
+  /** An integer in [low, high] (both included). */
+  suggestInt(name: string, low: number, high: number, options: { step?: number; log?: boolean } = {}): number {
+    return call(() => this.inner.suggestInt(this.number, name, low, high, options.step ?? 1, options.log ?? false));
+  }
+
+  /** One of `choices` (null, booleans, numbers, strings). */
+  suggestCategorical<T extends ParamValue>(name: string, choices: readonly T[]): T {
+    return call(() => this.inner.suggestCategorical(this.number, name, choices)) as T;
+  }
+
+  /** Suggests from a distribution in Optuna's JSON. */
+  suggest(name: string, distribution: Distribution): ParamValue {
+    return call(() => this.inner.suggest(this.number, name, distribution)) as ParamValue;
+  }
+
+  /** Records an intermediate value at `step` (a non-negative integer). */
+  report(value: number, step: number): void {
+    call(() => this.inner.report(this.number, value, step));
+  }
+
+  /** Whether the pruner says to stop now (then throw `new TrialPruned()`). */
+  shouldPrune(): boolean {
+    return call(() => this.inner.shouldPrune(this.number));
+  }
+
+  setUserAttr(key: string, value: unknown): void {
+    call(() => this.inner.setUserAttr(this.number, key, value));
+  }
+}
+
+/** What an objective may return: one number per objective. */
+export type ObjectiveResult = number | number[];
+export type Objective = (trial: Trial) => ObjectiveResult | Promise<ObjectiveResult>;
+/** Called after each trial ends; `optimize` awaits it, so it may pause the loop. */
+export type Callback = (study: Study, trial: FrozenTrial) => void | Promise<void>;
+
+export interface OptimizeOptions {
+  nTrials?: number;
+  /** Seconds, as Optuna's `timeout`. */
+  timeout?: number;
+  callbacks?: Callback[];
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return "undefined";
+  if (v === null) return "null";
+  if (typeof v === "object") return Array.isArray(v) ? "an array" : "an object";
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+/** An optimization study (Optuna's `Study`). */
+export class Study {
+  private readonly inner: WasmStudy;
+
+  constructor(config: StudyConfig) {
+    requireInit();
+    this.inner = call(() => new WasmStudy(config));
+  }
+
+  /** Every trial, in number order, as plain objects. */
+  get trials(): FrozenTrial[] {
+    return call(() => this.inner.trials()) as FrozenTrial[];
+  }
+  get bestTrial(): FrozenTrial {
+    return call(() => this.inner.bestTrial()) as FrozenTrial;
+  }
+  get bestValue(): number {
+    return call(() => this.inner.bestValue());
+  }
+  get bestParams(): Record<string, ParamValue> {
+    return call(() => this.inner.bestParams()) as Record<string, ParamValue>;
+  }
+  /** The Pareto front (multi-objective), or every best trial. */
+  get bestTrials(): FrozenTrial[] {
+    return call(() => this.inner.bestTrials()) as FrozenTrial[];
+  }
+  get directions(): Direction[] {
+    return call(() => this.inner.directions()) as Direction[];
+  }
+
+  /** Starts a trial (ask-and-tell interface). */
+  ask(): Trial {
+    return new Trial(this.inner, call(() => this.inner.ask()));
+  }
+
+  /** Ends a trial: with its value(s), or `{ state: "pruned" }` / `{ state: "fail" }`. A
+   *  non-finite value fails the trial, as in Optuna. Returns the trial as recorded. */
+  tell(
+    trial: Trial | number,
+    values?: ObjectiveResult,
+    options: { state?: "complete" | "pruned" | "fail"; reason?: string } = {},
+  ): FrozenTrial {
+    const n = typeof trial === "number" ? trial : trial.number;
+    return call(() => this.inner.tell(n, values, options.state, options.reason)) as FrozenTrial;
+  }
+
+  /** Adds a trial with these parameters fixed; the next `ask` takes it. */
+  enqueueTrial(params: Record<string, ParamValue>, options: { skipIfExists?: boolean } = {}): number | undefined {
+    return call(() => this.inner.enqueueTrial(params, options.skipIfExists ?? false));
+  }
+
+  private stopRequested = false;
+
+  /** Finishes `optimize` after the current trial (Optuna's `study.stop()`). Kept on this side
+   *  so that a later `optimize` starts afresh, as Optuna's does. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  /** Whether `stop()` was called or the sampler asked to stop (e.g. a grid is exhausted). */
+  get isStopped(): boolean {
+    return this.stopRequested || this.inner.isStopped();
+  }
+
+  /** Runs the objective on new trials until `nTrials` ran, `timeout` seconds passed, or the study
+   *  was stopped. A throwing objective fails its trial and the study goes on (Optuna's
+   *  `catch=(Exception,)`); `TrialPruned` prunes it. */
+  async optimize(objective: Objective, options: OptimizeOptions = {}): Promise<void> {
+    const { nTrials, timeout, callbacks = [] } = options;
+    if (nTrials === undefined && timeout === undefined) {
+      throw new Error("optimize needs nTrials, a timeout, or both");
+    }
+    const t0 = Date.now();
+    this.stopRequested = false;
+    for (let done = 0; nTrials === undefined || done < nTrials; done++) {
+      if (timeout !== undefined && Date.now() - t0 >= timeout * 1000) break;
+      const trial = this.ask();
+      const frozen = await this.runOne(objective, trial);
+      for (const cb of callbacks) await cb(this, frozen);
+      if (this.isStopped) break;
+    }
+  }
+
+  private async runOne(objective: Objective, trial: Trial): Promise<FrozenTrial> {
+    let result: unknown;
+    try {
+      result = await objective(trial);
+    } catch (e) {
+      if (e instanceof TrialPruned) return this.tell(trial, undefined, { state: "pruned" });
+      const reason = e instanceof Error ? `${e.name}: ${e.message}` : `thrown: ${String(e)}`;
+      return this.tell(trial, undefined, { state: "fail", reason });
+    }
+    const ok = typeof result === "number" || (Array.isArray(result) && result.every((v) => typeof v === "number"));
+    if (!ok) {
+      return this.tell(trial, undefined, {
+        state: "fail",
+        reason: `the objective returned ${describe(result)}; it must return a number (or one per objective)`,
+      });
+    }
+    return this.tell(trial, result as ObjectiveResult);
+  }
+
+  /** Frees the wasm memory now (otherwise the garbage collector does, eventually). */
+  free(): void {
+    this.inner.free();
+  }
+}
+
+/** Creates a study. `sampler` and `pruner` take Optuna's class names and keyword names. */
+export function createStudy(options: StudyOptions = {}): Study {
+  return new Study(toStudyConfig(options));
+}
+
+/** Creates a study from the engine's configuration object (as the page and the URL state hold it). */
+export function createStudyFromConfig(config: StudyConfig): Study {
+  return new Study(config);
+}

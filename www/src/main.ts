@@ -1,0 +1,417 @@
+// The page: controls, the study worker, and the live views. The worker owns the study; this thread
+// only sends commands and renders the batches it reports (plots at most a few times a second, so
+// that clicks are always handled at once).
+import "./style.css";
+import type { Direction, Distribution, FrozenTrial } from "./lib/wasmtune";
+import { BUILTIN_OBJECTIVES, CUSTOM_ID, builtinObjective } from "./objectives";
+import { historyData, historyLayout } from "./plots/history";
+import { parallelData, parallelLayout } from "./plots/parallel";
+import { PLOT_CONFIG, Plotly } from "./plots/plotly";
+import type { Best, Report, RunSpec } from "./protocol";
+import { decodeSpec, defaultSamplerOptions, defaultSpec, encodeSpec } from "./state";
+import { TrialsTable, formatNumber } from "./ui/table";
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const ui = {
+  objective: $<HTMLSelectElement>("objective"),
+  description: $("objective-description"),
+  directionRow: $("direction-row"),
+  direction: $<HTMLSelectElement>("direction"),
+  space: $("space-editor"),
+  codeRow: $("code-row"),
+  editor: $("editor"),
+  sampler: $<HTMLSelectElement>("sampler"),
+  samplerOptions: $<HTMLTextAreaElement>("sampler-options"),
+  seed: $<HTMLInputElement>("seed"),
+  nTrials: $<HTMLInputElement>("n-trials"),
+  start: $<HTMLButtonElement>("start"),
+  pause: $<HTMLButtonElement>("pause"),
+  stop: $<HTMLButtonElement>("stop"),
+  reset: $<HTMLButtonElement>("reset"),
+  error: $("error"),
+  status: $("status"),
+  progress: $("progress"),
+  bestValue: $("best-value"),
+  bestParams: $("best-params"),
+  optimum: $("optimum"),
+  logScale: $<HTMLInputElement>("log-scale"),
+  history: $("history"),
+  parallel: $("parallel"),
+  table: $<HTMLTableElement>("trials"),
+};
+
+type Phase = "loading" | "idle" | "running" | "paused" | "stopping" | "finished" | "stopped" | "error";
+
+let spec: RunSpec = decodeSpec(location.hash);
+let phase: Phase = "loading";
+let trials: FrozenTrial[] = [];
+let best: Best | null = null;
+let runTotal = 0;
+let runDirection: Direction = "minimize";
+let samplers: string[] = [];
+let editor: { view: { state: { doc: { toString(): string } } } } | null = null;
+
+// ---- the worker ------------------------------------------------------------------------------
+
+let worker: Worker;
+let hardStopTimer: ReturnType<typeof setTimeout> | undefined;
+
+function spawnWorker(): void {
+  worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+  worker.onmessage = (e: MessageEvent<Report>) => onReport(e.data);
+  worker.onerror = (e) => {
+    showError(`the study worker failed: ${e.message || "unknown error"}`);
+    setPhase("error");
+  };
+}
+
+function onReport(r: Report): void {
+  switch (r.type) {
+    case "ready":
+      samplers = r.samplers;
+      fillSamplers();
+      if (phase === "loading") setPhase("idle");
+      break;
+    case "error":
+      showError(r.message);
+      setPhase(phase === "loading" ? "error" : "idle");
+      break;
+    case "started":
+      setPhase("running");
+      break;
+    case "trials":
+      for (const t of r.trials) trials[t.number] = t;
+      best = r.best;
+      scheduleRender();
+      break;
+    case "paused":
+      setPhase("paused");
+      break;
+    case "resumed":
+      setPhase("running");
+      break;
+    case "finished":
+      clearTimeout(hardStopTimer);
+      best = r.best;
+      setPhase(r.reason === "stopped" ? "stopped" : "finished");
+      break;
+  }
+}
+
+function send(cmd: Parameters<Worker["postMessage"]>[0]): void {
+  worker.postMessage(cmd);
+}
+
+// ---- controls --------------------------------------------------------------------------------
+
+function option(value: string, text: string): HTMLOptionElement {
+  const o = document.createElement("option");
+  o.value = value;
+  o.textContent = text;
+  return o;
+}
+
+function fillObjectives(): void {
+  ui.objective.replaceChildren(
+    ...BUILTIN_OBJECTIVES.map((o) => option(o.id, o.label)),
+    option(CUSTOM_ID, "Custom JavaScript"),
+  );
+}
+
+function fillSamplers(): void {
+  const names = samplers.includes(spec.config.sampler.name) ? samplers : [...samplers, spec.config.sampler.name];
+  ui.sampler.replaceChildren(...names.map((n) => option(n, n)));
+  ui.sampler.value = spec.config.sampler.name;
+}
+
+/** Writes `spec` into the controls. */
+function showSpec(): void {
+  const c = spec.config;
+  const id = c.objective ?? "garden";
+  const builtin = builtinObjective(id);
+  ui.objective.value = id;
+  ui.description.textContent = builtin ? builtin.description : "Your own objective, run inside the worker.";
+  ui.optimum.textContent = builtin?.optimum.note ?? "unknown (custom objective)";
+  ui.directionRow.hidden = !!builtin;
+  ui.direction.value = c.directions[0];
+  ui.codeRow.hidden = id !== CUSTOM_ID;
+  renderSpaceEditor(builtin ? (c.search_space ?? builtin.searchSpace) : undefined);
+  if (samplers.length) fillSamplers();
+  ui.samplerOptions.value = JSON.stringify(c.sampler.kwargs ?? {});
+  ui.seed.value = c.seed === undefined ? "" : String(c.seed);
+  ui.nTrials.value = String(c.n_trials ?? 100);
+  if (id === CUSTOM_ID) void ensureEditor();
+}
+
+function renderSpaceEditor(space: Record<string, Distribution> | undefined): void {
+  if (!space) {
+    ui.space.replaceChildren();
+    return;
+  }
+  const head = document.createElement("div");
+  head.className = "space-row space-head";
+  for (const t of ["param", "low", "high", "log"]) {
+    const s = document.createElement("span");
+    s.textContent = t;
+    head.append(s);
+  }
+  const rows = Object.entries(space).map(([name, d]) => {
+    const row = document.createElement("div");
+    row.className = "space-row";
+    row.dataset.param = name;
+    const n = document.createElement("span");
+    n.textContent = name;
+    row.append(n);
+    if (d.name === "CategoricalDistribution") return row;
+    for (const key of ["low", "high"] as const) {
+      const input = document.createElement("input");
+      input.type = "number";
+      input.step = "any";
+      input.value = String(d.attributes[key]);
+      input.dataset.key = key;
+      input.setAttribute("aria-label", `${name} ${key}`);
+      row.append(input);
+    }
+    const log = document.createElement("input");
+    log.type = "checkbox";
+    log.checked = d.attributes.log;
+    log.dataset.key = "log";
+    log.setAttribute("aria-label", `${name} log scale`);
+    row.append(log);
+    return row;
+  });
+  ui.space.replaceChildren(head, ...rows);
+}
+
+/** Reads the controls into `spec`. Values are passed on as typed: the engine validates them. */
+function readSpec(): RunSpec {
+  const id = ui.objective.value;
+  const builtin = builtinObjective(id);
+  const kwargsText = ui.samplerOptions.value.trim();
+  let kwargs: Record<string, unknown> | null = null;
+  if (kwargsText) {
+    const parsed: unknown = JSON.parse(kwargsText);
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+      throw new Error("sampler options must be a JSON object, e.g. {\"qmc_type\": \"halton\"}");
+    }
+    kwargs = Object.keys(parsed).length ? (parsed as Record<string, unknown>) : null;
+  }
+  const config: RunSpec["config"] = {
+    objective: id,
+    directions: builtin ? builtin.directions : [ui.direction.value as Direction],
+    sampler: { name: ui.sampler.value, kwargs },
+    pruner: spec.config.pruner ?? { name: "NopPruner", kwargs: null },
+    n_trials: Number(ui.nTrials.value),
+  };
+  if (ui.seed.value.trim() !== "") config.seed = Number(ui.seed.value);
+  if (builtin) {
+    const space: Record<string, Distribution> = structuredClone(builtin.searchSpace);
+    for (const row of ui.space.querySelectorAll<HTMLElement>(".space-row[data-param]")) {
+      const d = space[row.dataset.param!];
+      if (!d || d.name === "CategoricalDistribution") continue;
+      for (const input of row.querySelectorAll<HTMLInputElement>("input")) {
+        if (input.dataset.key === "log") d.attributes.log = input.checked;
+        else if (input.dataset.key === "low" || input.dataset.key === "high") d.attributes[input.dataset.key] = Number(input.value);
+      }
+    }
+    config.search_space = space;
+  }
+  const next: RunSpec = { config };
+  if (id === CUSTOM_ID) next.code = editor ? editor.view.state.doc.toString() : (spec.code ?? "");
+  return next;
+}
+
+async function ensureEditor(): Promise<void> {
+  if (editor) return;
+  const { createEditor } = await import("./ui/editor");
+  if (editor) return;
+  const view = createEditor(ui.editor, spec.code ?? "", (code) => {
+    spec.code = code;
+  });
+  editor = { view };
+}
+
+function onObjectiveChange(): void {
+  const id = ui.objective.value;
+  const keep = spec.config;
+  const next = defaultSpec(id);
+  next.config.sampler = { ...keep.sampler };
+  next.config.n_trials = keep.n_trials;
+  next.config.seed = keep.seed;
+  if (id === CUSTOM_ID && spec.code !== undefined) next.code = spec.code;
+  if (keep.sampler.name === "GridSampler" || keep.sampler.name === "PartialFixedSampler") {
+    next.config.sampler.kwargs = defaultSamplerOptions(keep.sampler.name, next.config.search_space);
+  }
+  spec = next;
+  showSpec();
+}
+
+function onSamplerChange(): void {
+  const current = safeReadSpec() ?? spec;
+  const kwargs = defaultSamplerOptions(ui.sampler.value, current.config.search_space);
+  ui.samplerOptions.value = JSON.stringify(kwargs);
+}
+
+function safeReadSpec(): RunSpec | null {
+  try {
+    return readSpec();
+  } catch {
+    return null;
+  }
+}
+
+function showError(message: string): void {
+  ui.error.hidden = false;
+  ui.error.textContent = message;
+}
+
+function clearError(): void {
+  ui.error.hidden = true;
+  ui.error.textContent = "";
+}
+
+function clearResults(): void {
+  trials = [];
+  best = null;
+  renderNow();
+}
+
+function startStudy(): void {
+  clearError();
+  let next: RunSpec;
+  try {
+    next = readSpec();
+  } catch (e) {
+    showError(e instanceof Error ? e.message : String(e));
+    return;
+  }
+  spec = next;
+  history.replaceState(null, "", encodeSpec(spec));
+  clearResults();
+  runTotal = spec.config.n_trials ?? 100;
+  runDirection = spec.config.directions[0];
+  send({ type: "start", run: spec });
+}
+
+function pauseOrResume(): void {
+  if (phase === "running") {
+    send({ type: "pause" });
+    ui.pause.textContent = "Resume";
+  } else if (phase === "paused") {
+    send({ type: "resume" });
+    ui.pause.textContent = "Pause";
+  }
+}
+
+/** Asks the worker to stop after the current trial; if the objective never returns (an endless
+ *  loop in custom code), replaces the worker, keeping the trials already reported. */
+function stopStudy(): void {
+  if (phase !== "running" && phase !== "paused") return;
+  send({ type: "stop" });
+  setPhase("stopping");
+  hardStopTimer = setTimeout(() => {
+    worker.terminate();
+    spawnWorker();
+    setPhase("stopped");
+  }, 2000);
+}
+
+function resetAll(): void {
+  if (phase === "running" || phase === "paused" || phase === "stopping") {
+    clearTimeout(hardStopTimer);
+    worker.terminate();
+    spawnWorker();
+  }
+  clearError();
+  spec = defaultSpec(ui.objective.value);
+  history.replaceState(null, "", location.pathname + location.search);
+  showSpec();
+  clearResults();
+  setPhase(samplers.length ? "idle" : "loading");
+}
+
+// ---- status and views ------------------------------------------------------------------------
+
+function setPhase(p: Phase): void {
+  phase = p;
+  const busy = p === "running" || p === "paused" || p === "stopping";
+  ui.start.disabled = busy || p === "loading";
+  ui.pause.disabled = !(p === "running" || p === "paused");
+  ui.pause.textContent = p === "paused" ? "Resume" : "Pause";
+  ui.stop.disabled = !(p === "running" || p === "paused");
+  for (const el of ui.space.querySelectorAll("input")) (el as HTMLInputElement).disabled = busy;
+  ui.objective.disabled = busy;
+  ui.sampler.disabled = busy;
+  ui.status.dataset.state = p;
+  const text: Record<Phase, string> = {
+    loading: "Loading the engine…",
+    idle: "Ready.",
+    running: "Running",
+    paused: "Paused",
+    stopping: "Stopping…",
+    finished: "Finished",
+    stopped: "Stopped",
+    error: "Error",
+  };
+  ui.status.textContent = text[p];
+  if (busy) scheduleRender();
+  else renderNow();
+}
+
+let renderTimer: ReturnType<typeof setTimeout> | undefined;
+let lastRender = 0;
+/** While a study runs, views refresh at most every RENDER_MS (the worker's batches come faster). */
+const RENDER_MS = 250;
+
+function scheduleRender(): void {
+  if (renderTimer !== undefined) return;
+  const wait = Math.max(0, lastRender + RENDER_MS - performance.now());
+  renderTimer = setTimeout(() => {
+    renderTimer = undefined;
+    renderNow();
+  }, wait);
+}
+
+function renderNow(): void {
+  clearTimeout(renderTimer);
+  renderTimer = undefined;
+  lastRender = performance.now();
+  const list = trials.filter(Boolean);
+  const finished = list.length;
+  ui.progress.textContent = runTotal ? `${finished} / ${runTotal} trials` : "";
+  ui.progress.dataset.done = String(finished);
+  if (best) {
+    ui.bestValue.textContent = formatNumber(best.value);
+    ui.bestValue.dataset.value = String(best.value);
+    ui.bestParams.textContent =
+      `at trial ${best.number}: ` +
+      Object.entries(best.params)
+        .map(([k, v]) => `${k} = ${typeof v === "number" ? formatNumber(v) : String(v)}`)
+        .join(", ");
+  } else {
+    ui.bestValue.textContent = "–";
+    delete ui.bestValue.dataset.value;
+    ui.bestParams.textContent = "";
+  }
+  void Plotly.react(ui.history, historyData(list, runDirection), historyLayout(ui.logScale.checked), PLOT_CONFIG);
+  void Plotly.react(ui.parallel, parallelData(list, runDirection), parallelLayout(), PLOT_CONFIG);
+  table.render(list);
+}
+
+const table = new TrialsTable(ui.table, () => table.render(trials.filter(Boolean)));
+
+// ---- wiring ----------------------------------------------------------------------------------
+
+fillObjectives();
+showSpec();
+ui.objective.addEventListener("change", onObjectiveChange);
+ui.sampler.addEventListener("change", onSamplerChange);
+ui.start.addEventListener("click", startStudy);
+ui.pause.addEventListener("click", pauseOrResume);
+ui.stop.addEventListener("click", stopStudy);
+ui.reset.addEventListener("click", resetAll);
+ui.logScale.addEventListener("change", () =>
+  void Plotly.react(ui.history, historyData(trials.filter(Boolean), runDirection), historyLayout(ui.logScale.checked), PLOT_CONFIG),
+);
+spawnWorker();
+renderNow();

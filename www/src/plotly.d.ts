@@ -1,0 +1,4 @@
+declare module "plotly.js-strict-dist-min" {
+  const Plotly: unknown;
+  export default Plotly;
+}

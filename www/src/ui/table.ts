@@ -1,0 +1,100 @@
+// The trials table: number, state, value, each parameter, duration; click a header to sort.
+import type { FrozenTrial, ParamValue } from "../lib/wasmtune";
+
+export type SortKey = "number" | "state" | "value" | "duration" | `param:${string}`;
+export interface Sort {
+  key: SortKey;
+  descending: boolean;
+}
+
+function keyOf(t: FrozenTrial, key: SortKey): ParamValue | undefined {
+  if (key.startsWith("param:")) return t.params[key.slice(6)];
+  return t[key as "number" | "state" | "value" | "duration"];
+}
+
+/** Sorted copy; missing values (a failed trial's value, an absent parameter) always go last. */
+export function sortTrials(trials: readonly FrozenTrial[], sort: Sort): FrozenTrial[] {
+  const sign = sort.descending ? -1 : 1;
+  return [...trials].sort((a, b) => {
+    const x = keyOf(a, sort.key);
+    const y = keyOf(b, sort.key);
+    const xm = x === undefined || x === null;
+    const ym = y === undefined || y === null;
+    if (xm || ym) return xm && ym ? a.number - b.number : xm ? 1 : -1;
+    if (typeof x === "number" && typeof y === "number") return sign * (x - y) || a.number - b.number;
+    return sign * String(x).localeCompare(String(y)) || a.number - b.number;
+  });
+}
+
+export function formatNumber(v: number | null | undefined): string {
+  if (v === null || v === undefined) return "";
+  if (Number.isInteger(v)) return v.toLocaleString("en-US");
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(4);
+  return Number(v.toPrecision(6)).toLocaleString("en-US", { maximumFractionDigits: 6 });
+}
+
+function formatParam(v: ParamValue | undefined): string {
+  if (v === undefined) return "";
+  if (typeof v === "number") return formatNumber(v);
+  return v === null ? "null" : String(v);
+}
+
+/** Renders into `table` (textContent only: parameter values are data, never markup). */
+export class TrialsTable {
+  private sort: Sort = { key: "number", descending: false };
+
+  constructor(
+    private readonly table: HTMLTableElement,
+    private readonly onSort: () => void,
+  ) {}
+
+  render(trials: readonly FrozenTrial[]): void {
+    const params: string[] = [];
+    for (const t of trials) for (const k of Object.keys(t.params)) if (!params.includes(k)) params.push(k);
+    const columns: [SortKey, string][] = [
+      ["number", "#"],
+      ["state", "State"],
+      ["value", "Value"],
+      ...params.map((p): [SortKey, string] => [`param:${p}`, p]),
+      ["duration", "Duration (ms)"],
+    ];
+    const head = document.createElement("tr");
+    for (const [key, text] of columns) {
+      const th = document.createElement("th");
+      th.scope = "col";
+      th.dataset.key = key;
+      const active = this.sort.key === key;
+      th.textContent = text + (active ? (this.sort.descending ? " ▼" : " ▲") : "");
+      th.setAttribute("aria-sort", active ? (this.sort.descending ? "descending" : "ascending") : "none");
+      th.addEventListener("click", () => {
+        this.sort = { key, descending: this.sort.key === key ? !this.sort.descending : false };
+        this.onSort();
+      });
+      head.append(th);
+    }
+    const body = document.createElement("tbody");
+    for (const t of sortTrials(trials, this.sort)) {
+      const tr = document.createElement("tr");
+      tr.dataset.state = t.state;
+      const cells = [
+        String(t.number),
+        t.state,
+        formatNumber(t.value),
+        ...params.map((p) => formatParam(t.params[p])),
+        t.duration === null ? "" : t.duration.toFixed(1),
+      ];
+      for (const c of cells) {
+        const td = document.createElement("td");
+        td.textContent = c;
+        tr.append(td);
+      }
+      const reason = t.systemAttrs["fail_reason"];
+      if (typeof reason === "string") tr.title = reason;
+      body.append(tr);
+    }
+    const thead = document.createElement("thead");
+    thead.append(head);
+    this.table.replaceChildren(thead, body);
+  }
+}

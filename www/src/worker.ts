@@ -1,0 +1,174 @@
+// The study worker: owns the wasm study and the objective, runs trials, and reports them to the
+// page in batches. Commands (start, pause, resume, stop) arrive between trials: the loop yields to
+// the event loop every few milliseconds so that they are read promptly.
+/// <reference lib="webworker" />
+
+import { Batcher } from "./batcher";
+import {
+  type FrozenTrial,
+  type Objective,
+  type Study,
+  type Trial,
+  createStudyFromConfig,
+  init,
+  prunerNames,
+  samplerNames,
+} from "./lib/wasmtune";
+import { CUSTOM_ID, builtinObjective, compileObjective } from "./objectives";
+import { errorMessage } from "./objectives/custom";
+import type { Best, Command, Report, RunSpec } from "./protocol";
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const post = (r: Report) => self.postMessage(r);
+
+/** How long the loop may run before it lets messages in. */
+const SLICE_MS = 8;
+
+/** Yields to the event loop (a macrotask: `onmessage` runs before we continue). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => resolve();
+    ch.port2.postMessage(null);
+  });
+}
+
+function bestOf(study: Study): Best | null {
+  try {
+    const t = study.bestTrial;
+    return { number: t.number, value: t.value as number, params: t.params };
+  } catch {
+    return null; // nothing complete yet
+  }
+}
+
+/** The objective for a run: the user's compiled code, or a built-in objective over the
+ *  (possibly edited) search space. Throws what the page shows when it cannot be built. */
+export function objectiveFor(spec: RunSpec): Objective {
+  const id = spec.config.objective ?? "garden";
+  if (id === CUSTOM_ID) return compileObjective(spec.code ?? "");
+  const builtin = builtinObjective(id);
+  if (!builtin) throw new Error(`unknown objective "${id}"`);
+  const space = spec.config.search_space ?? builtin.searchSpace;
+  return (trial: Trial) => {
+    const params: Record<string, number> = {};
+    for (const [name, d] of Object.entries(space)) params[name] = trial.suggest(name, d) as number;
+    return builtin.evaluate(params);
+  };
+}
+
+class Run {
+  private paused = false;
+  private stopRequested = false;
+  private wake: (() => void) | null = null;
+  private lastYield = performance.now();
+  private done = 0;
+
+  constructor(
+    private readonly study: Study,
+    private readonly objective: Objective,
+    private readonly nTrials: number,
+  ) {}
+
+  private readonly batcher = new Batcher<FrozenTrial>((trials) =>
+    post({ type: "trials", trials, best: bestOf(this.study) }),
+  );
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.wake?.();
+  }
+
+  stop(): void {
+    this.stopRequested = true;
+    this.study.stop();
+    this.wake?.();
+  }
+
+  /** Between trials: let commands in, and wait here while paused. */
+  private async checkpoint(): Promise<void> {
+    if (performance.now() - this.lastYield >= SLICE_MS) {
+      await yieldToEventLoop();
+      this.lastYield = performance.now();
+    }
+    if (this.paused && !this.stopRequested) {
+      this.batcher.flush();
+      post({ type: "paused", done: this.done });
+      while (this.paused && !this.stopRequested) {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+      }
+      this.wake = null;
+      if (!this.stopRequested) post({ type: "resumed" });
+      this.lastYield = performance.now();
+    }
+  }
+
+  async run(): Promise<void> {
+    post({ type: "started" });
+    await this.study.optimize(this.objective, {
+      nTrials: this.nTrials,
+      callbacks: [
+        async (_study, trial) => {
+          this.done++;
+          this.batcher.push(trial);
+          await this.checkpoint();
+        },
+      ],
+    });
+    this.batcher.flush();
+    const reason = this.stopRequested ? "stopped" : this.done < this.nTrials ? "exhausted" : "completed";
+    post({ type: "finished", reason, done: this.done, best: bestOf(this.study) });
+  }
+}
+
+let current: Run | null = null;
+
+async function start(spec: RunSpec): Promise<void> {
+  current?.stop();
+  current = null;
+  let run: Run;
+  try {
+    const objective = objectiveFor(spec);
+    const nTrials = spec.config.n_trials ?? 100;
+    if (!(Number.isInteger(nTrials) && nTrials > 0)) throw new Error(`number of trials must be a positive integer, got ${nTrials}`);
+    run = new Run(createStudyFromConfig(spec.config), objective, nTrials);
+  } catch (e) {
+    post({ type: "error", message: errorMessage(e) });
+    return;
+  }
+  current = run;
+  try {
+    await run.run();
+  } catch (e) {
+    // The engine itself could not go on (not an objective's failure: those fail their trial).
+    post({ type: "error", message: errorMessage(e) });
+  }
+  if (current === run) current = null;
+}
+
+self.onmessage = (e: MessageEvent<Command>) => {
+  const cmd = e.data;
+  switch (cmd.type) {
+    case "start":
+      void start(cmd.run);
+      break;
+    case "pause":
+      current?.pause();
+      break;
+    case "resume":
+      current?.resume();
+      break;
+    case "stop":
+      current?.stop();
+      break;
+  }
+};
+
+init()
+  .then(() => post({ type: "ready", samplers: samplerNames(), pruners: prunerNames() }))
+  .catch((e) => post({ type: "error", message: `could not load the wasm engine: ${errorMessage(e)}` }));
