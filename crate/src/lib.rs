@@ -40,6 +40,7 @@ pub mod config;
 pub mod distributions;
 pub mod error;
 pub mod multi_objective;
+pub mod overhead;
 pub mod pruners;
 pub mod rng;
 pub mod samplers;

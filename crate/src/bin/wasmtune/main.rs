@@ -1,6 +1,7 @@
 //! `wasmtune`: the native command line. `wasmtune stream` drives a study over JSON lines so any
 //! program, in any language, can be the objective.
 
+mod overhead;
 mod stream;
 
 use std::process::ExitCode;
@@ -18,12 +19,15 @@ struct Cli {
 enum Command {
     /// Drive a study over JSON lines on stdin/stdout (see `wasmtune stream --help`).
     Stream(stream::StreamArgs),
+    /// Measure the engine's time per trial on a sphere (for benchmarks).
+    Overhead(overhead::OverheadArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Stream(args) => stream::run(args),
+        Command::Overhead(args) => overhead::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -353,7 +353,9 @@ fn split(directions: &[StudyDirection], obs: Vec<(&FrozenTrial, Vec<f64>)>, n_be
     };
     let mut order: Vec<usize> = (0..obs.len()).collect();
     let mut mo_rank: Vec<f64> = vec![0.0; obs.len()];
-    let complete: Vec<usize> = order.iter().copied().filter(|&i| tier(obs[i].0) == 0).collect();
+    // Computed once: attribute look-ups inside the sort's comparisons would dominate its cost.
+    let tiers: Vec<u8> = obs.iter().map(|(t, _)| tier(t)).collect();
+    let complete: Vec<usize> = order.iter().copied().filter(|&i| tiers[i] == 0).collect();
     let multi = directions.len() > 1;
     let mut below_weights: Option<Vec<f64>> = None;
     if multi {
@@ -399,7 +401,7 @@ fn split(directions: &[StudyDirection], obs: Vec<(&FrozenTrial, Vec<f64>)>, n_be
     }
     let key = |i: usize| -> (u8, f64, f64) {
         let t = obs[i].0;
-        match tier(t) {
+        match tiers[i] {
             0 if multi => (0, mo_rank[i], 0.0),
             0 => (0, t.values.as_ref().unwrap()[0] * sign[0], 0.0),
             1 => match t.last_intermediate() {
@@ -411,8 +413,9 @@ fn split(directions: &[StudyDirection], obs: Vec<(&FrozenTrial, Vec<f64>)>, n_be
             _ => (3, t.number as f64, 0.0),
         }
     };
+    let keys: Vec<(u8, f64, f64)> = (0..obs.len()).map(key).collect();
     order.sort_by(|&a, &b| {
-        let (ka, kb) = (key(a), key(b));
+        let (ka, kb) = (keys[a], keys[b]);
         ka.0.cmp(&kb.0)
             .then(ka.1.total_cmp(&kb.1))
             .then(ka.2.total_cmp(&kb.2))

@@ -121,8 +121,22 @@ pub struct ParzenParams {
 
 #[derive(Debug, Clone)]
 enum DimModel {
-    Numeric { spec: DimSpec, mus: Vec<f64>, inv_sigmas: Vec<f64>, sigmas: Vec<f64>, log_z: Vec<f64> },
-    Categorical { n: usize, log_p: Vec<f64>, p: Vec<f64> },
+    Numeric {
+        spec: DimSpec,
+        mus: Vec<f64>,
+        inv_sigmas: Vec<f64>,
+        sigmas: Vec<f64>,
+        log_z: Vec<f64>,
+        /// `1/σ` when every observation kernel (all but the prior, last) shares σ, as multivariate
+        /// kernels do: then `−½((x − μ)/σ)²` expands to `−½x²/σ² + xμ/σ² − ½μ²/σ²`, whose last term
+        /// joins the kernel's constant, leaving one multiply-add per kernel in `log_pdf`.
+        shared_inv_sigma: Option<f64>,
+    },
+    Categorical {
+        n: usize,
+        log_p: Vec<f64>,
+        p: Vec<f64>,
+    },
 }
 
 /// A fitted mixture.
@@ -130,10 +144,15 @@ enum DimModel {
 pub struct ParzenEstimator {
     log_weights: Vec<f64>,
     cum_weights: Vec<f64>,
-    /// Per-kernel constant of the continuous dimensions' log densities.
+    /// Per-kernel constant of the log density: log weight and the continuous dimensions'
+    /// `−ln σ − ln √(2π) − ln Z`.
     constant: Vec<f64>,
     dims: Vec<DimModel>,
 }
+
+/// Kernels this far (in log density) below the best are dropped from the sum: e^−40 is far below
+/// f64's resolution of the total.
+const NEGLIGIBLE: f64 = 40.0;
 
 impl ParzenEstimator {
     /// Fits the mixture to `observations` (one row per trial, working coordinates, one column per
@@ -154,6 +173,10 @@ impl ParzenEstimator {
             })
             .collect();
         let mut constant = log_weights.clone();
+        // Π Z over continuous dimensions, per kernel: one log per kernel instead of one per dimension
+        // (each Z ≥ 0.34 for centres inside the box, so the product cannot underflow for any
+        // sensible number of dimensions; outside centres go through logs directly).
+        let mut z_product = vec![1.0; n_kernels];
         let mut dims = Vec::with_capacity(specs.len());
         for (d, spec) in specs.iter().enumerate() {
             match *spec {
@@ -163,16 +186,42 @@ impl ParzenEstimator {
                     let sigmas = bandwidths(&mus, low, high, specs.len(), params);
                     let mut log_z = Vec::with_capacity(n_kernels);
                     let mut inv_sigmas = Vec::with_capacity(n_kernels);
+                    // Multivariate kernels share σ: take its log once, not once per kernel.
+                    let mut last_log_sigma = (f64::NAN, 0.0);
                     for k in 0..n_kernels {
                         let (mu, s) = (mus[k], sigmas[k]);
-                        let lz = truncnorm::log_ndtr_diff((low - mu) / s, (high - mu) / s);
-                        log_z.push(lz);
                         inv_sigmas.push(1.0 / s);
-                        if step.is_none() {
-                            constant[k] -= libm::log(s) + LN_SQRT_2PI + lz;
+                        if step.is_some() {
+                            // Grid dimensions need Z for every candidate anyway.
+                            log_z.push(truncnorm::log_ndtr_diff((low - mu) / s, (high - mu) / s));
+                            continue;
+                        }
+                        if last_log_sigma.0 != s {
+                            last_log_sigma = (s, libm::log(s));
+                        }
+                        constant[k] -= last_log_sigma.1 + LN_SQRT_2PI;
+                        if low <= mu && mu <= high {
+                            z_product[k] *=
+                                1.0 - truncnorm::upper_tail((mu - low) / s) - truncnorm::upper_tail((high - mu) / s);
+                        } else {
+                            constant[k] -= truncnorm::log_ndtr_diff((low - mu) / s, (high - mu) / s);
                         }
                     }
-                    dims.push(DimModel::Numeric { spec: spec.clone(), mus, inv_sigmas, sigmas, log_z });
+                    let shared_inv_sigma = (step.is_none() && n > 0 && sigmas[..n].iter().all(|x| *x == sigmas[0]))
+                        .then(|| 1.0 / sigmas[0]);
+                    if let Some(is) = shared_inv_sigma {
+                        for (c, mu) in constant[..n].iter_mut().zip(&mus) {
+                            *c -= 0.5 * is * is * mu * mu;
+                        }
+                    }
+                    dims.push(DimModel::Numeric {
+                        spec: spec.clone(),
+                        mus,
+                        inv_sigmas,
+                        sigmas,
+                        log_z,
+                        shared_inv_sigma,
+                    });
                 }
                 DimSpec::Categorical { n: n_choices } => {
                     let mut p = vec![params.prior_weight / n_kernels as f64; n_kernels * n_choices];
@@ -187,6 +236,9 @@ impl ParzenEstimator {
                     dims.push(DimModel::Categorical { n: n_choices, log_p, p });
                 }
             }
+        }
+        for (c, z) in constant.iter_mut().zip(&z_product) {
+            *c -= libm::log(*z);
         }
         ParzenEstimator { log_weights, cum_weights, constant, dims }
     }
@@ -231,6 +283,15 @@ impl ParzenEstimator {
                 acc.copy_from_slice(&self.constant);
                 for (dim, &xd) in self.dims.iter().zip(x) {
                     match dim {
+                        DimModel::Numeric { shared_inv_sigma: Some(is), mus, inv_sigmas, .. } => {
+                            let (is2, last) = (is * is, n_kernels - 1);
+                            let (b, c) = (-0.5 * is2 * xd * xd, is2 * xd);
+                            for (a, mu) in acc[..last].iter_mut().zip(&mus[..last]) {
+                                *a += b + c * mu;
+                            }
+                            let z = (xd - mus[last]) * inv_sigmas[last];
+                            acc[last] -= 0.5 * z * z;
+                        }
                         DimModel::Numeric { spec: DimSpec::Numeric { step: None, .. }, mus, inv_sigmas, .. } => {
                             for ((a, mu), is) in acc.iter_mut().zip(mus).zip(inv_sigmas) {
                                 let z = (xd - mu) * is;
@@ -266,12 +327,48 @@ impl ParzenEstimator {
     }
 }
 
+/// `ln Σ exp(x)`, with terms more than `NEGLIGIBLE` below the largest raised to that floor.
 fn log_sum_exp(xs: &[f64]) -> f64 {
     let m = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if !m.is_finite() {
         return m;
     }
-    m + libm::log(xs.iter().map(|x| libm::exp(x - m)).sum::<f64>())
+    // Branch-free over all terms so the loop vectorizes. Clamping keeps the fast exp in its range
+    // and moves the sum by at most n·e^−40 ≈ n·4e−18 of itself: a few ulps for a thousand kernels.
+    let sum: f64 = xs.iter().map(|x| exp_nonpositive((x - m).max(-NEGLIGIBLE))).sum();
+    m + libm::log(sum)
+}
+
+/// `e^x` for `−NEGLIGIBLE ≤ x ≤ 0`, to a few ulps: x = k·ln 2 + r with |r| ≤ ln 2 / 2, e^r by its
+/// Taylor series to degree 12 (truncation below 2e−16), then scaled by 2^k through the exponent
+/// bits. Plain arithmetic, so the same bits everywhere, and cheaper than a general `exp`, which
+/// the mixture sums call hundreds of thousands of times per trial.
+fn exp_nonpositive(x: f64) -> f64 {
+    const LN2_HI: f64 = 6.931_471_803_691_238e-1;
+    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+    const C: [f64; 13] = [
+        1.0,
+        1.0,
+        1.0 / 2.0,
+        1.0 / 6.0,
+        1.0 / 24.0,
+        1.0 / 120.0,
+        1.0 / 720.0,
+        1.0 / 5040.0,
+        1.0 / 40320.0,
+        1.0 / 362_880.0,
+        1.0 / 3_628_800.0,
+        1.0 / 39_916_800.0,
+        1.0 / 479_001_600.0,
+    ];
+    // Truncating y − ½ (y ≤ 0) picks k with |y − k| ≤ ½; `round` would be a libm call on baseline x86-64.
+    let k = ((x * std::f64::consts::LOG2_E - 0.5) as i32) as f64;
+    let r = (x - k * LN2_HI) - k * LN2_LO;
+    let mut p = C[12];
+    for c in C[..12].iter().rev() {
+        p = p * r + c;
+    }
+    p * f64::from_bits(((k as i32 + 1023) as u64) << 52)
 }
 
 /// Kernel bandwidths for centres `mus` (the prior's centre last).
@@ -370,6 +467,15 @@ mod tests {
         assert!(xs.iter().all(|x| (0.0..=100.0).contains(x)));
         let near = xs.iter().filter(|x| (45.0..58.0).contains(*x)).count();
         assert!(near > 1700, "{near}");
+    }
+
+    #[test]
+    fn fast_exp_matches_libm() {
+        for i in 0..=40_000 {
+            let x = -(i as f64) * 1e-3;
+            let (a, b) = (exp_nonpositive(x), libm::exp(x));
+            assert!(((a - b) / b).abs() < 4e-16, "{x}: {a} vs {b}");
+        }
     }
 
     #[test]

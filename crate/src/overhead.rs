@@ -1,0 +1,35 @@
+//! Sampler overhead, measured the same way natively (the `wasmtune overhead` command) and in wasm
+//! (the headless-Chromium benchmark): a `dim`-dimensional sphere in [−5, 5]^dim with every parameter
+//! suggested through ask-and-tell, timed per trial by a caller-supplied clock. The objective is
+//! trivial, so the time is the engine's: ask, sampling, tell.
+
+use indexmap::IndexMap;
+
+use crate::config::StudyConfig;
+use crate::distributions::{Distribution, FloatDistribution};
+use crate::error::Result;
+use crate::study::TrialOutcome;
+
+/// Milliseconds spent on each of `n_trials` trials.
+pub fn per_trial_ms(config: &StudyConfig, dim: usize, n_trials: usize, now_ms: &dyn Fn() -> f64) -> Result<Vec<f64>> {
+    let mut study = config.build_study(None)?;
+    let space: IndexMap<String, Distribution> = (0..dim)
+        .map(|i| (format!("x{i}"), FloatDistribution::new(-5.0, 5.0, false, None).map(Into::into)))
+        .map(|(k, d)| Ok((k, d?)))
+        .collect::<Result<_>>()?;
+    let mut times = Vec::with_capacity(n_trials);
+    for _ in 0..n_trials {
+        let t0 = now_ms();
+        let t = study.ask_with(&space)?;
+        let value: f64 = t.params.values().map(|p| p.internal * p.internal).sum();
+        study.tell(t.number, TrialOutcome::Complete(vec![value]))?;
+        times.push(now_ms() - t0);
+    }
+    Ok(times)
+}
+
+/// Mean of `times[from..to]` (clipped to what exists), or NaN when empty.
+pub fn mean_ms(times: &[f64], from: usize, to: usize) -> f64 {
+    let slice = &times[from.min(times.len())..to.min(times.len())];
+    if slice.is_empty() { f64::NAN } else { slice.iter().sum::<f64>() / slice.len() as f64 }
+}
