@@ -46,6 +46,7 @@ export async function launch() {
 /** Opens the page and fails the test on any console error or page error (CSP violations included). */
 export async function openPage(env, hash = "") {
   const page = await env.context.newPage();
+  page.setDefaultTimeout(15_000);
   const problems = [];
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("console", (m) => {
@@ -76,7 +77,9 @@ export async function runTests(tests, { only = process.env.E2E_ONLY } = {}) {
         failed++;
         const shot = join(ARTIFACTS, `failed-${name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60)}.png`);
         await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
-        console.log(`  ✗ ${name} (${Date.now() - t0} ms)\n    ${String(e?.stack ?? e).split("\n").join("\n    ")}\n    screenshot: ${shot}`);
+        // Playwright's call logs run to pages; the first lines say what failed.
+        const lines = String(e?.stack ?? e).split("\n").slice(0, 8);
+        console.log(`  ✗ ${name} (${Date.now() - t0} ms)\n    ${lines.join("\n    ")}\n    screenshot: ${shot}`);
       } finally {
         await page.close();
       }

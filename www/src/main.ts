@@ -9,6 +9,7 @@ import { parallelData, parallelLayout } from "./plots/parallel";
 import { PLOT_CONFIG, Plotly } from "./plots/plotly";
 import type { Best, Report, RunSpec } from "./protocol";
 import { decodeSpec, defaultSamplerOptions, defaultSpec, encodeSpec } from "./state";
+import { ViewScheduler } from "./ui/scheduler";
 import { TrialsTable, formatNumber } from "./ui/table";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -38,6 +39,7 @@ const ui = {
   history: $("history"),
   parallel: $("parallel"),
   table: $<HTMLTableElement>("trials"),
+  results: $("results"),
 };
 
 type Phase = "loading" | "idle" | "running" | "paused" | "stopping" | "finished" | "stopped" | "error";
@@ -354,30 +356,13 @@ function setPhase(p: Phase): void {
     error: "Error",
   };
   ui.status.textContent = text[p];
+  // A pause leaves the views to the scheduler too, so that a quick Resume is never kept waiting.
   if (busy) scheduleRender();
   else renderNow();
 }
 
-let renderTimer: ReturnType<typeof setTimeout> | undefined;
-let lastRender = 0;
-/** While a study runs, views refresh at most every RENDER_MS (the worker's batches come faster). */
-const RENDER_MS = 250;
-
-function scheduleRender(): void {
-  if (renderTimer !== undefined) return;
-  const wait = Math.max(0, lastRender + RENDER_MS - performance.now());
-  renderTimer = setTimeout(() => {
-    renderTimer = undefined;
-    renderNow();
-  }, wait);
-}
-
-function renderNow(): void {
-  clearTimeout(renderTimer);
-  renderTimer = undefined;
-  lastRender = performance.now();
-  const list = trials.filter(Boolean);
-  const finished = list.length;
+function renderSummary(): void {
+  const finished = trials.reduce((n, t) => (t ? n + 1 : n), 0);
   ui.progress.textContent = runTotal ? `${finished} / ${runTotal} trials` : "";
   ui.progress.dataset.done = String(finished);
   if (best) {
@@ -393,12 +378,42 @@ function renderNow(): void {
     delete ui.bestValue.dataset.value;
     ui.bestParams.textContent = "";
   }
-  void Plotly.react(ui.history, historyData(list, runDirection), historyLayout(ui.logScale.checked), PLOT_CONFIG);
-  void Plotly.react(ui.parallel, parallelData(list, runDirection), parallelLayout(), PLOT_CONFIG);
-  table.render(list);
 }
 
-const table = new TrialsTable(ui.table, () => table.render(trials.filter(Boolean)));
+const finishedTrials = () => trials.filter(Boolean);
+const drawHistory = () =>
+  void Plotly.react(ui.history, historyData(finishedTrials(), runDirection), historyLayout(ui.logScale.checked), PLOT_CONFIG);
+
+const views = new ViewScheduler(
+  [
+    { name: "history", render: drawHistory },
+    {
+      name: "parallel",
+      render: () => void Plotly.react(ui.parallel, parallelData(finishedTrials(), runDirection), parallelLayout(), PLOT_CONFIG),
+      // WebGL: where it falls back to the CPU (SwiftShader), each redraw also costs the compositor.
+      minIntervalMs: 1000,
+    },
+    { name: "table", render: () => table.render(finishedTrials()) },
+  ],
+  300,
+  6,
+  () => performance.now(),
+  // `data-views="settled"`: every view shows every trial reported so far (the tests wait on it).
+  (settled) => (ui.results.dataset.views = settled ? "settled" : "pending"),
+);
+
+/** While a study runs, views refresh on the scheduler's terms; otherwise at once. */
+function scheduleRender(): void {
+  renderSummary();
+  views.invalidate();
+}
+
+function renderNow(): void {
+  renderSummary();
+  views.flush();
+}
+
+const table = new TrialsTable(ui.table, () => table.render(finishedTrials()));
 
 // ---- wiring ----------------------------------------------------------------------------------
 
@@ -410,8 +425,6 @@ ui.start.addEventListener("click", startStudy);
 ui.pause.addEventListener("click", pauseOrResume);
 ui.stop.addEventListener("click", stopStudy);
 ui.reset.addEventListener("click", resetAll);
-ui.logScale.addEventListener("change", () =>
-  void Plotly.react(ui.history, historyData(trials.filter(Boolean), runDirection), historyLayout(ui.logScale.checked), PLOT_CONFIG),
-);
+ui.logScale.addEventListener("change", drawHistory);
 spawnWorker();
 renderNow();

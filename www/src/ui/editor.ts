@@ -9,6 +9,7 @@ export function createEditor(parent: HTMLElement, doc: string, onChange: (code: 
     extensions: [
       basicSetup,
       javascript(),
+      EditorView.lineWrapping,
       EditorView.updateListener.of((u) => {
         if (u.docChanged) onChange(u.state.doc.toString());
       }),

@@ -49,9 +49,31 @@ export class TrialsTable {
     private readonly onSort: () => void,
   ) {}
 
+  private shownColumns = "";
+  private shownRows = 0;
+  private body: HTMLTableSectionElement | null = null;
+
+  /** Redraws the table. In the default order (by number, ascending) with the same columns, rows
+   *  already shown are kept and only new trials are appended: a 1,000-trial study does not rebuild
+   *  1,000 rows several times a second. */
   render(trials: readonly FrozenTrial[]): void {
     const params: string[] = [];
     for (const t of trials) for (const k of Object.keys(t.params)) if (!params.includes(k)) params.push(k);
+    const columnsKey = JSON.stringify([params, this.sort]);
+    const appendOnly =
+      this.body !== null &&
+      columnsKey === this.shownColumns &&
+      this.sort.key === "number" &&
+      !this.sort.descending &&
+      trials.length >= this.shownRows &&
+      trials.every((t, i) => t.number === i);
+    if (appendOnly) {
+      for (const t of trials.slice(this.shownRows)) this.body!.append(this.row(t, params));
+      this.shownRows = trials.length;
+      return;
+    }
+    this.shownColumns = columnsKey;
+    this.shownRows = trials.length;
     const columns: [SortKey, string][] = [
       ["number", "#"],
       ["state", "State"],
@@ -74,27 +96,30 @@ export class TrialsTable {
       head.append(th);
     }
     const body = document.createElement("tbody");
-    for (const t of sortTrials(trials, this.sort)) {
-      const tr = document.createElement("tr");
-      tr.dataset.state = t.state;
-      const cells = [
-        String(t.number),
-        t.state,
-        formatNumber(t.value),
-        ...params.map((p) => formatParam(t.params[p])),
-        t.duration === null ? "" : t.duration.toFixed(1),
-      ];
-      for (const c of cells) {
-        const td = document.createElement("td");
-        td.textContent = c;
-        tr.append(td);
-      }
-      const reason = t.systemAttrs["fail_reason"];
-      if (typeof reason === "string") tr.title = reason;
-      body.append(tr);
-    }
+    for (const t of sortTrials(trials, this.sort)) body.append(this.row(t, params));
     const thead = document.createElement("thead");
     thead.append(head);
+    this.body = body;
     this.table.replaceChildren(thead, body);
+  }
+
+  private row(t: FrozenTrial, params: string[]): HTMLTableRowElement {
+    const tr = document.createElement("tr");
+    tr.dataset.state = t.state;
+    const cells = [
+      String(t.number),
+      t.state,
+      formatNumber(t.value),
+      ...params.map((p) => formatParam(t.params[p])),
+      t.duration === null ? "" : t.duration.toFixed(1),
+    ];
+    for (const c of cells) {
+      const td = document.createElement("td");
+      td.textContent = c;
+      tr.append(td);
+    }
+    const reason = t.systemAttrs["fail_reason"];
+    if (typeof reason === "string") tr.title = reason;
+    return tr;
   }
 }

@@ -1,0 +1,86 @@
+// Keeps the page responsive while a study streams in: each view (plot, table) refreshes in its own
+// task, and no more often than `max(minIntervalMs, costFactor × its last render time)`, so that
+// however many trials arrive, views take at most about 1/costFactor of the main thread and a
+// click waits for at most one view's render.
+
+export interface View {
+  name: string;
+  render(): void;
+  /** This view's own floor on the interval (a WebGL plot may want a longer one). */
+  minIntervalMs?: number;
+}
+
+interface Slot {
+  view: View;
+  dirty: boolean;
+  lastEnd: number;
+  lastCost: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+export class ViewScheduler {
+  private readonly slots: Slot[];
+
+  constructor(
+    views: View[],
+    private readonly minIntervalMs = 250,
+    private readonly costFactor = 4,
+    private readonly now: () => number = () => performance.now(),
+    /** Told whether every view is up to date (false as soon as one is stale). */
+    private readonly onSettled: (settled: boolean) => void = () => {},
+  ) {
+    this.slots = views.map((view) => ({ view, dirty: false, lastEnd: -Infinity, lastCost: 0, timer: undefined }));
+  }
+
+  /** Marks every view stale; each refreshes when its interval allows. */
+  invalidate(): void {
+    this.onSettled(false);
+    for (const s of this.slots) {
+      s.dirty = true;
+      if (s.timer !== undefined) continue;
+      const floor = Math.max(this.minIntervalMs, s.view.minIntervalMs ?? 0);
+      const wait = Math.max(0, s.lastEnd + Math.max(floor, this.costFactor * s.lastCost) - this.now());
+      s.timer = setTimeout(() => {
+        s.timer = undefined;
+        this.run(s);
+      }, wait);
+    }
+  }
+
+  /** Refreshes every view as soon as possible (a study ended or was reset), each still in its
+   *  own task so that a click can come in between. */
+  flush(): void {
+    this.onSettled(false);
+    for (const s of this.slots) {
+      clearTimeout(s.timer);
+      s.dirty = true;
+      s.timer = setTimeout(() => {
+        s.timer = undefined;
+        this.run(s);
+      }, 0);
+    }
+  }
+
+  /** Whether every view shows the latest data. */
+  get settled(): boolean {
+    return this.slots.every((s) => !s.dirty && s.timer === undefined);
+  }
+
+  private run(s: Slot): void {
+    this.runView(s);
+    if (this.settled) this.onSettled(true);
+  }
+
+  private runView(s: Slot): void {
+    if (!s.dirty) return;
+    s.dirty = false;
+    const t0 = this.now();
+    s.view.render();
+    s.lastEnd = this.now();
+    s.lastCost = s.lastEnd - t0;
+    if (typeof performance !== "undefined" && performance.measure) {
+      // Read by the pause-click benchmark.
+      performance.measure(`wasmtune:${s.view.name}`, { start: t0, end: s.lastEnd });
+    }
+  }
+}
