@@ -172,6 +172,26 @@ fn bad_input_gives_a_message_and_a_nonzero_exit_never_a_panic() {
 }
 
 #[test]
+fn define_by_run_suggestions_over_the_stream() {
+    let float = r#"{"name":"FloatDistribution","attributes":{"low":0,"high":1,"log":false,"step":null}}"#;
+    let input = format!(
+        "{{\"number\":0,\"suggest\":\"y\",\"distribution\":{float}}}\n{{\"number\":0,\"suggest\":\"y\",\"distribution\":{float}}}\n{{\"number\":0,\"value\":1}}\n"
+    );
+    // No --search-space at all: every parameter is asked define-by-run.
+    let out = stream(&["--n-trials", "1", "--sampler-kwargs", r#"{"seed":3}"#], &input);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let msgs = lines(&out);
+    assert_eq!(msgs[0], json!({"number": 0, "params": {}}));
+    assert_eq!(msgs[1]["name"], "y");
+    assert_eq!(msgs[1], msgs[2], "asking the same name again returns the same value");
+    assert_eq!(msgs[3]["best"]["params"]["y"], msgs[1]["value"]);
+    let bad = "{\"number\":0,\"suggest\":\"y\",\"distribution\":{\"name\":\"Nope\"}}\n";
+    let out = stream(&["--n-trials", "1"], bad);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("input line 1"), "{}", stderr(&out));
+}
+
+#[test]
 fn a_nan_value_fails_the_trial_and_the_stream_goes_on() {
     let space = garden_space();
     // JSON has no NaN; a caller's 1e999 overflows to inf, which fails the trial like NaN.

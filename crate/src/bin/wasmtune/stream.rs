@@ -4,7 +4,10 @@
 //! `{"number":0,"should_prune":false}` in answer to a report, and at the end
 //! `{"best":{...}}` (one trial) or `{"best":[...]}` (the Pareto front, for several objectives).
 //! In (stdin): `{"number":0,"values":[3.2]}` or `"value":3.2`, `{"number":0,"state":"fail"}`,
-//! `{"number":0,"state":"pruned"}`, `{"number":0,"report":0.71,"step":3}`. Blank lines are skipped.
+//! `{"number":0,"state":"pruned"}`, `{"number":0,"report":0.71,"step":3}`, and define-by-run
+//! `{"number":0,"suggest":"y","distribution":{...}}` (Optuna's distribution JSON), answered by
+//! `{"number":0,"name":"y","value":...}`, for parameters outside `--search-space` (conditional
+//! ones). Blank lines are skipped.
 //!
 //! Exit codes: 0 done; 2 bad flags or configuration; 3 a bad input line; 4 input ended early.
 
@@ -22,7 +25,8 @@ use wasmtune::{Error, FrozenTrial, Study, StudyConfig, StudyDirection, TrialOutc
 #[derive(Args, Debug)]
 pub struct StreamArgs {
     /// Optuna's search-space JSON (name -> distribution JSON), or @FILE to read it from a file.
-    #[arg(long)]
+    /// Parameters in it come with each asked trial; others can be asked define-by-run.
+    #[arg(long, default_value = "{}")]
     search_space: String,
     /// Sampler class name, as Optuna's (RandomSampler, GridSampler, QMCSampler, ...).
     #[arg(long, default_value = "RandomSampler")]
@@ -104,9 +108,6 @@ fn config_from_args(args: &StreamArgs) -> Result<StudyConfig, StreamError> {
         None => args.search_space.clone(),
     };
     let space = search_space_from_json(&parse_json_flag("search-space", &space_text)?).map_err(config_err)?;
-    if space.is_empty() {
-        return Err(StreamError::Config("--search-space: the search space is empty".into()));
-    }
     let directions = if args.directions.is_empty() {
         vec![StudyDirection::Minimize]
     } else {
@@ -180,6 +181,12 @@ pub fn drive(config: &StudyConfig, batch: u64, input: impl BufRead, mut out: imp
                 writeln!(out, "{}", json!({"number": number, "should_prune": prune}))?;
                 out.flush()?;
             }
+            Message::Suggest { number, name, distribution } => {
+                ensure_open(&open, number).map_err(&bad)?;
+                let value = study.suggest(number, &name, distribution).map_err(|e| bad(e.to_string()))?;
+                writeln!(out, "{}", json!({"number": number, "name": name, "value": value}))?;
+                out.flush()?;
+            }
             Message::Tell { number, outcome } => {
                 ensure_open(&open, number).map_err(&bad)?;
                 study.tell(number, outcome).map_err(|e| bad(e.to_string()))?;
@@ -203,6 +210,7 @@ fn ensure_open(open: &BTreeSet<u64>, number: u64) -> Result<(), String> {
 
 enum Message {
     Report { number: u64, value: f64, step: u64 },
+    Suggest { number: u64, name: String, distribution: wasmtune::Distribution },
     Tell { number: u64, outcome: TrialOutcome },
 }
 
@@ -212,6 +220,8 @@ fn parse_message(line: &str) -> Result<Message, String> {
     let number = obj.get("number").and_then(Value::as_u64).ok_or("\"number\" must be a non-negative integer")?;
     let allowed: &[&str] = if obj.contains_key("report") {
         &["number", "report", "step"]
+    } else if obj.contains_key("suggest") {
+        &["number", "suggest", "distribution"]
     } else if obj.contains_key("state") {
         &["number", "state", "values", "value"]
     } else {
@@ -224,6 +234,12 @@ fn parse_message(line: &str) -> Result<Message, String> {
         let value = report.as_f64().ok_or("\"report\" must be a number")?;
         let step = obj.get("step").and_then(Value::as_u64).ok_or("\"step\" must be a non-negative integer")?;
         return Ok(Message::Report { number, value, step });
+    }
+    if let Some(name) = obj.get("suggest") {
+        let name = name.as_str().ok_or("\"suggest\" must be a parameter name (a string)")?.to_owned();
+        let d = obj.get("distribution").ok_or("\"suggest\" needs a \"distribution\"")?;
+        let distribution = wasmtune::Distribution::from_json(d).map_err(|e| e.to_string())?;
+        return Ok(Message::Suggest { number, name, distribution });
     }
     let values = || -> Result<Vec<f64>, String> {
         match (obj.get("values"), obj.get("value")) {
