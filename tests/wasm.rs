@@ -115,3 +115,71 @@ fn bindings_turn_engine_errors_into_js_errors_with_the_message() {
     let trials = js_sys::Array::from(&s.trials().unwrap());
     assert_eq!(trials.length(), 1);
 }
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(v, &key.into()).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn bindings_give_trials_as_plain_objects_with_external_values() {
+    let mut s = WasmStudy::new(config(r#"{"sampler":{"name":"RandomSampler","kwargs":{"seed":2}}}"#)).unwrap();
+    let n = s.ask().unwrap();
+    let lr = s.suggest_float(n, "lr", 1e-4, 1.0, None, true).unwrap();
+    let c = s.suggest_categorical(n, "opt", config(r#"["adam", "sgd"]"#)).unwrap();
+    let k = s
+        .suggest(n, "k", config(r#"{"name":"IntDistribution","attributes":{"low":1,"high":3,"log":false,"step":1}}"#))
+        .unwrap();
+    s.report(n, 0.5, 0.0).unwrap();
+    s.set_user_attr(n, "note", JsValue::from_str("hi")).unwrap();
+    let t = s.tell(n, JsValue::from_f64(lr), None, None).unwrap();
+    assert_eq!(get(&t, "state").as_string().unwrap(), "COMPLETE");
+    assert_eq!(get(&t, "value").as_f64(), Some(lr));
+    let params = get(&t, "params");
+    // Categoricals come back as the choice, not Optuna's internal index.
+    assert_eq!(get(&params, "opt").as_string(), c.as_string());
+    assert_eq!(get(&params, "k").as_f64(), k.as_f64());
+    let kk = k.as_f64().unwrap();
+    assert!((1.0..=3.0).contains(&kk) && kk.fract() == 0.0);
+    let d = get(&get(&t, "distributions"), "lr");
+    assert_eq!(get(&d, "name").as_string().unwrap(), "FloatDistribution");
+    assert_eq!(get(&get(&d, "attributes"), "log").as_bool(), Some(true));
+    assert_eq!(get(&get(&t, "intermediateValues"), "0").as_f64(), Some(0.5));
+    assert_eq!(get(&get(&t, "userAttrs"), "note").as_string().unwrap(), "hi");
+    assert!(get(&t, "duration").as_f64().unwrap() >= 0.0);
+    // The same shape from trials(), trial(n) and bestTrial().
+    let listed = js_sys::Array::from(&s.trials().unwrap()).get(0);
+    assert_eq!(js_sys::JSON::stringify(&listed).unwrap(), js_sys::JSON::stringify(&t).unwrap());
+    assert_eq!(js_sys::JSON::stringify(&s.trial(0.0).unwrap()).unwrap(), js_sys::JSON::stringify(&t).unwrap());
+    assert_eq!(s.best_value().unwrap(), lr);
+    assert_eq!(get(&s.best_params().unwrap(), "opt").as_string(), c.as_string());
+}
+
+#[wasm_bindgen_test]
+fn bindings_cover_fail_prune_enqueue_stop_and_the_registries() {
+    let mut s = WasmStudy::new(config(r#"{"directions":["maximize"]}"#)).unwrap();
+    assert!(s.best_value().is_err());
+    let n = s.ask().unwrap();
+    s.suggest_float(n, "x", 0.0, 1.0, None, false).unwrap();
+    let t = s.tell(n, JsValue::UNDEFINED, Some("fail".into()), Some("boom".into())).unwrap();
+    assert_eq!(get(&t, "state").as_string().unwrap(), "FAIL");
+    assert_eq!(get(&get(&t, "systemAttrs"), "fail_reason").as_string().unwrap(), "boom");
+    let n = s.ask().unwrap();
+    s.report(n, 2.0, 1.0).unwrap();
+    let t = s.tell(n, JsValue::UNDEFINED, Some("pruned".into()), None).unwrap();
+    assert_eq!(get(&t, "state").as_string().unwrap(), "PRUNED");
+    assert_eq!(s.enqueue_trial(config(r#"{"x": 0.75}"#), false).unwrap(), Some(2.0));
+    assert_eq!(s.enqueue_trial(config(r#"{"x": 0.75}"#), true).unwrap(), None);
+    let n = s.ask().unwrap();
+    assert_eq!(s.suggest_float(n, "x", 0.0, 1.0, None, false).unwrap(), 0.75);
+    s.tell(n, JsValue::from_f64(3.0), None, None).unwrap();
+    assert_eq!(js_sys::Array::from(&s.best_trials().unwrap()).length(), 1);
+    let dirs = js_sys::Array::from(&s.directions().unwrap());
+    assert_eq!(dirs.get(0).as_string().unwrap(), "maximize");
+    assert!(!s.is_stopped());
+    s.stop();
+    assert!(s.is_stopped());
+    let e = s.suggest(0.0, "y", config(r#"{"name":"NoDistribution","attributes":{}}"#)).err().unwrap();
+    assert!(error_message(e).contains("NoDistribution"));
+    assert!(wasmtune::wasm::sampler_names().iter().any(|n| n == "RandomSampler"));
+    assert_eq!(wasmtune::wasm::pruner_names()[0], "NopPruner");
+}

@@ -1,0 +1,40 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ViewScheduler } from "../src/ui/scheduler";
+
+describe("ViewScheduler", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("renders each view in its own task, no more often than its interval, and says when settled", () => {
+    let t = 0;
+    const calls: string[] = [];
+    const settled: boolean[] = [];
+    const s = new ViewScheduler(
+      [
+        { name: "cheap", render: () => calls.push("cheap") },
+        { name: "slow", render: () => { calls.push("slow"); t += 100; }, minIntervalMs: 1000 },
+      ],
+      250,
+      4,
+      () => t,
+      (v) => settled.push(v),
+    );
+    s.invalidate();
+    expect(calls).toEqual([]); // never inside the caller's task
+    vi.advanceTimersByTime(0);
+    expect(calls).toEqual(["cheap", "slow"]);
+    expect(s.settled).toBe(true);
+    // Many invalidations within the interval: one render each, after it.
+    for (let i = 0; i < 50; i++) s.invalidate();
+    vi.advanceTimersByTime(10);
+    expect(calls).toHaveLength(2);
+    t = 400;
+    vi.advanceTimersByTime(400);
+    expect(calls.filter((c) => c === "cheap")).toHaveLength(2);
+    expect(calls.filter((c) => c === "slow")).toHaveLength(1);
+    t = 1200;
+    vi.advanceTimersByTime(1000);
+    expect(calls.filter((c) => c === "slow")).toHaveLength(2);
+    expect(settled.at(-1)).toBe(true);
+  });
+});
