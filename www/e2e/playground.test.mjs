@@ -51,6 +51,20 @@ export const tests = [
       assert(v.states.every((s) => s === "COMPLETE"), "every trial complete");
       const optimum = await page.textContent("#optimum");
       assert(optimum.includes("31,250") && optimum.includes("x = 125"), `analytic optimum shown: ${optimum}`);
+      // The Content-Security-Policy is in force: an injected inline script does not run.
+      const probe = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            document.addEventListener("securitypolicyviolation", (e) => resolve({ ran: window.__inline === 1, directive: e.effectiveDirective }), { once: true });
+            const s = document.createElement("script");
+            s.textContent = "window.__inline = 1";
+            document.head.append(s);
+            setTimeout(() => resolve({ ran: window.__inline === 1, directive: null }), 1000);
+          }),
+      );
+      assert(!probe.ran && probe.directive === "script-src-elem", `inline script blocked: ${JSON.stringify(probe)}`);
+      // The violation's console report was this probe's doing.
+      page.problems.splice(0, page.problems.length, ...page.problems.filter((p) => !p.includes("Content Security Policy")));
     },
   ],
 ];
@@ -160,7 +174,7 @@ tests.push(
   [
     "while a 1,000-trial study runs, Pause takes effect; Resume continues the same study",
     async (page) => {
-      await typeCustom(page, SLOW_CODE(4), "maximize");
+      await typeCustom(page, SLOW_CODE(3), "maximize");
       await runStudy(page, { nTrials: 1000, wait: false });
       await waitForDone(page, 60);
       await page.click("#pause");
@@ -198,6 +212,157 @@ tests.push(
       assert(v.rows === v.done && v.historyPoints === v.done, `rows ${v.rows} and points ${v.historyPoints} = ${v.done}`);
       assert(v.states.every((s) => s === "COMPLETE"), "kept trials are finished ones");
       assert(!(await page.isDisabled("#start")), "a new study can start");
+    },
+  ],
+);
+
+/** Drags along parcoords axis `i`'s brush area from `from` to `to` (fractions of its height). */
+async function brushAxis(page, i, from, to) {
+  const boxes = await page.$$eval("#parallel .axis-brush", (els) =>
+    els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { x: r.x + r.width / 2, y: r.y, h: r.height };
+    }),
+  );
+  const b = boxes[i];
+  await page.mouse.move(b.x, b.y + b.h * from);
+  await page.mouse.down();
+  await page.mouse.move(b.x, b.y + b.h * ((from + to) / 2), { steps: 5 });
+  await page.mouse.move(b.x, b.y + b.h * to, { steps: 5 });
+  await page.mouse.up();
+}
+
+/** Drags parcoords axis `i` by its title to the far left. */
+async function dragAxisLeft(page, i) {
+  const heads = await page.$$eval("#parallel .axis-heading", (els) =>
+    els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    }),
+  );
+  const h = heads[i];
+  await page.mouse.move(h.x, h.y);
+  await page.mouse.down();
+  for (let x = h.x; x > 300; x -= 40) await page.mouse.move(x, h.y);
+  await page.mouse.up();
+}
+
+const parcoordsState = (page) =>
+  page.evaluate(() =>
+    document.getElementById("parallel").data[0].dimensions.map((d) => ({ label: d.label, range: d.constraintrange ?? null, n: d.values.length })),
+  );
+
+tests.push(
+  [
+    "benchmark functions show their known optima; Branin with QMCSampler runs",
+    async (page) => {
+      const expected = {
+        branin: "0.397887",
+        rosenbrock2: "(1, …, 1)",
+        rosenbrock5: "(1, …, 1)",
+        hartmann6: "−3.32237",
+        ackley: "f = 0 at (0, 0)",
+      };
+      for (const [id, text] of Object.entries(expected)) {
+        await page.selectOption("#objective", id);
+        const optimum = await page.textContent("#optimum");
+        assert(optimum.includes(text), `${id}: ${optimum}`);
+      }
+      await page.selectOption("#objective", "rosenbrock5");
+      assert((await page.$$("#space-editor .space-row[data-param]")).length === 5, "Rosenbrock 5-D has 5 editable parameters");
+      await page.selectOption("#objective", "hartmann6");
+      assert((await page.$$("#space-editor .space-row[data-param]")).length === 6, "Hartmann-6 has 6");
+      await page.selectOption("#objective", "branin");
+      await page.selectOption("#sampler", "QMCSampler");
+      const options = JSON.parse(await page.inputValue("#sampler-options"));
+      assert(options.qmc_type === "sobol", `QMC's main options with Optuna's names: ${JSON.stringify(options)}`);
+      await page.fill("#sampler-options", JSON.stringify({ qmc_type: "halton", scramble: true }));
+      await page.fill("#n-trials", "40");
+      await page.click("#start");
+      await page.waitForSelector('#status[data-state="finished"]');
+      const v = await views(page);
+      assert(v.rows === 40 && v.parallelAxes === 3, `40 rows, 3 axes: ${v.rows}, ${v.parallelAxes}`);
+      assert(v.best >= 0.397887 && v.best < 20, `Branin best ${v.best} is above its minimum and not far`);
+    },
+  ],
+  [
+    "an edited search space is used: x in [100, 150] with log scale",
+    async (page) => {
+      await page.fill('[aria-label="x low"]', "100");
+      await page.fill('[aria-label="x high"]', "150");
+      await page.check('[aria-label="x log scale"]');
+      await runStudy(page, { nTrials: 30 });
+      const xs = await page.$$eval("#trials tbody tr td:nth-child(4)", (tds) => tds.map((t) => Number(t.textContent.replace(/,/g, ""))));
+      assert(xs.length === 30 && xs.every((x) => x >= 100 && x <= 150), `x within the edited bounds: ${xs}`);
+      const dims = await parcoordsState(page);
+      assert(dims[1].label === "x (log)", `log axis: ${dims[1].label}`);
+      const ticks = await page.evaluate(() => document.getElementById("parallel").data[0].dimensions[1].ticktext);
+      assert(ticks.join() === "100,150", `log axis labelled in x's units: ${ticks}`);
+    },
+  ],
+  [
+    "the history plot's log-scale toggle, and the table sorts by a clicked column",
+    async (page) => {
+      await runStudy(page, { nTrials: 30 });
+      await views(page);
+      await page.check("#log-scale");
+      const type = await page.evaluate(() => document.getElementById("history").layout.yaxis.type);
+      assert(type === "log", `y axis ${type}`);
+      await page.click('#trials th[data-key="value"]');
+      let values = await page.$$eval("#trials tbody tr td:nth-child(3)", (tds) => tds.map((t) => Number(t.textContent.replace(/,/g, ""))));
+      assert(values.every((v, i) => i === 0 || values[i - 1] <= v), "ascending by value");
+      await page.click('#trials th[data-key="value"]');
+      values = await page.$$eval("#trials tbody tr td:nth-child(3)", (tds) => tds.map((t) => Number(t.textContent.replace(/,/g, ""))));
+      assert(values.every((v, i) => i === 0 || values[i - 1] >= v), "then descending");
+      assert(Math.abs(values[0] - (await views(page)).best) < 0.1, "the top row is the best trial");
+      assert((await page.getAttribute('#trials th[data-key="value"]', "aria-sort")) === "descending", "aria-sort");
+    },
+  ],
+  [
+    "parallel coordinates: brushing filters and dragging reorders, kept while the study runs",
+    async (page) => {
+      await typeCustom(page, SLOW_CODE(3), "maximize");
+      await runStudy(page, { nTrials: 1000, wait: false });
+      await waitForDone(page, 30);
+      await page.click("#pause");
+      await page.waitForSelector('#status[data-state="paused"]');
+      await page.waitForSelector('#results[data-views="settled"]');
+      await brushAxis(page, 1, 0.2, 0.6);
+      await dragAxisLeft(page, 1);
+      const before = await parcoordsState(page);
+      assert(before[0].label === "x" && before[1].label === "Objective value", `x dragged first: ${JSON.stringify(before)}`);
+      assert(Array.isArray(before[0].range), `x brushed: ${JSON.stringify(before[0])}`);
+      await page.click("#pause"); // resume: more trials arrive and the plot redraws
+      await page.waitForSelector('#status[data-state="finished"]', { timeout: 60_000 });
+      await views(page);
+      const after = await parcoordsState(page);
+      assert(after[0].n === 1000, `all 1000 lines: ${after[0].n}`);
+      assert(after[0].label === "x" && JSON.stringify(after[0].range) === JSON.stringify(before[0].range), `kept: ${JSON.stringify(after)}`);
+    },
+  ],
+  [
+    "the configuration lives in the URL: a reload restores it; Reset clears the study and the settings",
+    async (page, env) => {
+      await page.selectOption("#objective", "ackley");
+      await page.selectOption("#sampler", "QMCSampler");
+      await runStudy(page, { nTrials: 12, sampler: "QMCSampler", seed: "5" });
+      const hash = await page.evaluate(() => location.hash);
+      assert(hash.length > 10, "the hash holds the study");
+      const spec = JSON.parse(decodeURIComponent(hash.slice(1)));
+      assert(spec.config.objective === "ackley" && spec.config.n_trials === 12 && spec.config.seed === 5, JSON.stringify(spec));
+      assert(spec.config.sampler.name === "QMCSampler", "sampler in the hash, with Optuna's keywords");
+      const other = await env.context.newPage();
+      await other.goto(env.url + hash);
+      await other.waitForSelector('#status[data-state="idle"]');
+      assert((await other.inputValue("#objective")) === "ackley", "objective restored");
+      assert((await other.inputValue("#sampler")) === "QMCSampler", "sampler restored");
+      assert((await other.inputValue("#n-trials")) === "12" && (await other.inputValue("#seed")) === "5", "trials and seed restored");
+      await other.close();
+      await page.click("#reset");
+      const v = await views(page);
+      assert(v.rows === 0 && v.historyData === 0 && v.parallelLines === 0, "views cleared");
+      assert((await page.inputValue("#sampler")) === "RandomSampler", "sampler back to the default");
+      assert((await page.textContent("#best-value")) === "–", "no best");
     },
   ],
 );

@@ -5,7 +5,7 @@ import "./style.css";
 import type { Direction, Distribution, FrozenTrial } from "./lib/wasmtune";
 import { BUILTIN_OBJECTIVES, CUSTOM_ID, builtinObjective } from "./objectives";
 import { historyData, historyLayout } from "./plots/history";
-import { parallelData, parallelLayout } from "./plots/parallel";
+import { type Dimension, keepInteractions, parallelData, parallelLayout } from "./plots/parallel";
 import { PLOT_CONFIG, Plotly } from "./plots/plotly";
 import type { Best, Report, RunSpec } from "./protocol";
 import { decodeSpec, defaultSamplerOptions, defaultSpec, encodeSpec } from "./state";
@@ -275,6 +275,7 @@ function clearError(): void {
 function clearResults(): void {
   trials = [];
   best = null;
+  freshParallel = true;
   renderNow();
 }
 
@@ -380,6 +381,8 @@ function renderSummary(): void {
   }
 }
 
+/** A new study starts with the axes in their own order and nothing brushed. */
+let freshParallel = true;
 const finishedTrials = () => trials.filter(Boolean);
 const drawHistory = () =>
   void Plotly.react(ui.history, historyData(finishedTrials(), runDirection), historyLayout(ui.logScale.checked), PLOT_CONFIG);
@@ -389,7 +392,14 @@ const views = new ViewScheduler(
     { name: "history", render: drawHistory },
     {
       name: "parallel",
-      render: () => void Plotly.react(ui.parallel, parallelData(finishedTrials(), runDirection), parallelLayout(), PLOT_CONFIG),
+      render: () => {
+        const shown = freshParallel
+          ? undefined
+          : (ui.parallel as HTMLElement & { data?: { dimensions?: Dimension[] }[] }).data?.[0]?.dimensions;
+        freshParallel = false;
+        const data = keepInteractions(shown, parallelData(finishedTrials(), runDirection));
+        void Plotly.react(ui.parallel, data, parallelLayout(), PLOT_CONFIG);
+      },
       // WebGL: where it falls back to the CPU (SwiftShader), each redraw also costs the compositor.
       minIntervalMs: 1000,
     },

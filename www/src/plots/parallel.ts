@@ -81,3 +81,22 @@ export function parallelData(trials: readonly FrozenTrial[], direction: Directio
 export function parallelLayout(): Record<string, unknown> {
   return { title: { text: "Parallel coordinates" }, margin: { l: 80, r: 80, t: 80, b: 30 }, uirevision: "parallel" };
 }
+
+/** Keeps what the person did to the plot across live updates: the axis order they dragged and
+ *  the ranges they brushed (Plotly writes both back into the plot's data). */
+export function keepInteractions(
+  previous: readonly { label: string; constraintrange?: unknown }[] | undefined,
+  next: PlotData[],
+): PlotData[] {
+  if (!previous?.length || !next.length) return next;
+  const dims = next[0].dimensions as (Dimension & { constraintrange?: unknown })[];
+  const order = new Map(previous.map((d, i) => [d.label, i]));
+  const ranges = new Map(previous.map((d) => [d.label, d.constraintrange]));
+  for (const d of dims) {
+    const r = ranges.get(d.label);
+    if (r !== undefined && r !== null) d.constraintrange = r;
+  }
+  // Axes seen before keep their order; new ones follow in their own order.
+  const sorted = [...dims].sort((a, b) => (order.get(a.label) ?? Infinity) - (order.get(b.label) ?? Infinity));
+  return [{ ...next[0], dimensions: sorted }];
+}
