@@ -1,6 +1,7 @@
 // A small end-to-end harness: serves dist/ with `vite preview`, drives Debian's Chromium headless
 // through playwright-core, runs each test in a fresh page, and prints one line per test and a
 // closing `N passed; M failed` line (which scripts/test.sh sums).
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -93,4 +94,22 @@ export async function runTests(tests, { only = process.env.E2E_ONLY } = {}) {
 
 export function assert(cond, message) {
   if (!cond) throw new Error(`assertion failed: ${message}`);
+}
+
+/** Serves dist/ the way scripts/serve.sh does (Python's http.server), on a free port. */
+export async function servePython() {
+  const proc = spawn("python3", ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", join(ROOT, "dist")], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    proc.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/port (\d+)/);
+      if (m) resolve(`http://127.0.0.1:${m[1]}/`);
+    });
+    proc.on("exit", (code) => reject(new Error(`http.server exited with ${code}: ${out}`)));
+    setTimeout(() => reject(new Error(`http.server did not start: ${out}`)), 10_000);
+  });
+  return { url, close: () => proc.kill() };
 }

@@ -1,6 +1,6 @@
 // The issue's "done means" list, as a person uses the page.
 import { join } from "node:path";
-import { ARTIFACTS, assert } from "./harness.mjs";
+import { ARTIFACTS, assert, servePython } from "./harness.mjs";
 
 /** Sets the trial count and sampler, presses Start, waits for the study to end. */
 async function runStudy(page, { nTrials, sampler = "RandomSampler", seed = "1", wait = true } = {}) {
@@ -366,3 +366,26 @@ tests.push(
     },
   ],
 );
+
+tests.push([
+  "served as scripts/serve.sh serves it, pressing Start with no other input runs the garden study",
+  async (_page, env) => {
+    const server = await servePython();
+    const page = await env.context.newPage();
+    const problems = [];
+    page.on("pageerror", (e) => problems.push(e.message));
+    page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+    try {
+      await page.goto(server.url);
+      await page.waitForSelector('#status[data-state="idle"]');
+      await page.click("#start");
+      await page.waitForSelector('#status[data-state="finished"]', { timeout: 60_000 });
+      const v = await views(page);
+      assert(v.rows === 100 && v.best >= 30000, `default garden study: ${v.rows} rows, best ${v.best}`);
+      assert(problems.length === 0, problems.join("\n"));
+    } finally {
+      await page.close();
+      server.close();
+    }
+  },
+]);
