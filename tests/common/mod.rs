@@ -24,6 +24,8 @@ pub fn parity_samplers() -> Vec<(&'static str, Value)> {
         ("QMCSampler", json!({"seed": 42, "scramble": true})),
         ("QMCSampler", json!({"seed": 42, "qmc_type": "halton", "scramble": true})),
         ("QMCSampler", json!({"qmc_type": "sobol", "scramble": false, "seed": 7})),
+        ("TPESampler", json!({"seed": 42})),
+        ("TPESampler", json!({"seed": 42, "multivariate": false, "n_startup_trials": 5})),
     ]
 }
 

@@ -1,0 +1,248 @@
+"""Side-by-side benchmark: wasmtune vs Optuna 5.0.0, same problems, budgets and seeds, one run.
+
+Quality: each problem runs `max(budgets)` trials per seed on both sides; the regret (best value -
+known optimum) after each budget is compared by medians and a two-sided Mann-Whitney U test.
+Overhead: mean engine time per trial on a 10-D sphere over trial ranges, both sides in-process
+(Optuna: ask + suggest + tell timed in Python; wasmtune: `wasmtune overhead`), plus wasmtune in
+wasm in headless Chromium when its measurement file is given.
+
+Usage (from the repo root, through benches/run.sh which sets up the environment):
+  python benches/harness/run.py --wasmtune target/release/wasmtune [--seeds 10] [--out benches/RESULTS.md]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+import optuna
+from scipy.stats import mannwhitneyu
+
+sys.path.insert(0, os.path.dirname(__file__))
+from problems import Problem, problems  # noqa: E402
+
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+
+# Options under test, by Optuna class name: both sides get exactly these kwargs plus the seed.
+SAMPLERS = {"TPESampler": {}}
+
+
+# ---------- Optuna side ----------
+def optuna_suggest(trial: optuna.Trial):
+    def suggest(name: str, dist: dict):
+        a = dist["attributes"]
+        if dist["name"] == "FloatDistribution":
+            return trial.suggest_float(name, a["low"], a["high"], log=a["log"], step=a["step"])
+        if dist["name"] == "IntDistribution":
+            return trial.suggest_int(name, a["low"], a["high"], log=a["log"], step=a["step"])
+        return trial.suggest_categorical(name, a["choices"])
+
+    return suggest
+
+
+def optuna_sampler(name: str, seed: int):
+    return getattr(optuna.samplers, name)(seed=seed, **SAMPLERS[name])
+
+
+def run_optuna(problem: Problem, sampler: str, seed: int, n_trials: int) -> list[float]:
+    study = optuna.create_study(sampler=optuna_sampler(sampler, seed))
+    values = []
+
+    def objective(trial):
+        v = problem.objective(optuna_suggest(trial))
+        values.append(v)
+        return v
+
+    study.optimize(objective, n_trials=n_trials)
+    return values
+
+
+# ---------- wasmtune side (through the stream protocol) ----------
+def run_wasmtune(binary: str, problem: Problem, sampler: str, seed: int, n_trials: int) -> list[float]:
+    kwargs = dict(SAMPLERS[sampler], seed=seed)
+    cmd = [binary, "stream", "--sampler", sampler, "--sampler-kwargs", json.dumps(kwargs), "--n-trials", str(n_trials)]
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+    values = []
+
+    def send(msg: dict):
+        proc.stdin.write(json.dumps(msg) + "\n")
+        proc.stdin.flush()
+
+    while True:
+        msg = json.loads(proc.stdout.readline())
+        if "best" in msg:
+            break
+        number = msg["number"]
+
+        def suggest(name: str, dist: dict):
+            send({"number": number, "suggest": name, "distribution": dist})
+            return json.loads(proc.stdout.readline())["value"]
+
+        v = problem.objective(suggest)
+        values.append(v)
+        send({"number": number, "value": v})
+    proc.stdin.close()
+    if proc.wait() != 0:
+        raise RuntimeError(f"wasmtune stream failed on {problem.name} seed {seed}")
+    return values
+
+
+# ---------- overhead ----------
+def optuna_overhead(sampler: str, dim: int, n_trials: int, seed: int = 0) -> list[float]:
+    study = optuna.create_study(sampler=optuna_sampler(sampler, seed))
+    dists = {f"x{i}": optuna.distributions.FloatDistribution(-5, 5) for i in range(dim)}
+    times = []
+    for _ in range(n_trials):
+        t0 = time.perf_counter()
+        trial = study.ask()
+        xs = [trial.suggest_float(k, d.low, d.high) for k, d in dists.items()]
+        study.tell(trial, sum(x * x for x in xs))
+        times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+def mean_range(times: list[float], lo: int, hi: int) -> float:
+    part = times[lo : min(hi, len(times))]
+    return sum(part) / len(part) if part else float("nan")
+
+
+def wasmtune_overhead(binary: str, sampler: str, dim: int, n_trials: int) -> dict:
+    out = subprocess.run(
+        [binary, "overhead", "--sampler", sampler, "--sampler-kwargs", json.dumps(dict(SAMPLERS[sampler], seed=0)),
+         "--dim", str(dim), "--n-trials", str(n_trials)],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    return {(r["from"], r["to"] + 1): r["mean_ms"] for r in json.loads(out)["ranges"]}
+
+
+# ---------- report ----------
+def fmt(x: float) -> str:
+    if x == 0:
+        return "0"
+    if abs(x) >= 1000 or abs(x) < 1e-3:
+        return f"{x:.2e}"
+    return f"{x:.4g}"
+
+
+def machine() -> str:
+    cpu = platform.processor() or ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), cpu)
+    except OSError:
+        pass
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}"
+
+
+def git_rev() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "unknown"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--wasmtune", required=True)
+    ap.add_argument("--seeds", type=int, default=10)
+    ap.add_argument("--budgets", default="100,200")
+    ap.add_argument("--overhead-trials", type=int, default=1000)
+    ap.add_argument("--wasm-overhead", help="JSON file written by benches/wasm_overhead.rs (optional)")
+    ap.add_argument("--native-wasm-overhead", help="JSON file from `wasmtune overhead` with the wasm run's settings")
+    ap.add_argument("--problems", help="comma-separated subset")
+    ap.add_argument("--out", default="benches/RESULTS.md")
+    ap.add_argument("--command", default=" ".join(sys.argv))
+    args = ap.parse_args()
+
+    budgets = [int(b) for b in args.budgets.split(",")]
+    chosen = [p for p in problems() if not args.problems or p.name in args.problems.split(",")]
+    lines = [
+        "# Benchmark results: wasmtune vs Optuna 5.0.0",
+        "",
+        f"- command: `{args.command}`",
+        f"- date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
+        f"- machine: {machine()}",
+        f"- versions: optuna {optuna.__version__}, python {platform.python_version()}, wasmtune {git_rev()}",
+        f"- seeds 0..{args.seeds - 1}, budgets {budgets}; regret = best value - known optimum (lower is better);"
+        " Mann-Whitney U two-sided, p < 0.05 = significant",
+        "",
+    ]
+    for sampler in SAMPLERS:
+        lines += [f"## {sampler}: quality", "", "| problem | dims | budget | median regret wasmtune | median regret Optuna | p | verdict |", "|---|---|---|---|---|---|---|"]
+        tally = {"better": 0, "equal": 0, "worse": 0}
+        t_ours = t_theirs = 0.0
+        for problem in chosen:
+            ours, theirs = [], []
+            for seed in range(args.seeds):
+                t0 = time.perf_counter()
+                ours.append(run_wasmtune(args.wasmtune, problem, sampler, seed, max(budgets)))
+                t1 = time.perf_counter()
+                theirs.append(run_optuna(problem, sampler, seed, max(budgets)))
+                t_ours += t1 - t0
+                t_theirs += time.perf_counter() - t1
+            for b in budgets:
+                r_ours = [min(v[:b]) - problem.optimum for v in ours]
+                r_theirs = [min(v[:b]) - problem.optimum for v in theirs]
+                p = mannwhitneyu(r_ours, r_theirs, alternative="two-sided").pvalue
+                m_ours, m_theirs = statistics.median(r_ours), statistics.median(r_theirs)
+                verdict = "equal" if not p < 0.05 else ("better" if m_ours < m_theirs else "worse")
+                tally[verdict] += 1
+                lines.append(f"| {problem.name} | {problem.dims} | {b} | {fmt(m_ours)} | {fmt(m_theirs)} | {p:.3f} | {verdict} |")
+            print(f"{sampler} {problem.name}: done", file=sys.stderr, flush=True)
+        lines += [
+            "",
+            f"**Summary ({sampler}):** wasmtune significantly better on {tally['better']}, equal on {tally['equal']},"
+            f" worse on {tally['worse']} of {sum(tally.values())} problem/budget pairs.",
+            f"Wall time for the quality runs, whole processes included: wasmtune {t_ours:.1f} s, Optuna {t_theirs:.1f} s.",
+            "",
+        ]
+
+        dim, n = 10, args.overhead_trials
+        ranges = [(0, 100), (100, 500), (500, 1000)]
+        theirs = optuna_overhead(sampler, dim, n)
+        ours = wasmtune_overhead(args.wasmtune, sampler, dim, n)
+        lines += [
+            f"## {sampler}: overhead per trial, {dim}-D sphere, {n} trials (ms, mean over the range)",
+            "",
+            "| trials | wasmtune native | Optuna | Optuna / wasmtune |",
+            "|---|---|---|---|",
+        ]
+        for lo, hi in ranges:
+            if lo >= n:
+                continue
+            o, t = ours.get((lo, min(hi, n)), float("nan")), mean_range(theirs, lo, hi)
+            lines.append(f"| {lo}-{min(hi, n) - 1} | {o:.4f} | {t:.3f} | {t / o:.1f}x |")
+        lines.append("")
+        if args.wasm_overhead and os.path.exists(args.wasm_overhead):
+            with open(args.wasm_overhead) as f:
+                w = json.load(f)
+            native = None
+            if args.native_wasm_overhead and os.path.exists(args.native_wasm_overhead):
+                with open(args.native_wasm_overhead) as f:
+                    native = {(r["from"], r["to"] + 1): r["mean_ms"] for r in json.load(f)["ranges"]}
+            lines += [
+                f"### wasm in headless Chromium ({w['sampler']}, {w['dim']}-D, {w['n_trials']} trials, same build settings as `wasm-pack --release`)",
+                "",
+                "| trials | wasm (ms) | native (ms), same run | wasm / native |",
+                "|---|---|---|---|",
+            ]
+            for r in w["ranges"]:
+                key = (r["from"], r["to"] + 1)
+                nat = (native or ours).get(key, float("nan"))
+                lines.append(f"| {r['from']}-{r['to']} | {r['mean_ms']:.4f} | {nat:.4f} | {r['mean_ms'] / nat:.2f} |")
+            lines.append("")
+    with open(args.out, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

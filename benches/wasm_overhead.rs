@@ -1,0 +1,38 @@
+//! The TPE overhead benchmark in headless Chromium: the same measurement as `wasmtune overhead`
+//! (see `wasmtune::overhead`), timed with `performance.now()`. Not a test: it asserts nothing and
+//! runs only from `benches/run.sh`, which reads the `WASM_OVERHEAD` line it prints.
+
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use wasmtune::StudyConfig;
+use wasmtune::config::ComponentSpec;
+use wasmtune::overhead::{mean_ms, per_trial_ms};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn performance_now() -> impl Fn() -> f64 {
+    let perf = js_sys::Reflect::get(&js_sys::global(), &"performance".into()).unwrap();
+    let now: js_sys::Function = js_sys::Reflect::get(&perf, &"now".into()).unwrap().unchecked_into();
+    move || now.call0(&perf).unwrap().as_f64().unwrap()
+}
+
+#[wasm_bindgen_test]
+fn tpe_overhead_10d_1000_trials() {
+    let (dim, n) = (10, 1000);
+    let config = StudyConfig {
+        sampler: ComponentSpec { name: "TPESampler".into(), kwargs: serde_json::json!({"seed": 0}) },
+        ..StudyConfig::default()
+    };
+    // V8 first runs wasm in its baseline compiler and optimizes hot functions later; a warm-up
+    // study lets that happen, so the figure is steady-state speed, as the native one is.
+    per_trial_ms(&config, dim, 300, &performance_now()).unwrap();
+    let times = per_trial_ms(&config, dim, n, &performance_now()).unwrap();
+    let ranges: Vec<serde_json::Value> = [(0, 100), (100, 500), (500, 1000)]
+        .iter()
+        .map(|&(a, b)| serde_json::json!({"from": a, "to": b - 1, "mean_ms": mean_ms(&times, a, b)}))
+        .collect();
+    let out = serde_json::json!({"sampler": "TPESampler", "dim": dim, "n_trials": n, "ranges": ranges});
+    console_log!("WASM_OVERHEAD {}", out);
+}
