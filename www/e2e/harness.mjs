@@ -33,6 +33,20 @@ export async function launch() {
     headless: true,
     viewport: { width: 1400, height: 1100 },
   });
+  // Test instrumentation (not in the product): each "trials" report the page receives from a
+  // worker, with the time the worker sent it, to check the batching from the outside.
+  await context.addInitScript(() => {
+    window.__trialReports = [];
+    const Native = window.Worker;
+    window.Worker = class extends Native {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener("message", (e) => {
+          if (e.data?.type === "trials") window.__trialReports.push({ t: e.data.sentAt, n: e.data.trials.length });
+        });
+      }
+    };
+  });
   return {
     url,
     context,

@@ -29,7 +29,7 @@ export type Report =
   | { type: "error"; message: string }
   | { type: "started" }
   /** Trials finished since the last report (batched: at most about 30 reports a second). */
-  | { type: "trials"; trials: FrozenTrial[]; best: Best | null }
+  | { type: "trials"; trials: FrozenTrial[]; best: Best | null; /** the worker's clock, ms */ sentAt: number }
   | { type: "paused"; done: number }
   | { type: "resumed" }
   | { type: "finished"; reason: FinishReason; done: number; best: Best | null };

@@ -72,7 +72,7 @@ class Run {
   ) {}
 
   private readonly batcher = new Batcher<FrozenTrial>((trials) =>
-    post({ type: "trials", trials, best: bestOf(this.study) }),
+    post({ type: "trials", trials, best: bestOf(this.study), sentAt: performance.now() }),
   );
 
   pause(): void {

@@ -36,6 +36,18 @@ describe("createStudy / optimize", () => {
     expect(study.bestTrial.value).toBe(study.bestValue);
   });
 
+  it("runs the issue's example: TPESampler on the garden study", async () => {
+    const study = createStudy({ directions: ["maximize"], sampler: { name: "TPESampler", seed: 1 } });
+    await study.optimize(
+      async (trial) => {
+        const x = trial.suggestFloat("x", 0, 250);
+        return 500 * x - 2 * x * x;
+      },
+      { nTrials: 100 },
+    );
+    expect(study.bestValue).toBeGreaterThan(31_000);
+  });
+
   it("is reproducible: the same seed gives the same parameters", async () => {
     const run = async () => {
       const s = createStudy({ sampler: { name: "RandomSampler", seed: 42 } });
