@@ -13,7 +13,7 @@ mod grid;
 mod partial_fixed;
 mod qmc;
 mod random;
-mod tpe;
+pub mod tpe;
 
 use std::cell::Cell;
 use std::collections::BTreeMap;

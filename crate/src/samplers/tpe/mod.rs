@@ -15,7 +15,7 @@
 //! - ranking: complete trials by value; pruned ones after them, deeper first, then by their last
 //!   report; trials that violate constraints after all feasible ones, by total violation; with
 //!   several objectives, complete trials by non-domination rank, the boundary rank cut by greedy
-//!   hypervolume subset selection, and the good set weighted by hypervolume contribution (MOTPE);
+//!   hypervolume subset selection (MOTPE), the good set then weighted uniformly;
 //! - `gamma` is `min(ceil(0.1 n), 25)` (no cap for several objectives); `weights` ramps older
 //!   observations down once there are more than 25.
 //!
@@ -154,9 +154,11 @@ pub struct TpeSampler {
     groups: GroupDecomposedSearchSpace,
     /// Groups of the current relative space (a single group unless `group`).
     current_groups: Vec<SearchSpace>,
-    /// Observation vectors by space (names joined) and trial number; parameters never change once
-    /// set, so a vector is computed once per trial.
+    /// Observation vectors by space (names joined) and trial number; a finished trial's parameters
+    /// never change, so its vector is computed once.
     cache: HashMap<String, Vec<Cached>>,
+    /// Relative samples of trials still running, for the constant liar.
+    pending: HashMap<u64, InternalParams>,
 }
 
 impl TpeSampler {
@@ -185,7 +187,6 @@ impl TpeSampler {
             prior_weight: if options.consider_prior == Some(false) { 1e-12 } else { prior_weight },
             consider_magic_clip: options.consider_magic_clip.unwrap_or(true),
             consider_endpoints: options.consider_endpoints.unwrap_or(false),
-            multivariate: false,
         };
         let mut seeder = Rng::from_seed_option(options.seed);
         let random = RandomSampler::seeded(seeder.next_u64());
@@ -197,6 +198,7 @@ impl TpeSampler {
             groups: GroupDecomposedSearchSpace::new(true),
             current_groups: Vec::new(),
             cache: HashMap::new(),
+            pending: HashMap::new(),
             options,
         })
     }
@@ -259,29 +261,44 @@ impl TpeSampler {
             &[TrialState::Complete, TrialState::Pruned]
         };
         let mut out = Vec::new();
+        let pending = &self.pending;
         for t in study.trials {
             if t.number == current || !states.contains(&t.state) {
                 continue;
             }
-            let slot = &mut cache[t.number as usize];
-            if let Cached::Unknown = slot {
-                let v: Option<Vec<f64>> = names
+            let vector = || -> Option<Vec<f64>> {
+                names
                     .iter()
                     .zip(specs)
                     .map(|(name, spec)| {
-                        let p = t.params.get(*name)?;
-                        // Categorical indices only mean something for the same choices.
-                        if matches!(spec, DimSpec::Categorical { .. }) && p.distribution != space[*name] {
-                            return None;
-                        }
-                        Some(spec.encode(p.internal))
+                        let internal = match t.params.get(*name) {
+                            // Categorical indices only mean something for the same choices.
+                            Some(p)
+                                if matches!(spec, DimSpec::Categorical { .. }) && p.distribution != space[*name] =>
+                            {
+                                return None;
+                            }
+                            Some(p) => p.internal,
+                            // A running trial's relative sample counts before it is suggested, so
+                            // the liar knows where that trial is going (Optuna shares these
+                            // through system attributes between processes; we are one process).
+                            None if t.state == TrialState::Running => *pending.get(&t.number)?.get(*name)?,
+                            None => return None,
+                        };
+                        Some(spec.encode(internal))
                     })
-                    .collect();
-                match v {
-                    Some(v) => *slot = Cached::Present(v),
-                    None if t.state.is_finished() => *slot = Cached::Missing,
-                    None => {}
+                    .collect()
+            };
+            if t.state == TrialState::Running {
+                // Not cached: a running trial's parameters are still arriving.
+                if let Some(v) = vector() {
+                    out.push((t, v));
                 }
+                continue;
+            }
+            let slot = &mut cache[t.number as usize];
+            if let Cached::Unknown = slot {
+                *slot = vector().map_or(Cached::Missing, Cached::Present);
             }
             if let Cached::Present(v) = slot {
                 out.push((t, v.clone()));
@@ -291,22 +308,16 @@ impl TpeSampler {
     }
 
     /// One TPE draw for `space` (internal values by name).
-    fn sample_space(
-        &mut self,
-        study: &StudyView,
-        trial: &FrozenTrial,
-        space: &SearchSpace,
-        multivariate: bool,
-    ) -> InternalParams {
+    fn sample_space(&mut self, study: &StudyView, trial: &FrozenTrial, space: &SearchSpace) -> InternalParams {
         let names: Vec<&String> = space.keys().collect();
         let specs: Vec<DimSpec> = space.values().map(DimSpec::of).collect();
         let obs = self.vectors(study, trial.number, &names, &specs, space);
         let n_finished = obs.iter().filter(|(t, _)| t.state != TrialState::Running).count();
         let n_below = self.gamma(n_finished, study.directions.len());
-        let Split { below, above, below_weights } = split(study.directions, obs, n_below);
+        let Split { below, above, uniform_below } = split(study.directions, obs, n_below);
 
-        let params = ParzenParams { multivariate, ..self.parzen };
-        let w_below = below_weights.unwrap_or_else(|| self.weights(below.len()));
+        let params = self.parzen;
+        let w_below = if uniform_below { vec![1.0; below.len()] } else { self.weights(below.len()) };
         let w_above = self.weights(above.len());
         let rows_below: Vec<&[f64]> = below.iter().map(Vec::as_slice).collect();
         let rows_above: Vec<&[f64]> = above.iter().map(Vec::as_slice).collect();
@@ -331,8 +342,8 @@ impl TpeSampler {
 struct Split {
     below: Vec<Vec<f64>>,
     above: Vec<Vec<f64>>,
-    /// Hypervolume-contribution weights of `below`, for several objectives.
-    below_weights: Option<Vec<f64>>,
+    /// Several objectives: the good side is weighted uniformly (Optuna 5.0).
+    uniform_below: bool,
 }
 
 /// Orders observations good-first and cuts after `n_below`.
@@ -357,46 +368,30 @@ fn split(directions: &[StudyDirection], obs: Vec<(&FrozenTrial, Vec<f64>)>, n_be
     let tiers: Vec<u8> = obs.iter().map(|(t, _)| tier(t)).collect();
     let complete: Vec<usize> = order.iter().copied().filter(|&i| tiers[i] == 0).collect();
     let multi = directions.len() > 1;
-    let mut below_weights: Option<Vec<f64>> = None;
     if multi {
-        // Rank complete trials by front, then keep the boundary front's most HV-contributing part.
+        // Whole fronts while they fit; the front that does not fit is cut by greedy hypervolume
+        // subset selection, with a reference point taken from that front alone (as Optuna).
         let pts: Vec<Vec<f64>> = complete
             .iter()
             .map(|&i| obs[i].0.values.as_ref().unwrap().iter().zip(&sign).map(|(v, s)| v * s).collect())
             .collect();
         let refs: Vec<&[f64]> = pts.iter().map(Vec::as_slice).collect();
         let ranks = non_domination_ranks(&refs, &vec![StudyDirection::Minimize; directions.len()]);
-        let reference = reference_point(&pts);
-        let mut taken = 0usize;
-        let mut r = 0;
-        let mut chosen: Vec<usize> = Vec::new();
+        let (mut taken, mut r) = (0usize, 0);
         while taken < n_below.min(complete.len()) {
             let front: Vec<usize> = (0..complete.len()).filter(|&j| ranks[j] == r).collect();
             let room = n_below - taken;
-            let picked = if front.len() <= room { front } else { hssp(&pts, &front, room, &reference) };
+            let picked = if front.len() <= room {
+                front
+            } else {
+                let front_pts: Vec<Vec<f64>> = front.iter().map(|&j| pts[j].clone()).collect();
+                hssp(&pts, &front, room, &reference_point(&front_pts))
+            };
             for (pos, &j) in picked.iter().enumerate() {
                 mo_rank[complete[j]] = (taken + pos) as f64 - 1e9;
             }
             taken += picked.len();
-            chosen.extend(picked);
             r += 1;
-        }
-        let below_pts: Vec<Vec<f64>> = chosen.iter().map(|&j| pts[j].clone()).collect();
-        if !below_pts.is_empty() {
-            let total = hypervolume(&below_pts, &reference);
-            let mut contrib: Vec<(u64, f64)> = chosen
-                .iter()
-                .enumerate()
-                .map(|(pos, &j)| {
-                    let rest: Vec<Vec<f64>> =
-                        below_pts.iter().enumerate().filter(|(q, _)| *q != pos).map(|(_, p)| p.clone()).collect();
-                    (obs[complete[j]].0.number, total - hypervolume(&rest, &reference))
-                })
-                .collect();
-            contrib.sort_by_key(|(n, _)| *n);
-            let max = contrib.iter().map(|c| c.1).fold(0.0, f64::max);
-            below_weights =
-                Some(contrib.iter().map(|(_, c)| if max > 0.0 { (c / max).max(1e-12) } else { 1.0 }).collect());
         }
     }
     let key = |i: usize| -> (u8, f64, f64) {
@@ -426,19 +421,17 @@ fn split(directions: &[StudyDirection], obs: Vec<(&FrozenTrial, Vec<f64>)>, n_be
     for &i in &order[..n_below] {
         is_below[i] = true;
     }
-    if below_weights.as_ref().is_some_and(|w| w.len() != n_below) {
-        below_weights = None;
-    }
     let mut below = Vec::with_capacity(n_below);
     let mut above = Vec::with_capacity(obs.len() - n_below);
     // obs is in trial-number order already (it follows study.trials).
     for (i, (_, v)) in obs.into_iter().enumerate() {
         if is_below[i] { below.push(v) } else { above.push(v) }
     }
-    Split { below, above, below_weights }
+    Split { below, above, uniform_below: multi }
 }
 
-/// A reference point just beyond the worst value of each (minimized) objective.
+/// A reference point just beyond the worst value of each (minimized) objective (Optuna's rule:
+/// `max(1.1·w, 0.9·w)`, a tiny positive number where `w` is 0).
 fn reference_point(pts: &[Vec<f64>]) -> Vec<f64> {
     let d = pts.first().map_or(0, Vec::len);
     (0..d)
@@ -501,7 +494,10 @@ impl Sampler for TpeSampler {
         }
         let mut out = InternalParams::new();
         for group in std::mem::take(&mut self.current_groups) {
-            out.extend(self.sample_space(study, trial, &group, true));
+            out.extend(self.sample_space(study, trial, &group));
+        }
+        if self.options.constant_liar && !out.is_empty() {
+            self.pending.insert(trial.number, out.clone());
         }
         Ok(out)
     }
@@ -518,7 +514,12 @@ impl Sampler for TpeSampler {
         }
         let mut space = SearchSpace::new();
         space.insert(name.to_owned(), d.clone());
-        Ok(self.sample_space(study, trial, &space, false)[name])
+        Ok(self.sample_space(study, trial, &space)[name])
+    }
+
+    fn after_trial(&mut self, _study: &StudyView, trial: &FrozenTrial) -> Result<()> {
+        self.pending.remove(&trial.number);
+        Ok(())
     }
 }
 

@@ -1,17 +1,18 @@
 //! The Parzen estimator: a weighted mixture with one kernel per observation plus a prior kernel,
-//! over a space of numeric and categorical dimensions (Optuna's `_ParzenEstimator`).
+//! over a space of numeric and categorical dimensions (Optuna 5.0's `_ParzenEstimator`).
 //!
-//! Numeric dimensions live in a working coordinate: `ln v` for log parameters, `v` otherwise.
-//! Continuous ones (plain and log floats, log ints) use truncated normal kernels on the box; ints
-//! and stepped floats without log use the kernel's probability mass of each grid cell (width
-//! `step`, the box widened by half a step each side), so every grid value gets its fair share.
-//! Categorical dimensions use, per observation, the observed choice with weight 1 plus a uniform
-//! `prior_weight / (n + 1)` on every choice; the prior kernel is uniform.
+//! Numeric dimensions live in a working coordinate: `ln v` for log parameters, `v` otherwise, on a
+//! box widened by half a step each side for ints and stepped floats. Continuous dimensions use
+//! truncated normal kernels; grid dimensions (ints, stepped floats, log ints) use each kernel's
+//! probability mass of the grid value's cell, so every grid value gets its fair share. Categorical
+//! dimensions use, per observation, the observed choice with weight 1 plus a uniform
+//! `prior_weight / (n + 1)` on every choice; the prior kernel is uniform. In several dimensions a
+//! kernel is the product of its per-dimension kernels.
 //!
-//! Bandwidths follow Optuna: univariate kernels take the larger gap to their sorted neighbours
-//! (with `consider_endpoints` deciding whether the box ends count as neighbours); multivariate
-//! kernels share Scott-like `0.2 · n^(−1/(d+4)) · range`; both are clipped below by the "magic
-//! clip" `range / min(100, 1 + kernels)` and above by `range`; the prior is centred with σ = range.
+//! Bandwidths follow Optuna 5.0 for univariate and multivariate models alike: each observation's
+//! σ is the larger gap to its sorted neighbours (the box ends count as neighbours only with
+//! `consider_endpoints`, or when there is a single observation), clipped to
+//! `[range / min(100, n + 2), range]` by the "magic clip"; the prior sits mid-box with σ = range.
 
 use super::truncnorm::{self, LN_SQRT_2PI};
 use crate::distributions::Distribution;
@@ -22,16 +23,14 @@ use crate::rng::Rng;
 pub enum DimSpec {
     /// A numeric dimension in working coordinates.
     Numeric {
-        /// Box ends (widened by half a step for grid dimensions).
+        /// Box ends in working coordinates (widened by half a step for grid dimensions).
         low: f64,
-        /// Box ends (widened by half a step for grid dimensions).
+        /// Box ends in working coordinates (widened by half a step for grid dimensions).
         high: f64,
-        /// Grid spacing for ints and stepped floats without log; `None` for continuous.
-        step: Option<f64>,
         /// Whether the working coordinate is `ln v`.
         log: bool,
-        /// Whether decoded values round to integers (log ints).
-        int: bool,
+        /// For ints and stepped floats: `(step, first, last)` of the grid, in values.
+        grid: Option<(f64, f64, f64)>,
     },
     /// A categorical dimension; values are choice indices.
     Categorical {
@@ -43,43 +42,14 @@ pub enum DimSpec {
 impl DimSpec {
     /// The model for a distribution.
     pub fn of(d: &Distribution) -> Self {
-        match d {
-            Distribution::Float(f) if f.log() => DimSpec::Numeric {
-                low: libm::log(f.low()),
-                high: libm::log(f.high()),
-                step: None,
-                log: true,
-                int: false,
-            },
-            Distribution::Float(f) => match f.step() {
-                Some(s) => DimSpec::Numeric {
-                    low: f.low() - s / 2.0,
-                    high: f.high() + s / 2.0,
-                    step: Some(s),
-                    log: false,
-                    int: false,
-                },
-                None => DimSpec::Numeric { low: f.low(), high: f.high(), step: None, log: false, int: false },
-            },
-            Distribution::Int(i) if i.log() => DimSpec::Numeric {
-                low: libm::log(i.low() as f64 - 0.5),
-                high: libm::log(i.high() as f64 + 0.5),
-                step: None,
-                log: true,
-                int: true,
-            },
-            Distribution::Int(i) => {
-                let s = i.step() as f64;
-                DimSpec::Numeric {
-                    low: i.low() as f64 - s / 2.0,
-                    high: i.high() as f64 + s / 2.0,
-                    step: Some(s),
-                    log: false,
-                    int: true,
-                }
-            }
-            Distribution::Categorical(c) => DimSpec::Categorical { n: c.choices().len() },
-        }
+        let (lo, hi, log, step) = match d {
+            Distribution::Float(f) => (f.low(), f.high(), f.log(), f.step()),
+            Distribution::Int(i) => (i.low() as f64, i.high() as f64, i.log(), Some(i.step() as f64)),
+            Distribution::Categorical(c) => return DimSpec::Categorical { n: c.choices().len() },
+        };
+        let half = step.map_or(0.0, |s| s / 2.0);
+        let enc = |v: f64| if log { libm::log(v) } else { v };
+        DimSpec::Numeric { low: enc(lo - half), high: enc(hi + half), log, grid: step.map(|s| (s, lo, hi)) }
     }
 
     /// A parameter's internal value in working coordinates.
@@ -90,16 +60,16 @@ impl DimSpec {
         }
     }
 
-    /// Working coordinates back to a legal internal value.
+    /// Working coordinates back to a legal internal value (on the grid, inside the bounds).
     pub fn decode(&self, x: f64) -> f64 {
         match *self {
-            DimSpec::Numeric { low, high, step: Some(s), .. } => {
-                let (lo, hi) = (low + s / 2.0, high - s / 2.0);
-                (lo + ((x - lo) / s).round() * s).clamp(lo, hi)
-            }
-            DimSpec::Numeric { low, high, log, int, step: None } => {
-                let v = if log { libm::exp(x.clamp(low, high)) } else { x.clamp(low, high) };
-                if int { v.round().clamp(libm::exp(low).ceil(), libm::exp(high).floor()) } else { v }
+            DimSpec::Numeric { low, high, log, grid } => {
+                let x = x.clamp(low, high);
+                let v = if log { libm::exp(x) } else { x };
+                match grid {
+                    Some((step, first, last)) => (first + ((v - first) / step).round() * step).clamp(first, last),
+                    None => v,
+                }
             }
             DimSpec::Categorical { .. } => x,
         }
@@ -113,24 +83,26 @@ pub struct ParzenParams {
     pub prior_weight: f64,
     /// Clip bandwidths from below by `range / min(100, 1 + kernels)`.
     pub consider_magic_clip: bool,
-    /// Count the box ends as neighbours when choosing univariate bandwidths.
+    /// Count the box ends as neighbours when choosing bandwidths.
     pub consider_endpoints: bool,
-    /// Shared Scott-like bandwidths for joint models.
-    pub multivariate: bool,
 }
 
 #[derive(Debug, Clone)]
 enum DimModel {
-    Numeric {
+    /// Continuous: `−½((x − μ)/σ)² = −(x·h − a)²` with `h = 1/(σ√2)` and `a = μ·h`.
+    Continuous {
         spec: DimSpec,
         mus: Vec<f64>,
-        inv_sigmas: Vec<f64>,
+        sigmas: Vec<f64>,
+        h: Vec<f64>,
+        a: Vec<f64>,
+    },
+    /// A grid: mass of the value's cell, normalized by the kernel's mass inside the box.
+    Grid {
+        spec: DimSpec,
+        mus: Vec<f64>,
         sigmas: Vec<f64>,
         log_z: Vec<f64>,
-        /// `1/σ` when every observation kernel (all but the prior, last) shares σ, as multivariate
-        /// kernels do: then `−½((x − μ)/σ)²` expands to `−½x²/σ² + xμ/σ² − ½μ²/σ²`, whose last term
-        /// joins the kernel's constant, leaving one multiply-add per kernel in `log_pdf`.
-        shared_inv_sigma: Option<f64>,
     },
     Categorical {
         n: usize,
@@ -142,16 +114,15 @@ enum DimModel {
 /// A fitted mixture.
 #[derive(Debug, Clone)]
 pub struct ParzenEstimator {
-    log_weights: Vec<f64>,
     cum_weights: Vec<f64>,
-    /// Per-kernel constant of the log density: log weight and the continuous dimensions'
+    /// Per-kernel constant of the log density: log weight and, over continuous dimensions,
     /// `−ln σ − ln √(2π) − ln Z`.
     constant: Vec<f64>,
     dims: Vec<DimModel>,
 }
 
-/// Kernels this far (in log density) below the best are dropped from the sum: e^−40 is far below
-/// f64's resolution of the total.
+/// Terms this far (in log density) below the largest are raised to this floor in sums; e^−40 is
+/// 4e−18, far below what the sum resolves.
 const NEGLIGIBLE: f64 = 40.0;
 
 impl ParzenEstimator {
@@ -161,9 +132,8 @@ impl ParzenEstimator {
         let n = observations.len();
         let n_kernels = n + 1;
         let mut w: Vec<f64> = weights.to_vec();
-        w.push(params.prior_weight);
+        w.push(if n == 0 { 1.0 } else { params.prior_weight });
         let total: f64 = w.iter().sum();
-        let log_weights: Vec<f64> = w.iter().map(|x| libm::log((x / total).max(1e-300))).collect();
         let mut acc = 0.0;
         let cum_weights = w
             .iter()
@@ -172,59 +142,47 @@ impl ParzenEstimator {
                 acc
             })
             .collect();
-        let mut constant = log_weights.clone();
-        // Π Z over continuous dimensions, per kernel: one log per kernel instead of one per dimension
-        // (each Z ≥ 0.34 for centres inside the box, so the product cannot underflow for any
-        // sensible number of dimensions; outside centres go through logs directly).
-        let mut z_product = vec![1.0; n_kernels];
+        let mut constant: Vec<f64> = w.iter().map(|x| libm::log((x / total).max(1e-300))).collect();
+        // Π σ·Z over continuous dimensions, per kernel, so that one log per kernel serves every
+        // dimension (flushed into `constant` before it could underflow).
+        let mut product = vec![1.0; n_kernels];
         let mut dims = Vec::with_capacity(specs.len());
         for (d, spec) in specs.iter().enumerate() {
             match *spec {
-                DimSpec::Numeric { low, high, step, .. } => {
+                DimSpec::Numeric { low, high, grid, .. } => {
                     let mut mus: Vec<f64> = observations.iter().map(|o| o[d]).collect();
+                    let mut sigmas = bandwidths(&mus, low, high, params);
                     mus.push(0.5 * (low + high));
-                    let sigmas = bandwidths(&mus, low, high, specs.len(), params);
-                    let mut log_z = Vec::with_capacity(n_kernels);
-                    let mut inv_sigmas = Vec::with_capacity(n_kernels);
-                    // Multivariate kernels share σ: take its log once, not once per kernel.
-                    let mut last_log_sigma = (f64::NAN, 0.0);
+                    sigmas.push(high - low);
+                    if grid.is_some() {
+                        let log_z = (0..n_kernels).map(|k| mass(low, high, mus[k], sigmas[k])).collect();
+                        dims.push(DimModel::Grid { spec: spec.clone(), mus, sigmas, log_z });
+                        continue;
+                    }
+                    let range = high - low;
                     for k in 0..n_kernels {
                         let (mu, s) = (mus[k], sigmas[k]);
-                        inv_sigmas.push(1.0 / s);
-                        if step.is_some() {
-                            // Grid dimensions need Z for every candidate anyway.
-                            log_z.push(truncnorm::log_ndtr_diff((low - mu) / s, (high - mu) / s));
-                            continue;
-                        }
-                        if last_log_sigma.0 != s {
-                            last_log_sigma = (s, libm::log(s));
-                        }
-                        constant[k] -= last_log_sigma.1 + LN_SQRT_2PI;
-                        if low <= mu && mu <= high {
-                            z_product[k] *=
-                                1.0 - truncnorm::upper_tail((mu - low) / s) - truncnorm::upper_tail((high - mu) / s);
+                        let z = if low <= mu && mu <= high {
+                            1.0 - truncnorm::upper_tail((mu - low) / s) - truncnorm::upper_tail((high - mu) / s)
                         } else {
-                            constant[k] -= truncnorm::log_ndtr_diff((low - mu) / s, (high - mu) / s);
+                            libm::exp(mass(low, high, mu, s))
+                        };
+                        product[k] *= (s / range) * z.max(1e-300);
+                        if product[k] < 1e-250 {
+                            constant[k] -= libm::log(product[k]);
+                            product[k] = 1.0;
                         }
+                        constant[k] -= libm::log(range) + LN_SQRT_2PI;
                     }
-                    let shared_inv_sigma = (step.is_none() && n > 0 && sigmas[..n].iter().all(|x| *x == sigmas[0]))
-                        .then(|| 1.0 / sigmas[0]);
-                    if let Some(is) = shared_inv_sigma {
-                        for (c, mu) in constant[..n].iter_mut().zip(&mus) {
-                            *c -= 0.5 * is * is * mu * mu;
-                        }
-                    }
-                    dims.push(DimModel::Numeric {
-                        spec: spec.clone(),
-                        mus,
-                        inv_sigmas,
-                        sigmas,
-                        log_z,
-                        shared_inv_sigma,
-                    });
+                    let h: Vec<f64> = sigmas.iter().map(|s| 1.0 / (s * std::f64::consts::SQRT_2)).collect();
+                    let a = mus.iter().zip(&h).map(|(m, h)| m * h).collect();
+                    dims.push(DimModel::Continuous { spec: spec.clone(), mus, sigmas, h, a });
                 }
                 DimSpec::Categorical { n: n_choices } => {
                     let mut p = vec![params.prior_weight / n_kernels as f64; n_kernels * n_choices];
+                    if n == 0 {
+                        p.fill(1.0);
+                    }
                     for (k, o) in observations.iter().enumerate() {
                         p[k * n_choices + o[d] as usize] += 1.0;
                     }
@@ -237,13 +195,13 @@ impl ParzenEstimator {
                 }
             }
         }
-        for (c, z) in constant.iter_mut().zip(&z_product) {
-            *c -= libm::log(*z);
+        for (c, p) in constant.iter_mut().zip(&product) {
+            *c -= libm::log(*p);
         }
-        ParzenEstimator { log_weights, cum_weights, constant, dims }
+        ParzenEstimator { cum_weights, constant, dims }
     }
 
-    /// `count` draws (working coordinates, row-major `count × dims`).
+    /// `count` draws (working coordinates, row-major `count × dims`; grid dimensions on the grid).
     pub fn sample(&self, rng: &mut Rng, count: usize) -> Vec<f64> {
         let mut out = Vec::with_capacity(count * self.dims.len());
         for _ in 0..count {
@@ -251,10 +209,10 @@ impl ParzenEstimator {
             let k = self.cum_weights.partition_point(|&c| c <= u).min(self.cum_weights.len() - 1);
             for dim in &self.dims {
                 out.push(match dim {
-                    DimModel::Numeric { spec, mus, sigmas, .. } => {
-                        let DimSpec::Numeric { low, high, step, .. } = *spec else { unreachable!() };
+                    DimModel::Continuous { spec, mus, sigmas, .. } | DimModel::Grid { spec, mus, sigmas, .. } => {
+                        let DimSpec::Numeric { low, high, grid, .. } = *spec else { unreachable!() };
                         let x = truncnorm::sample(rng, mus[k], sigmas[k], low, high);
-                        if step.is_some() { spec.decode(x) } else { x }
+                        if grid.is_some() { spec.encode(spec.decode(x)) } else { x }
                     }
                     DimModel::Categorical { n, p, .. } => {
                         let row = &p[k * n..(k + 1) * n];
@@ -273,43 +231,29 @@ impl ParzenEstimator {
         out
     }
 
-    /// Log density (or log mass, for grid and categorical dimensions) of each row of `xs`.
+    /// Log density (log mass for grid and categorical dimensions) of each row of `xs`.
     pub fn log_pdf(&self, xs: &[f64]) -> Vec<f64> {
         let d = self.dims.len();
-        let n_kernels = self.log_weights.len();
-        let mut acc = vec![0.0; n_kernels];
+        let mut acc = vec![0.0; self.constant.len()];
         xs.chunks(d)
             .map(|x| {
                 acc.copy_from_slice(&self.constant);
                 for (dim, &xd) in self.dims.iter().zip(x) {
                     match dim {
-                        DimModel::Numeric { shared_inv_sigma: Some(is), mus, inv_sigmas, .. } => {
-                            let (is2, last) = (is * is, n_kernels - 1);
-                            let (b, c) = (-0.5 * is2 * xd * xd, is2 * xd);
-                            for (a, mu) in acc[..last].iter_mut().zip(&mus[..last]) {
-                                *a += b + c * mu;
-                            }
-                            let z = (xd - mus[last]) * inv_sigmas[last];
-                            acc[last] -= 0.5 * z * z;
-                        }
-                        DimModel::Numeric { spec: DimSpec::Numeric { step: None, .. }, mus, inv_sigmas, .. } => {
-                            for ((a, mu), is) in acc.iter_mut().zip(mus).zip(inv_sigmas) {
-                                let z = (xd - mu) * is;
-                                *a -= 0.5 * z * z;
+                        DimModel::Continuous { h, a, .. } => {
+                            for ((acc, h), a) in acc.iter_mut().zip(h).zip(a) {
+                                let z = xd * h - a;
+                                *acc -= z * z;
                             }
                         }
-                        DimModel::Numeric {
-                            spec: DimSpec::Numeric { step: Some(s), .. },
-                            mus,
-                            inv_sigmas,
-                            log_z,
-                            ..
-                        } => {
-                            let half = 0.5 * s;
-                            for k in 0..n_kernels {
-                                let (a, b) =
-                                    ((xd - half - mus[k]) * inv_sigmas[k], (xd + half - mus[k]) * inv_sigmas[k]);
-                                acc[k] += truncnorm::log_ndtr_diff(a, b) - log_z[k];
+                        DimModel::Grid { spec, mus, sigmas, log_z } => {
+                            let DimSpec::Numeric { log, grid: Some((step, ..)), .. } = *spec else { unreachable!() };
+                            let v = spec.decode(xd);
+                            let enc = |v: f64| if log { libm::log(v) } else { v };
+                            let (left, right) = (enc(v - step / 2.0), enc(v + step / 2.0));
+                            for (k, acc) in acc.iter_mut().enumerate() {
+                                let (m, s) = (mus[k], sigmas[k]);
+                                *acc += truncnorm::log_ndtr_diff((left - m) / s, (right - m) / s) - log_z[k];
                             }
                         }
                         DimModel::Categorical { n, log_p, .. } => {
@@ -318,13 +262,17 @@ impl ParzenEstimator {
                                 *a += log_p[k * n + c];
                             }
                         }
-                        DimModel::Numeric { .. } => unreachable!(),
                     }
                 }
                 log_sum_exp(&acc)
             })
             .collect()
     }
+}
+
+/// `ln Z`: the log mass of N(μ, σ²) inside `[low, high]`.
+fn mass(low: f64, high: f64, mu: f64, sigma: f64) -> f64 {
+    truncnorm::log_ndtr_diff((low - mu) / sigma, (high - mu) / sigma)
 }
 
 /// `ln Σ exp(x)`, with terms more than `NEGLIGIBLE` below the largest raised to that floor.
@@ -371,38 +319,32 @@ fn exp_nonpositive(x: f64) -> f64 {
     p * f64::from_bits(((k as i32 + 1023) as u64) << 52)
 }
 
-/// Kernel bandwidths for centres `mus` (the prior's centre last).
-fn bandwidths(mus: &[f64], low: f64, high: f64, n_dims: usize, p: ParzenParams) -> Vec<f64> {
-    let range = high - low;
+/// Observation bandwidths (Optuna 5.0): the larger gap to the sorted neighbours, magic-clipped.
+fn bandwidths(mus: &[f64], low: f64, high: f64, p: ParzenParams) -> Vec<f64> {
     let n = mus.len();
-    let mut sigmas = if p.multivariate {
-        let n_obs = (n - 1).max(1) as f64;
-        vec![0.2 * libm::pow(n_obs, -1.0 / (n_dims as f64 + 4.0)) * range; n]
-    } else {
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&a, &b| mus[a].total_cmp(&mus[b]));
-        let sorted: Vec<f64> = order.iter().map(|&i| mus[i]).collect();
-        let mut s = vec![0.0; n];
-        for (j, &i) in order.iter().enumerate() {
-            let prev = if j == 0 { low } else { sorted[j - 1] };
-            let next = if j + 1 == n { high } else { sorted[j + 1] };
-            let mut sigma = (sorted[j] - prev).max(next - sorted[j]);
-            if !p.consider_endpoints && n >= 2 {
-                if j == 0 {
-                    sigma = sorted[1] - sorted[0];
-                } else if j + 1 == n {
-                    sigma = sorted[j] - sorted[j - 1];
-                }
+    let range = high - low;
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| mus[a].total_cmp(&mus[b]));
+    let sorted: Vec<f64> = order.iter().map(|&i| mus[i]).collect();
+    let mut sigmas = vec![0.0; n];
+    for (j, &i) in order.iter().enumerate() {
+        let prev = if j == 0 { low } else { sorted[j - 1] };
+        let next = if j + 1 == n { high } else { sorted[j + 1] };
+        let mut sigma = (sorted[j] - prev).max(next - sorted[j]);
+        // Without endpoints, the outermost observations look inward only (needs two of them).
+        if !p.consider_endpoints && n >= 2 {
+            if j == 0 {
+                sigma = sorted[1] - sorted[0];
+            } else if j + 1 == n {
+                sigma = sorted[j] - sorted[j - 1];
             }
-            s[i] = sigma;
         }
-        s
-    };
-    let min_sigma = if p.consider_magic_clip { range / (100f64).min(1.0 + n as f64) } else { 1e-12 };
-    for s in sigmas.iter_mut() {
-        *s = s.clamp(min_sigma, range.max(min_sigma));
+        sigmas[i] = sigma;
     }
-    sigmas[n - 1] = range;
+    let min_sigma = if p.consider_magic_clip { range / (100f64).min(2.0 + n as f64) } else { 1e-12 };
+    for s in sigmas.iter_mut() {
+        *s = s.max(min_sigma).min(range);
+    }
     sigmas
 }
 
@@ -411,8 +353,8 @@ mod tests {
     use super::*;
     use crate::distributions::{CategoricalDistribution, FloatDistribution, IntDistribution};
 
-    fn params(multivariate: bool) -> ParzenParams {
-        ParzenParams { prior_weight: 1.0, consider_magic_clip: true, consider_endpoints: false, multivariate }
+    fn params() -> ParzenParams {
+        ParzenParams { prior_weight: 1.0, consider_magic_clip: true, consider_endpoints: false }
     }
 
     #[test]
@@ -425,14 +367,14 @@ mod tests {
             let obs: Vec<Vec<f64>> =
                 [0.5, 1.0, 2.9, 0.002].iter().map(|v: &f64| vec![spec.encode(v.clamp(d.low(), d.high()))]).collect();
             let rows: Vec<&[f64]> = obs.iter().map(Vec::as_slice).collect();
-            for mv in [false, true] {
-                let pe = ParzenEstimator::new(std::slice::from_ref(&spec), &rows, &[1.0; 4], params(mv));
+            {
+                let pe = ParzenEstimator::new(std::slice::from_ref(&spec), &rows, &[1.0; 4], params());
                 let DimSpec::Numeric { low, high, .. } = spec else { unreachable!() };
                 let m = 20_000;
                 let h = (high - low) / m as f64;
                 let xs: Vec<f64> = (0..m).map(|i| low + (i as f64 + 0.5) * h).collect();
                 let integral: f64 = pe.log_pdf(&xs).iter().map(|l| l.exp() * h).sum();
-                assert!((integral - 1.0).abs() < 1e-3, "{d:?} mv={mv}: {integral}");
+                assert!((integral - 1.0).abs() < 1e-3, "{d:?}: {integral}");
             }
         }
     }
@@ -445,7 +387,7 @@ mod tests {
         let specs = [int, cat];
         let obs = [[4.0, 0.0], [6.0, 2.0], [10.0, 0.0]];
         let rows: Vec<&[f64]> = obs.iter().map(|r| r.as_slice()).collect();
-        let pe = ParzenEstimator::new(&specs, &rows, &[1.0, 1.0, 1.0], params(true));
+        let pe = ParzenEstimator::new(&specs, &rows, &[1.0, 1.0, 1.0], params());
         let mut xs = Vec::new();
         for v in [0.0, 2.0, 4.0, 6.0, 8.0, 10.0] {
             for c in 0..3 {
@@ -461,7 +403,7 @@ mod tests {
         let spec = DimSpec::of(&FloatDistribution::new(0.0, 100.0, false, None).unwrap().into());
         let obs: Vec<[f64; 1]> = (0..30).map(|i| [50.0 + (i % 3) as f64]).collect();
         let rows: Vec<&[f64]> = obs.iter().map(|r| r.as_slice()).collect();
-        let pe = ParzenEstimator::new(std::slice::from_ref(&spec), &rows, &[1.0; 30], params(false));
+        let pe = ParzenEstimator::new(std::slice::from_ref(&spec), &rows, &[1.0; 30], params());
         let mut rng = Rng::seed_from_u64(3);
         let xs = pe.sample(&mut rng, 2000);
         assert!(xs.iter().all(|x| (0.0..=100.0).contains(x)));
