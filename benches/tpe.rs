@@ -17,8 +17,7 @@ fn parzen(c: &mut Criterion) {
     let d = 10;
     let specs: Vec<DimSpec> =
         (0..d).map(|_| DimSpec::of(&FloatDistribution::new(-5.0, 5.0, false, None).unwrap().into())).collect();
-    let params =
-        ParzenParams { prior_weight: 1.0, consider_magic_clip: true, consider_endpoints: false, multivariate: true };
+    let params = ParzenParams { prior_weight: 1.0, consider_magic_clip: true, consider_endpoints: false };
     for n in [100, 975] {
         let obs = observations(n, d, 1);
         let rows: Vec<&[f64]> = obs.iter().map(Vec::as_slice).collect();
