@@ -6,7 +6,7 @@ import type { Direction, Distribution, FrozenTrial } from "./lib/wasmtune";
 import { BUILTIN_OBJECTIVES, CUSTOM_ID, builtinObjective } from "./objectives";
 import { historyData, historyLayout } from "./plots/history";
 import { type Dimension, keepInteractions, parallelData, parallelLayout } from "./plots/parallel";
-import { PLOT_CONFIG, Plotly } from "./plots/plotly";
+import type { PlotlyApi } from "./plots/plotly";
 import type { Best, Report, RunSpec } from "./protocol";
 import { decodeSpec, defaultSamplerOptions, defaultSpec, encodeSpec } from "./state";
 import { ViewScheduler } from "./ui/scheduler";
@@ -52,6 +52,8 @@ let runTotal = 0;
 let runDirection: Direction = "minimize";
 let samplers: string[] = [];
 let editor: { view: { state: { doc: { toString(): string } } } } | null = null;
+/** Plotly (most of the page's JS) loads after the controls are up; Start waits for it. */
+let plotly: { Plotly: PlotlyApi; PLOT_CONFIG: Record<string, unknown> } | null = null;
 
 // ---- the worker ------------------------------------------------------------------------------
 
@@ -72,7 +74,7 @@ function onReport(r: Report): void {
     case "ready":
       samplers = r.samplers;
       fillSamplers();
-      if (phase === "loading") setPhase("idle");
+      if (phase === "loading" && plotly) setPhase("idle");
       break;
     case "error":
       showError(r.message);
@@ -385,7 +387,7 @@ function renderSummary(): void {
 let freshParallel = true;
 const finishedTrials = () => trials.filter(Boolean);
 const drawHistory = () =>
-  void Plotly.react(ui.history, historyData(finishedTrials(), runDirection), historyLayout(ui.logScale.checked), PLOT_CONFIG);
+  void plotly?.Plotly.react(ui.history, historyData(finishedTrials(), runDirection), historyLayout(ui.logScale.checked), plotly.PLOT_CONFIG);
 
 const views = new ViewScheduler(
   [
@@ -398,7 +400,7 @@ const views = new ViewScheduler(
           : (ui.parallel as HTMLElement & { data?: { dimensions?: Dimension[] }[] }).data?.[0]?.dimensions;
         freshParallel = false;
         const data = keepInteractions(shown, parallelData(finishedTrials(), runDirection));
-        void Plotly.react(ui.parallel, data, parallelLayout(), PLOT_CONFIG);
+        void plotly?.Plotly.react(ui.parallel, data, parallelLayout(), plotly.PLOT_CONFIG);
       },
       // WebGL: where it falls back to the CPU (SwiftShader), each redraw also costs the compositor.
       minIntervalMs: 1000,
@@ -438,3 +440,14 @@ ui.reset.addEventListener("click", resetAll);
 ui.logScale.addEventListener("change", drawHistory);
 spawnWorker();
 renderNow();
+import("./plots/plotly").then(
+  (m) => {
+    plotly = m;
+    if (phase === "loading" && samplers.length) setPhase("idle");
+    else renderNow();
+  },
+  (e) => {
+    showError(`could not load the plotting library: ${e instanceof Error ? e.message : String(e)}`);
+    setPhase("error");
+  },
+);

@@ -128,7 +128,11 @@ class Run {
 
 let current: Run | null = null;
 
+const loaded = init();
+
 async function start(spec: RunSpec): Promise<void> {
+  // A Start may arrive while the wasm is still loading (a worker that replaced a stuck one).
+  await loaded;
   current?.stop();
   current = null;
   let run: Run;
@@ -169,6 +173,6 @@ self.onmessage = (e: MessageEvent<Command>) => {
   }
 };
 
-init()
+loaded
   .then(() => post({ type: "ready", samplers: samplerNames(), pruners: prunerNames() }))
   .catch((e) => post({ type: "error", message: `could not load the wasm engine: ${errorMessage(e)}` }));

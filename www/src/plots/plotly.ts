@@ -4,11 +4,11 @@ import PlotlyLib from "plotly.js-strict-dist-min";
 
 export type PlotData = Record<string, unknown>;
 
-interface PlotlyApi {
+export interface PlotlyApi {
   react(el: HTMLElement, data: PlotData[], layout: Record<string, unknown>, config?: Record<string, unknown>): Promise<unknown>;
   purge(el: HTMLElement): void;
 }
 
 export const Plotly = PlotlyLib as unknown as PlotlyApi;
 
-export const PLOT_CONFIG = { responsive: true, displaylogo: false };
+export const PLOT_CONFIG: Record<string, unknown> = { responsive: true, displaylogo: false };
