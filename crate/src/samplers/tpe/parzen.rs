@@ -160,6 +160,7 @@ impl ParzenEstimator {
                         continue;
                     }
                     let range = high - low;
+                    let per_dim = libm::log(range) + LN_SQRT_2PI;
                     for k in 0..n_kernels {
                         let (mu, s) = (mus[k], sigmas[k]);
                         let z = if low <= mu && mu <= high {
@@ -172,7 +173,7 @@ impl ParzenEstimator {
                             constant[k] -= libm::log(product[k]);
                             product[k] = 1.0;
                         }
-                        constant[k] -= libm::log(range) + LN_SQRT_2PI;
+                        constant[k] -= per_dim;
                     }
                     let h: Vec<f64> = sigmas.iter().map(|s| 1.0 / (s * std::f64::consts::SQRT_2)).collect();
                     let a = mus.iter().zip(&h).map(|(m, h)| m * h).collect();
@@ -323,11 +324,13 @@ fn exp_nonpositive(x: f64) -> f64 {
 fn bandwidths(mus: &[f64], low: f64, high: f64, p: ParzenParams) -> Vec<f64> {
     let n = mus.len();
     let range = high - low;
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| mus[a].total_cmp(&mus[b]));
-    let sorted: Vec<f64> = order.iter().map(|&i| mus[i]).collect();
+    // Sorting (value, index) pairs keeps the comparisons on contiguous data.
+    let mut pairs: Vec<(f64, u32)> = mus.iter().enumerate().map(|(i, &m)| (m, i as u32)).collect();
+    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let sorted: Vec<f64> = pairs.iter().map(|p| p.0).collect();
     let mut sigmas = vec![0.0; n];
-    for (j, &i) in order.iter().enumerate() {
+    for (j, &(_, i)) in pairs.iter().enumerate() {
+        let i = i as usize;
         let prev = if j == 0 { low } else { sorted[j - 1] };
         let next = if j + 1 == n { high } else { sorted[j + 1] };
         let mut sigma = (sorted[j] - prev).max(next - sorted[j]);
