@@ -121,8 +121,8 @@ pub struct ParzenEstimator {
     dims: Vec<DimModel>,
 }
 
-/// Terms this far (in log density) below the largest are raised to this floor in sums; e^−40 is
-/// 4e−18, far below what the sum resolves.
+/// Terms this far (in log density) below the largest are left out of sums: e^−40 is 4e−18, far
+/// below what the sum resolves.
 const NEGLIGIBLE: f64 = 40.0;
 
 impl ParzenEstimator {
@@ -276,19 +276,19 @@ fn mass(low: f64, high: f64, mu: f64, sigma: f64) -> f64 {
     truncnorm::log_ndtr_diff((low - mu) / sigma, (high - mu) / sigma)
 }
 
-/// `ln Σ exp(x)`, with terms more than `NEGLIGIBLE` below the largest raised to that floor.
+/// `ln Σ exp(x)`, leaving out terms more than `NEGLIGIBLE` below the largest (each moves the sum
+/// by less than 4e−18 of itself). With TPE's narrow kernels most terms are that far below, so the
+/// skip saves most of the exponentials (measured: −13% instructions, −20% time per trial).
 fn log_sum_exp(xs: &[f64]) -> f64 {
     let m = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if !m.is_finite() {
         return m;
     }
-    // Branch-free over all terms so the loop vectorizes. Clamping keeps the fast exp in its range
-    // and moves the sum by at most n·e^−40 ≈ n·4e−18 of itself: a few ulps for a thousand kernels.
-    let sum: f64 = xs.iter().map(|x| exp_nonpositive((x - m).max(-NEGLIGIBLE))).sum();
+    let sum: f64 = xs.iter().map(|x| x - m).filter(|d| *d > -NEGLIGIBLE).map(exp_nonpositive).sum();
     m + libm::log(sum)
 }
 
-/// `e^x` for `−NEGLIGIBLE ≤ x ≤ 0`, to a few ulps: x = k·ln 2 + r with |r| ≤ ln 2 / 2, e^r by its
+/// `e^x` for `−NEGLIGIBLE < x ≤ 0`, to a few ulps: x = k·ln 2 + r with |r| ≤ ln 2 / 2, e^r by its
 /// Taylor series to degree 12 (truncation below 2e−16), then scaled by 2^k through the exponent
 /// bits. Plain arithmetic, so the same bits everywhere, and cheaper than a general `exp`, which
 /// the mixture sums call hundreds of thousands of times per trial.
