@@ -409,14 +409,17 @@ fn split(directions: &[StudyDirection], obs: Vec<(&FrozenTrial, Vec<f64>)>, n_be
         }
     };
     let keys: Vec<(u8, f64, f64)> = (0..obs.len()).map(key).collect();
-    order.sort_by(|&a, &b| {
-        let (ka, kb) = (keys[a], keys[b]);
-        ka.0.cmp(&kb.0)
-            .then(ka.1.total_cmp(&kb.1))
-            .then(ka.2.total_cmp(&kb.2))
-            .then(obs[a].0.number.cmp(&obs[b].0.number))
-    });
     let n_below = n_below.min(order.len());
+    // Only membership matters (each side is used in trial-number order), so a selection suffices.
+    if n_below > 0 && n_below < order.len() {
+        order.select_nth_unstable_by(n_below - 1, |&a, &b| {
+            let (ka, kb) = (keys[a], keys[b]);
+            ka.0.cmp(&kb.0)
+                .then(ka.1.total_cmp(&kb.1))
+                .then(ka.2.total_cmp(&kb.2))
+                .then(obs[a].0.number.cmp(&obs[b].0.number))
+        });
+    }
     let mut is_below = vec![false; obs.len()];
     for &i in &order[..n_below] {
         is_below[i] = true;
