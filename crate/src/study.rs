@@ -318,7 +318,12 @@ impl Study {
         }
         let trials = self.storage.trials(self.study_id)?;
         let view = StudyView::new(&self.directions, trials, &self.stop);
-        self.pruner.prune(&view, &trials[number as usize])
+        let mut attrs = Vec::new();
+        let prune = self.pruner.prune(&view, &trials[number as usize], &mut attrs)?;
+        for (k, v) in attrs {
+            self.storage.set_trial_system_attr(self.study_id, number, &k, v)?;
+        }
+        Ok(prune)
     }
 
     /// Sets a user attribute on a running trial.

@@ -1,34 +1,70 @@
 //! Pruners: whether a running trial should stop early, judged from its reports.
 //!
 //! The [`Pruner`] trait is Optuna's `BasePruner`: one method. Adding a pruner is one file here with
-//! an options struct, one line in [`from_name`], one test file.
+//! an options struct, one line in [`from_name`], one test file. Decisions are checked against
+//! fixtures recorded from Optuna 5.0.0 (`tests/pruners.rs`).
 
 mod nop;
+mod patient;
+mod percentile;
+mod successive_halving;
+mod threshold;
 
 use serde_json::Value;
 
 pub use nop::NopPruner;
+pub use patient::{PatientPruner, PatientPrunerOptions};
+pub use percentile::{MedianPrunerOptions, PercentilePruner, PercentilePrunerOptions};
+pub use successive_halving::{SuccessiveHalvingPruner, SuccessiveHalvingPrunerOptions};
+pub use threshold::{ThresholdPruner, ThresholdPrunerOptions};
 
 use crate::error::{Error, Result};
-use crate::samplers::StudyView;
+use crate::samplers::{StudyView, SystemAttrs, options};
 use crate::trial::FrozenTrial;
 
 /// Optuna's `BasePruner`.
 pub trait Pruner {
-    /// Whether `trial` (running, with its reports so far) should be pruned now.
-    fn prune(&mut self, study: &StudyView, trial: &FrozenTrial) -> Result<bool>;
+    /// Whether `trial` (running, with its reports so far) should be pruned now. System attributes
+    /// pushed to `attrs` are recorded on the trial (successive halving's rungs).
+    fn prune(&mut self, study: &StudyView, trial: &FrozenTrial, attrs: &mut SystemAttrs) -> Result<bool>;
 }
 
 /// The pruner names [`from_name`] knows, as Optuna's class names.
-pub const PRUNER_NAMES: &[&str] = &["NopPruner"];
+pub const PRUNER_NAMES: &[&str] =
+    &["NopPruner", "MedianPruner", "PercentilePruner", "ThresholdPruner", "PatientPruner", "SuccessiveHalvingPruner"];
 
 /// Builds a pruner from Optuna's class name and keyword arguments (a JSON object, or null).
 pub fn from_name(name: &str, kwargs: &Value) -> Result<Box<dyn Pruner>> {
-    match name {
+    Ok(match name {
         "NopPruner" => {
-            crate::samplers::options::<nop::NopPrunerOptions>(name, kwargs)?;
-            Ok(Box::new(NopPruner))
+            options::<nop::NopPrunerOptions>(name, kwargs)?;
+            Box::new(NopPruner)
         }
-        _ => Err(Error::UnknownName { kind: "pruner", name: name.to_owned(), known: PRUNER_NAMES.join(", ") }),
-    }
+        "MedianPruner" => Box::new(PercentilePruner::median(options(name, kwargs)?)?),
+        "PercentilePruner" => Box::new(PercentilePruner::new(options(name, kwargs)?)?),
+        "ThresholdPruner" => Box::new(ThresholdPruner::new(options(name, kwargs)?)?),
+        "PatientPruner" => Box::new(PatientPruner::new(options(name, kwargs)?)?),
+        "SuccessiveHalvingPruner" => Box::new(SuccessiveHalvingPruner::new(options(name, kwargs)?)?),
+        _ => {
+            return Err(Error::UnknownName { kind: "pruner", name: name.to_owned(), known: PRUNER_NAMES.join(", ") });
+        }
+    })
+}
+
+/// Whether `step` is the first report at or after the latest pruning step of the interval
+/// schedule `warmup, warmup + interval, ...` (Optuna's `_is_first_in_interval_step`): pruners that
+/// check every `interval_steps` act once per interval, however the steps are spaced.
+pub(crate) fn is_first_in_interval_step(
+    step: u64,
+    trial: &FrozenTrial,
+    n_warmup_steps: u64,
+    interval_steps: u64,
+) -> bool {
+    let nearest_lower = (step - n_warmup_steps) / interval_steps * interval_steps + n_warmup_steps;
+    let second_last = trial.intermediate_values.keys().filter(|&&s| s != step).max().map_or(-1, |&s| s as i64);
+    second_last < nearest_lower as i64
+}
+
+pub(crate) fn invalid(msg: String) -> Error {
+    Error::InvalidArgument(msg)
 }

@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use super::Pruner;
 use crate::error::Result;
-use crate::samplers::StudyView;
+use crate::samplers::{StudyView, SystemAttrs};
 use crate::trial::FrozenTrial;
 
 /// `NopPruner` takes no options; this empty struct makes any given option an error.
@@ -17,7 +17,7 @@ pub struct NopPrunerOptions {}
 pub struct NopPruner;
 
 impl Pruner for NopPruner {
-    fn prune(&mut self, _study: &StudyView, _trial: &FrozenTrial) -> Result<bool> {
+    fn prune(&mut self, _study: &StudyView, _trial: &FrozenTrial, _attrs: &mut SystemAttrs) -> Result<bool> {
         Ok(false)
     }
 }
