@@ -227,6 +227,8 @@ tests.push(
       await typeCustom(page, SLOW_CODE(6), "maximize");
       await runStudy(page, { nTrials: 2000, wait: false });
       await waitForDone(page, 40);
+      // Both plots drawn with data, for the screenshot.
+      await page.waitForFunction(() => (document.getElementById("parallel").data?.[0]?.dimensions?.[0]?.values?.length ?? 0) > 0);
       const t0 = Date.now();
       await page.screenshot({ path: join(ARTIFACTS, "playground-mid-study.png") });
       console.log(`    (mid-study screenshot at ${await done(page)} trials took ${Date.now() - t0} ms)`);
@@ -258,7 +260,8 @@ async function brushAxis(page, i, from, to) {
   await page.mouse.up();
 }
 
-/** Drags parcoords axis `i` by its title to the far left. */
+/** Drags parcoords axis `i` by its title to the plot's left edge (released over the plot: a
+ *  mouseup over the disabled controls beside it would never reach Plotly). */
 async function dragAxisLeft(page, i) {
   const heads = await page.$$eval("#parallel .axis-heading", (els) =>
     els.map((e) => {
@@ -269,13 +272,22 @@ async function dragAxisLeft(page, i) {
   const h = heads[i];
   await page.mouse.move(h.x, h.y);
   await page.mouse.down();
-  for (let x = h.x; x > 300; x -= 40) await page.mouse.move(x, h.y);
+  for (let x = h.x; x > 480; x -= 20) await page.mouse.move(x, h.y);
   await page.mouse.up();
 }
 
 const parcoordsState = (page) =>
   page.evaluate(() =>
     document.getElementById("parallel").data[0].dimensions.map((d) => ({ label: d.label, range: d.constraintrange ?? null, n: d.values.length })),
+  );
+
+/** Axis titles as drawn, left to right. */
+const axisTitles = (page) =>
+  page.$$eval("#parallel .axis-heading", (els) =>
+    els
+      .map((e) => ({ x: e.getBoundingClientRect().x, text: e.textContent }))
+      .sort((a, b) => a.x - b.x)
+      .map((e) => e.text),
   );
 
 tests.push(
@@ -353,17 +365,22 @@ tests.push(
       await page.click("#pause");
       await page.waitForSelector('#status[data-state="paused"]');
       await page.waitForSelector('#results[data-views="settled"]');
-      await brushAxis(page, 1, 0.2, 0.6);
       await dragAxisLeft(page, 1);
-      const before = await parcoordsState(page);
-      assert(before[0].label === "x" && before[1].label === "Objective value", `x dragged first: ${JSON.stringify(before)}`);
-      assert(Array.isArray(before[0].range), `x brushed: ${JSON.stringify(before[0])}`);
+      await page.waitForTimeout(300);
+      const drawn = await axisTitles(page);
+      assert(drawn[0] === "x", `x drawn first: ${drawn}`);
+      await brushAxis(page, 0, 0.2, 0.6);
+      await page.waitForTimeout(300);
+      const brushed = (await parcoordsState(page)).find((d) => d.label === "x");
+      assert(Array.isArray(brushed.range), `x brushed: ${JSON.stringify(brushed)}`);
       await page.click("#pause"); // resume: more trials arrive and the plot redraws
       await page.waitForSelector('#status[data-state="finished"]', { timeout: 60_000 });
       await views(page);
       const after = await parcoordsState(page);
       assert(after[0].n === 300, `all 300 lines: ${after[0].n}`);
-      assert(after[0].label === "x" && JSON.stringify(after[0].range) === JSON.stringify(before[0].range), `kept: ${JSON.stringify(after)}`);
+      // Redrawn with 300 trials, x still first and still brushed.
+      assert(after[0].label === "x" && JSON.stringify(after[0].range) === JSON.stringify(brushed.range), `kept: ${JSON.stringify(after)}`);
+      assert((await axisTitles(page))[0] === "x", "still drawn first");
     },
   ],
   [

@@ -345,8 +345,7 @@ function setPhase(p: Phase): void {
   ui.pause.textContent = p === "paused" ? "Resume" : "Pause";
   ui.stop.disabled = !(p === "running" || p === "paused");
   for (const el of ui.space.querySelectorAll("input")) (el as HTMLInputElement).disabled = busy;
-  ui.objective.disabled = busy;
-  ui.sampler.disabled = busy;
+  for (const el of [ui.objective, ui.sampler, ui.direction, ui.samplerOptions, ui.seed, ui.nTrials]) el.disabled = busy;
   ui.status.dataset.state = p;
   const text: Record<Phase, string> = {
     loading: "Loading the engine…",
@@ -362,6 +361,15 @@ function setPhase(p: Phase): void {
   // A pause leaves the views to the scheduler too, so that a quick Resume is never kept waiting.
   if (busy) scheduleRender();
   else renderNow();
+}
+
+function orderedAs(dims: Dimension[] | undefined, order: string[] | null): Dimension[] | undefined {
+  if (!dims || !order) return dims;
+  const at = (d: Dimension) => {
+    const i = order.indexOf(d.label);
+    return i < 0 ? Infinity : i;
+  };
+  return [...dims].sort((a, b) => at(a) - at(b));
 }
 
 function renderSummary(): void {
@@ -385,6 +393,14 @@ function renderSummary(): void {
 
 /** A new study starts with the axes in their own order and nothing brushed. */
 let freshParallel = true;
+let parallelKey = "";
+/** The axis order the person dragged to (Plotly reports it in a `plotly_restyle` event). */
+let parallelOrder: string[] | null = null;
+let listeningToParallel = false;
+type PlotDiv = HTMLElement & {
+  data?: { dimensions?: Dimension[] }[];
+  on?: (event: string, f: (update: [Record<string, unknown>]) => void) => void;
+};
 const finishedTrials = () => trials.filter(Boolean);
 const drawHistory = () =>
   void plotly?.Plotly.react(ui.history, historyData(finishedTrials(), runDirection), historyLayout(ui.logScale.checked), plotly.PLOT_CONFIG);
@@ -395,12 +411,25 @@ const views = new ViewScheduler(
     {
       name: "parallel",
       render: () => {
-        const shown = freshParallel
-          ? undefined
-          : (ui.parallel as HTMLElement & { data?: { dimensions?: Dimension[] }[] }).data?.[0]?.dimensions;
+        // Redraw only when there is something new: Plotly's parcoords writes a dragged axis order
+        // into the trace objects it drew from, so a redraw with equal data would lose the order.
+        const key = `${trials.length}/${finishedTrials().length}/${ui.parallel.isConnected}/${freshParallel}`;
+        if (!freshParallel && key === parallelKey) return;
+        parallelKey = key;
+        const gd = ui.parallel as PlotDiv;
+        if (freshParallel) parallelOrder = null;
+        // Brushed ranges are read back from the plot; the order from Plotly's report of it.
+        const shown = freshParallel ? undefined : orderedAs(gd.data?.[0]?.dimensions, parallelOrder);
         freshParallel = false;
         const data = keepInteractions(shown, parallelData(finishedTrials(), runDirection));
-        void plotly?.Plotly.react(ui.parallel, data, parallelLayout(), plotly.PLOT_CONFIG);
+        void plotly?.Plotly.react(gd, data, parallelLayout(), plotly.PLOT_CONFIG).then(() => {
+          if (listeningToParallel || !gd.on) return;
+          listeningToParallel = true;
+          gd.on("plotly_restyle", ([update]) => {
+            const dims = (update?.dimensions as Dimension[][] | undefined)?.[0];
+            if (dims) parallelOrder = dims.map((d) => d.label);
+          });
+        });
       },
       // WebGL: where it falls back to the CPU (SwiftShader), each redraw also costs the compositor.
       minIntervalMs: 1000,

@@ -37,4 +37,27 @@ describe("ViewScheduler", () => {
     expect(calls.filter((c) => c === "slow")).toHaveLength(2);
     expect(settled.at(-1)).toBe(true);
   });
+
+  it("backs off a view that keeps costing much, but not after a one-off spike", () => {
+    let t = 0;
+    let cost = 500; // the first draw (say, a WebGL context) is slow
+    const at: number[] = [];
+    const s = new ViewScheduler([{ name: "v", render: () => { at.push(t); t += cost; } }], 250, 4, () => t);
+    s.invalidate();
+    vi.advanceTimersByTime(0);
+    cost = 100;
+    const tick = (ms: number) => {
+      for (let i = 0; i < ms; i += 10) {
+        t += 10;
+        s.invalidate();
+        vi.advanceTimersByTime(10);
+      }
+    };
+    tick(3000);
+    const gaps = at.slice(1).map((x, i) => x - at[i]);
+    // After the spike (a 500 ms render): the 250 ms floor, not 4 × 500 ms.
+    expect(gaps[0]).toBeLessThan(500 + 300);
+    // Once every render costs 100 ms: 4 × 100 ms between the end of one and the next.
+    expect(gaps.at(-1)).toBeGreaterThanOrEqual(450);
+  });
 });

@@ -15,6 +15,7 @@ interface Slot {
   dirty: boolean;
   lastEnd: number;
   lastCost: number;
+  prevCost: number;
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
@@ -29,7 +30,7 @@ export class ViewScheduler {
     /** Told whether every view is up to date (false as soon as one is stale). */
     private readonly onSettled: (settled: boolean) => void = () => {},
   ) {
-    this.slots = views.map((view) => ({ view, dirty: false, lastEnd: -Infinity, lastCost: 0, timer: undefined }));
+    this.slots = views.map((view) => ({ view, dirty: false, lastEnd: -Infinity, lastCost: 0, prevCost: 0, timer: undefined }));
   }
 
   /** Marks every view stale; each refreshes when its interval allows. */
@@ -39,7 +40,10 @@ export class ViewScheduler {
       s.dirty = true;
       if (s.timer !== undefined) continue;
       const floor = Math.max(this.minIntervalMs, s.view.minIntervalMs ?? 0);
-      const wait = Math.max(0, s.lastEnd + Math.max(floor, this.costFactor * s.lastCost) - this.now());
+      // The smaller of the last two costs: a one-off (a WebGL context's first draw) does not
+      // hold the view back for long.
+      const cost = Math.min(s.lastCost, s.prevCost);
+      const wait = Math.max(0, s.lastEnd + Math.max(floor, this.costFactor * cost) - this.now());
       s.timer = setTimeout(() => {
         s.timer = undefined;
         this.run(s);
@@ -77,6 +81,7 @@ export class ViewScheduler {
     const t0 = this.now();
     s.view.render();
     s.lastEnd = this.now();
+    s.prevCost = s.lastCost;
     s.lastCost = s.lastEnd - t0;
     if (typeof performance !== "undefined" && performance.measure) {
       // Read by the pause-click benchmark.
