@@ -8,6 +8,7 @@ const FIXTURE: &str = include_str!("fixtures/pruner_decisions.json");
 
 fn study(pruner: &str, kwargs: &Value, direction: &str) -> Study {
     let config = StudyConfig {
+        name: Some("pruner-fixture".into()),
         directions: vec![StudyDirection::from_name(direction).unwrap()],
         pruner: ComponentSpec { name: pruner.into(), kwargs: kwargs.clone() },
         ..StudyConfig::default()
@@ -19,7 +20,7 @@ fn study(pruner: &str, kwargs: &Value, direction: &str) -> Study {
 fn every_decision_matches_optuna() {
     let fixture: Value = serde_json::from_str(FIXTURE).unwrap();
     assert_eq!(fixture["optuna"], "5.0.0");
-    let mut checked = 0;
+    let (mut checked, mut brackets) = (0, 0);
     for case in fixture["cases"].as_array().unwrap() {
         let (name, kwargs, direction) =
             (case["pruner"].as_str().unwrap(), &case["kwargs"], case["direction"].as_str().unwrap());
@@ -41,9 +42,24 @@ fn every_decision_matches_optuna() {
             let last = reports.last().unwrap()[1].as_f64().unwrap_or(0.0);
             let outcome = if pruned { TrialOutcome::Pruned } else { TrialOutcome::Complete(vec![last]) };
             s.tell(n, outcome).unwrap();
+            if let Some(want) = t.get("bracket").and_then(Value::as_u64) {
+                // Hyperband: the same bracket as Optuna's, once its brackets exist.
+                let mut h =
+                    wasmtune::pruners::HyperbandPruner::new(serde_json::from_value(kwargs.clone()).unwrap()).unwrap();
+                let complete_last: Option<u64> = s
+                    .trials()
+                    .iter()
+                    .filter(|t| t.state == TrialState::Complete)
+                    .filter_map(|t| t.last_intermediate().map(|(s, _)| s))
+                    .max();
+                assert!(h.initialize(complete_last).unwrap());
+                assert_eq!(h.bracket_id("pruner-fixture", n), Some(want as usize), "{kwargs} trial {i} bracket");
+                brackets += 1;
+            }
         }
     }
     assert!(checked > 1500, "only {checked} decisions checked");
+    assert!(brackets > 60, "only {brackets} bracket assignments checked");
 }
 
 #[test]
@@ -80,4 +96,59 @@ fn bad_pruner_options_get_clear_errors() {
         let e = wasmtune::pruners::from_name(name, &kwargs).err().unwrap().to_string();
         assert!(e.contains(needle), "{name} {kwargs}: {e}");
     }
+}
+
+/// Records which trials the sampler was shown, by the trial being sampled.
+struct Spy(std::rc::Rc<std::cell::RefCell<Vec<(u64, Vec<u64>)>>>);
+
+impl wasmtune::samplers::Sampler for Spy {
+    fn sample_independent(
+        &mut self,
+        study: &wasmtune::samplers::StudyView,
+        trial: &wasmtune::FrozenTrial,
+        _name: &str,
+        _d: &wasmtune::Distribution,
+    ) -> wasmtune::Result<f64> {
+        self.0.borrow_mut().push((trial.number, study.trials.iter().map(|t| t.number).collect()));
+        Ok(0.5)
+    }
+}
+
+#[test]
+fn with_hyperband_samplers_see_only_the_trials_own_bracket() {
+    let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let options = json!({"min_resource": 1, "max_resource": 9, "reduction_factor": 3});
+    let mut s = Study::builder()
+        .name("bracket-view")
+        .sampler(Box::new(Spy(seen.clone())))
+        .pruner(wasmtune::pruners::from_name("HyperbandPruner", &options).unwrap())
+        .build()
+        .unwrap();
+    s.optimize(
+        |t| {
+            let x = t.suggest_float("x", 0.0, 1.0)?;
+            for step in 0..9 {
+                t.report(x + step as f64, step)?;
+                if t.should_prune()? {
+                    return Err(wasmtune::ObjectiveError::Pruned);
+                }
+            }
+            Ok(x)
+        },
+        Some(30),
+        None,
+    )
+    .unwrap();
+    let mut h = wasmtune::pruners::HyperbandPruner::new(serde_json::from_value(options).unwrap()).unwrap();
+    assert!(h.initialize(None).unwrap());
+    let bracket = |n| h.bracket_id("bracket-view", n).unwrap();
+    let calls = seen.borrow();
+    assert_eq!(calls.len(), 30);
+    // Trial 0 samples before any pruning, when the study is still one bracket; after that every
+    // view holds exactly the trials of the sampled trial's bracket.
+    for (number, view) in calls.iter().skip(1) {
+        let expected: Vec<u64> = (0..=*number).filter(|n| bracket(*n) == bracket(*number)).collect();
+        assert_eq!(view, &expected, "trial {number}");
+    }
+    assert!(calls.iter().any(|(n, v)| v.len() < *n as usize + 1), "some views were filtered");
 }

@@ -30,8 +30,9 @@ impl IntersectionSearchSpace {
     }
 
     /// The current intersection, folding in trials not seen before.
-    pub fn calculate(&mut self, trials: &[FrozenTrial]) -> SearchSpace {
-        self.seen.resize(trials.len().max(self.seen.len()), false);
+    pub fn calculate(&mut self, trials: &[&FrozenTrial]) -> SearchSpace {
+        let bound = trials.last().map_or(0, |t| t.number as usize + 1);
+        self.seen.resize(bound.max(self.seen.len()), false);
         for t in trials {
             if self.seen[t.number as usize] || !counted(t, self.include_pruned) {
                 continue;
@@ -66,8 +67,9 @@ impl GroupDecomposedSearchSpace {
     }
 
     /// The current groups, folding in trials not seen before.
-    pub fn calculate(&mut self, trials: &[FrozenTrial]) -> Vec<SearchSpace> {
-        self.seen.resize(trials.len().max(self.seen.len()), false);
+    pub fn calculate(&mut self, trials: &[&FrozenTrial]) -> Vec<SearchSpace> {
+        let bound = trials.last().map_or(0, |t| t.number as usize + 1);
+        self.seen.resize(bound.max(self.seen.len()), false);
         for t in trials {
             if self.seen[t.number as usize] || !counted(t, self.include_pruned) {
                 continue;
@@ -116,12 +118,16 @@ mod tests {
             trial(3, TrialState::Fail, &[]),
         ];
         let mut s = IntersectionSearchSpace::new(true);
-        assert_eq!(s.calculate(&trials).keys().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(s.calculate(&trials.iter().collect::<Vec<_>>()).keys().collect::<Vec<_>>(), ["a", "b"]);
         let mut s = IntersectionSearchSpace::new(false);
-        assert_eq!(s.calculate(&trials).keys().collect::<Vec<_>>(), ["a", "b", "c"]);
+        assert_eq!(s.calculate(&trials.iter().collect::<Vec<_>>()).keys().collect::<Vec<_>>(), ["a", "b", "c"]);
         let mut more = trials.clone();
         more.push(trial(4, TrialState::Complete, &[("b", 1.0)]));
-        assert_eq!(s.calculate(&more).keys().collect::<Vec<_>>(), ["b"], "incremental update");
+        assert_eq!(
+            s.calculate(&more.iter().collect::<Vec<_>>()).keys().collect::<Vec<_>>(),
+            ["b"],
+            "incremental update"
+        );
     }
 
     #[test]
@@ -132,7 +138,8 @@ mod tests {
             trial(2, TrialState::Complete, &[("kind", 1.0), ("c", 1.0), ("g", 1.0)]),
         ];
         let mut s = GroupDecomposedSearchSpace::new(true);
-        let mut groups: Vec<Vec<String>> = s.calculate(&trials).iter().map(|g| g.keys().cloned().collect()).collect();
+        let mut groups: Vec<Vec<String>> =
+            s.calculate(&trials.iter().collect::<Vec<_>>()).iter().map(|g| g.keys().cloned().collect()).collect();
         groups.sort();
         assert_eq!(groups, vec![vec!["c".to_string(), "g".into()], vec!["depth".into()], vec!["kind".into()]]);
     }

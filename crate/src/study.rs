@@ -145,6 +145,7 @@ impl StudyBuilder {
         Ok(Study {
             storage,
             study_id,
+            name,
             directions,
             sampler: self.sampler.unwrap_or_else(|| Box::new(RandomSampler::new(RandomSamplerOptions::default()))),
             pruner: self.pruner.unwrap_or_else(|| Box::new(NopPruner)),
@@ -159,6 +160,7 @@ impl StudyBuilder {
 pub struct Study {
     storage: Box<dyn Storage>,
     study_id: StudyId,
+    name: String,
     directions: Vec<StudyDirection>,
     sampler: Box<dyn Sampler>,
     pruner: Box<dyn Pruner>,
@@ -172,6 +174,11 @@ impl Study {
     /// A builder with every default.
     pub fn builder() -> StudyBuilder {
         StudyBuilder { name: None, directions: Vec::new(), sampler: None, pruner: None, storage: None, clock: None }
+    }
+
+    /// The study's name.
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// One direction per objective.
@@ -220,14 +227,16 @@ impl Study {
             }
         };
         let trials = self.storage.trials(self.study_id)?;
-        let view = StudyView::new(&self.directions, trials, &self.stop);
+        let view =
+            for_sampler(&mut *self.pruner, StudyView::new(&self.name, &self.directions, trials, &self.stop), number);
         let attrs = self.sampler.before_trial(&view, &trials[number as usize])?;
         // Recorded before relative sampling, which may read them (QMC's sample id).
         for (k, v) in attrs {
             self.storage.set_trial_system_attr(self.study_id, number, &k, v)?;
         }
         let trials = self.storage.trials(self.study_id)?;
-        let view = StudyView::new(&self.directions, trials, &self.stop);
+        let view =
+            for_sampler(&mut *self.pruner, StudyView::new(&self.name, &self.directions, trials, &self.stop), number);
         let trial = &trials[number as usize];
         let space = self.sampler.infer_relative_search_space(&view, trial)?;
         let values = if space.is_empty() {
@@ -285,7 +294,11 @@ impl Study {
             v
         } else {
             let trials = self.storage.trials(self.study_id)?;
-            let view = StudyView::new(&self.directions, trials, &self.stop);
+            let view = for_sampler(
+                &mut *self.pruner,
+                StudyView::new(&self.name, &self.directions, trials, &self.stop),
+                number,
+            );
             self.sampler.sample_independent(&view, &trials[number as usize], name, &distribution)?
         };
         self.storage.set_trial_param(self.study_id, number, name, internal, &distribution)?;
@@ -317,7 +330,7 @@ impl Study {
             return Ok(false);
         }
         let trials = self.storage.trials(self.study_id)?;
-        let view = StudyView::new(&self.directions, trials, &self.stop);
+        let view = StudyView::new(&self.name, &self.directions, trials, &self.stop);
         let mut attrs = Vec::new();
         let prune = self.pruner.prune(&view, &trials[number as usize], &mut attrs)?;
         for (k, v) in attrs {
@@ -367,7 +380,8 @@ impl Study {
         self.storage.set_trial_state_values(self.study_id, number, state, values, now)?;
         self.relative.remove(&number);
         let trials = self.storage.trials(self.study_id)?;
-        let view = StudyView::new(&self.directions, trials, &self.stop);
+        let view =
+            for_sampler(&mut *self.pruner, StudyView::new(&self.name, &self.directions, trials, &self.stop), number);
         self.sampler.after_trial(&view, &trials[number as usize])?;
         Ok(trials[number as usize].clone())
     }
@@ -507,6 +521,18 @@ impl Study {
     pub fn metric_names(&self) -> Option<Vec<String>> {
         let attrs = self.storage.study_system_attrs(self.study_id).ok()?;
         serde_json::from_value(attrs.get(METRIC_NAMES_KEY)?.clone()).ok()
+    }
+}
+
+/// What the sampler sees when it works on trial `number`: the whole study, or, when the pruner
+/// splits the study into brackets (Hyperband), only that trial's bracket, as Optuna.
+fn for_sampler<'v>(pruner: &mut dyn Pruner, view: StudyView<'v>, number: u64) -> StudyView<'v> {
+    match pruner.bracket_of(&view) {
+        Some(bracket) => {
+            let mine = bracket(number);
+            view.filtered(|t| bracket(t.number) == mine)
+        }
+        None => view,
     }
 }
 

@@ -13,6 +13,7 @@ import warnings
 
 import optuna
 from optuna.pruners import (
+    HyperbandPruner,
     MedianPruner,
     PatientPruner,
     PercentilePruner,
@@ -52,7 +53,11 @@ CASES = [
     ("SuccessiveHalvingPruner", {}, "minimize", curves(8, 30, 30)),
     ("SuccessiveHalvingPruner", {"min_resource": 2, "reduction_factor": 3, "min_early_stopping_rate": 1}, "maximize", curves(9, 30, 30)),
     ("SuccessiveHalvingPruner", {"min_resource": 1, "reduction_factor": 2, "bootstrap_count": 2}, "minimize", curves(10, 20, 20, nan_rate=0.02)),
+    ("HyperbandPruner", {}, "minimize", curves(11, 40, 27)),
+    ("HyperbandPruner", {"min_resource": 1, "max_resource": 81, "reduction_factor": 3}, "maximize", curves(12, 40, 81)),
+    ("HyperbandPruner", {"min_resource": 2, "max_resource": 30, "reduction_factor": 2, "bootstrap_count": 1}, "minimize", curves(13, 30, 30)),
 ]
+STUDY_NAME = "pruner-fixture"
 
 
 def build(name, kwargs):
@@ -61,7 +66,7 @@ def build(name, kwargs):
         inner = kwargs.pop("wrapped_pruner")
         wrapped = build(inner["name"], inner["kwargs"]) if inner else None
         return PatientPruner(wrapped, **kwargs)
-    return {"MedianPruner": MedianPruner, "PercentilePruner": PercentilePruner, "ThresholdPruner": ThresholdPruner,
+    return {"MedianPruner": MedianPruner, "HyperbandPruner": HyperbandPruner, "PercentilePruner": PercentilePruner, "ThresholdPruner": ThresholdPruner,
             "SuccessiveHalvingPruner": SuccessiveHalvingPruner}[name](**kwargs)
 
 
@@ -72,7 +77,8 @@ def nan_to_none(v):
 def main():
     out = []
     for name, kwargs, direction, trials in CASES:
-        study = optuna.create_study(direction=direction, pruner=build(name, kwargs))
+        pruner = build(name, kwargs)
+        study = optuna.create_study(study_name=STUDY_NAME, direction=direction, pruner=pruner)
         recorded = []
         for reports in trials:
             trial = study.ask()
@@ -86,9 +92,12 @@ def main():
                 study.tell(trial, state=TrialState.PRUNED)
             else:
                 study.tell(trial, reports[-1][1] if not math.isnan(reports[-1][1]) else 0.0)
-            recorded.append({"reports": [[s, nan_to_none(v)] for s, v in reports], "decisions": decisions})
+            entry = {"reports": [[s, nan_to_none(v)] for s, v in reports], "decisions": decisions}
+            if name == "HyperbandPruner":
+                entry["bracket"] = pruner._get_bracket_id(study, study.trials[-1]) if pruner._pruners else None
+            recorded.append(entry)
         out.append({"pruner": name, "kwargs": kwargs, "direction": direction, "trials": recorded})
-    print(json.dumps({"optuna": optuna.__version__, "cases": out}))
+    print(json.dumps({"optuna": optuna.__version__, "study_name": STUDY_NAME, "cases": out}))
 
 
 if __name__ == "__main__":

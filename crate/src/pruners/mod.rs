@@ -4,6 +4,7 @@
 //! an options struct, one line in [`from_name`], one test file. Decisions are checked against
 //! fixtures recorded from Optuna 5.0.0 (`tests/pruners.rs`).
 
+mod hyperband;
 mod nop;
 mod patient;
 mod percentile;
@@ -12,26 +13,43 @@ mod threshold;
 
 use serde_json::Value;
 
+pub use hyperband::{HyperbandPruner, HyperbandPrunerOptions, MaxResource};
 pub use nop::NopPruner;
 pub use patient::{PatientPruner, PatientPrunerOptions};
 pub use percentile::{MedianPrunerOptions, PercentilePruner, PercentilePrunerOptions};
-pub use successive_halving::{SuccessiveHalvingPruner, SuccessiveHalvingPrunerOptions};
+pub use successive_halving::{AutoTag, MinResource, SuccessiveHalvingPruner, SuccessiveHalvingPrunerOptions};
 pub use threshold::{ThresholdPruner, ThresholdPrunerOptions};
 
 use crate::error::{Error, Result};
 use crate::samplers::{StudyView, SystemAttrs, options};
 use crate::trial::FrozenTrial;
 
+/// Maps a trial number to its bracket.
+pub type BracketFn = Box<dyn Fn(u64) -> usize>;
+
 /// Optuna's `BasePruner`.
 pub trait Pruner {
     /// Whether `trial` (running, with its reports so far) should be pruned now. System attributes
     /// pushed to `attrs` are recorded on the trial (successive halving's rungs).
     fn prune(&mut self, study: &StudyView, trial: &FrozenTrial, attrs: &mut SystemAttrs) -> Result<bool>;
+
+    /// For pruners that split the study into brackets (Hyperband), the bracket of each trial
+    /// number, so that samplers see only a trial's own bracket. `None` for the others.
+    fn bracket_of(&mut self, _study: &StudyView) -> Option<BracketFn> {
+        None
+    }
 }
 
 /// The pruner names [`from_name`] knows, as Optuna's class names.
-pub const PRUNER_NAMES: &[&str] =
-    &["NopPruner", "MedianPruner", "PercentilePruner", "ThresholdPruner", "PatientPruner", "SuccessiveHalvingPruner"];
+pub const PRUNER_NAMES: &[&str] = &[
+    "NopPruner",
+    "MedianPruner",
+    "PercentilePruner",
+    "ThresholdPruner",
+    "PatientPruner",
+    "SuccessiveHalvingPruner",
+    "HyperbandPruner",
+];
 
 /// Builds a pruner from Optuna's class name and keyword arguments (a JSON object, or null).
 pub fn from_name(name: &str, kwargs: &Value) -> Result<Box<dyn Pruner>> {
@@ -45,6 +63,7 @@ pub fn from_name(name: &str, kwargs: &Value) -> Result<Box<dyn Pruner>> {
         "ThresholdPruner" => Box::new(ThresholdPruner::new(options(name, kwargs)?)?),
         "PatientPruner" => Box::new(PatientPruner::new(options(name, kwargs)?)?),
         "SuccessiveHalvingPruner" => Box::new(SuccessiveHalvingPruner::new(options(name, kwargs)?)?),
+        "HyperbandPruner" => Box::new(HyperbandPruner::new(options(name, kwargs)?)?),
         _ => {
             return Err(Error::UnknownName { kind: "pruner", name: name.to_owned(), known: PRUNER_NAMES.join(", ") });
         }

@@ -127,7 +127,8 @@ pub(crate) fn nan_percentile(values: &mut Vec<f64>, q: f64) -> f64 {
 
 impl Pruner for PercentilePruner {
     fn prune(&mut self, study: &StudyView, trial: &FrozenTrial, _attrs: &mut SystemAttrs) -> Result<bool> {
-        let complete: Vec<&FrozenTrial> = study.trials.iter().filter(|t| t.state == TrialState::Complete).collect();
+        let complete: Vec<&FrozenTrial> =
+            study.trials.iter().copied().filter(|t| t.state == TrialState::Complete).collect();
         if complete.is_empty() || complete.len() < self.o.n_startup_trials {
             return Ok(false);
         }

@@ -96,7 +96,7 @@ impl SuccessiveHalvingPruner {
     }
 
     /// The first rung's step (estimated once, for `"auto"`).
-    pub(crate) fn resolve_min_resource(&mut self, study: &StudyView) -> Option<u64> {
+    fn resolve_min_resource(&mut self, study: &StudyView) -> Option<u64> {
         if self.min_resource.is_none() {
             let last = study
                 .trials

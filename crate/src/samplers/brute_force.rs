@@ -127,7 +127,7 @@ impl Sampler for BruteForceSampler {
         d: &Distribution,
     ) -> Result<f64> {
         let values = all_values(name, d)?;
-        let others = study.trials.iter().filter(|t| {
+        let others = study.trials.iter().copied().filter(|t| {
             t.number != trial.number
                 && matches!(t.state, TrialState::Complete | TrialState::Pruned | TrialState::Fail | TrialState::Running)
         });
@@ -150,6 +150,7 @@ impl Sampler for BruteForceSampler {
         let counted = study
             .trials
             .iter()
+            .copied()
             .filter(|t| t.state.is_finished() || (t.state == TrialState::Running && !self.avoid_premature_stop));
         if self.tree(counted)?.exhausted() {
             study.stop();

@@ -80,7 +80,7 @@ impl GridSampler {
     fn taken(&self, study: &StudyView) -> (Vec<bool>, Vec<bool>) {
         let n = self.n_points as usize;
         let (mut finished, mut running) = (vec![false; n], vec![false; n]);
-        for t in study.trials {
+        for t in &study.trials {
             if t.system_attrs.get(SEARCH_SPACE_KEY) != Some(&self.space_json) {
                 continue;
             }

@@ -41,19 +41,39 @@ pub type InternalParams = BTreeMap<String, f64>;
 /// System attributes a sampler asks the study to record on a trial.
 pub type SystemAttrs = Vec<(String, Value)>;
 
-/// What a sampler may see of the study: its directions and trials, and a way to stop it.
+/// What a sampler or pruner may see of the study: its name, directions and trials, and a way to
+/// stop it.
 pub struct StudyView<'a> {
+    /// The study's name (Hyperband derives brackets from it, as Optuna).
+    pub name: &'a str,
     /// One direction per objective.
     pub directions: &'a [StudyDirection],
-    /// Every trial so far, in number order (including the one being sampled).
-    pub trials: &'a [FrozenTrial],
+    /// The trials in view, in number order (including the one being sampled). Usually all of
+    /// them; with `HyperbandPruner`, samplers see only the trials of the same bracket, as Optuna.
+    pub trials: Vec<&'a FrozenTrial>,
     pub(crate) stop: &'a Cell<bool>,
 }
 
 impl<'a> StudyView<'a> {
-    /// A view over trials, for tests and for tools that replay a study.
-    pub fn new(directions: &'a [StudyDirection], trials: &'a [FrozenTrial], stop: &'a Cell<bool>) -> Self {
-        StudyView { directions, trials, stop }
+    /// A view over all `trials`, for tests and for tools that replay a study.
+    pub fn new(
+        name: &'a str,
+        directions: &'a [StudyDirection],
+        trials: &'a [FrozenTrial],
+        stop: &'a Cell<bool>,
+    ) -> Self {
+        StudyView { name, directions, trials: trials.iter().collect(), stop }
+    }
+
+    /// The same study seen through `keep`.
+    pub fn filtered(&self, keep: impl Fn(&FrozenTrial) -> bool) -> StudyView<'a> {
+        let trials = self.trials.iter().copied().filter(|t| keep(t)).collect();
+        StudyView { name: self.name, directions: self.directions, trials, stop: self.stop }
+    }
+
+    /// One past the largest trial number in view (for tables indexed by trial number).
+    pub fn number_bound(&self) -> usize {
+        self.trials.last().map_or(0, |t| t.number as usize + 1)
     }
 
     /// Asks the study to stop handing out new trials (Optuna's `study.stop()`).
@@ -63,7 +83,7 @@ impl<'a> StudyView<'a> {
 
     /// Trials in any of `states`.
     pub fn trials_in<'s>(&'s self, states: &'s [TrialState]) -> impl Iterator<Item = &'a FrozenTrial> + 's {
-        self.trials.iter().filter(move |t| states.contains(&t.state))
+        self.trials.iter().copied().filter(move |t| states.contains(&t.state))
     }
 }
 

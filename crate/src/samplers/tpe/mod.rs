@@ -254,7 +254,7 @@ impl TpeSampler {
     ) -> Vec<(&'t FrozenTrial, Vec<f64>)> {
         let key = names.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\u{1f}");
         let cache = self.cache.entry(key).or_default();
-        cache.resize(study.trials.len().max(cache.len()), Cached::Unknown);
+        cache.resize(study.number_bound().max(cache.len()), Cached::Unknown);
         let states: &[TrialState] = if self.options.constant_liar {
             &[TrialState::Complete, TrialState::Pruned, TrialState::Running]
         } else {
@@ -262,7 +262,7 @@ impl TpeSampler {
         };
         let mut out = Vec::new();
         let pending = &self.pending;
-        for t in study.trials {
+        for &t in &study.trials {
             if t.number == current || !states.contains(&t.state) {
                 continue;
             }
@@ -478,9 +478,9 @@ impl Sampler for TpeSampler {
         }
         let drop_single = |s: SearchSpace| -> SearchSpace { s.into_iter().filter(|(_, d)| !d.single()).collect() };
         self.current_groups = if self.options.group {
-            self.groups.calculate(study.trials).into_iter().map(drop_single).filter(|g| !g.is_empty()).collect()
+            self.groups.calculate(&study.trials).into_iter().map(drop_single).filter(|g| !g.is_empty()).collect()
         } else {
-            let s = drop_single(self.intersection.calculate(study.trials));
+            let s = drop_single(self.intersection.calculate(&study.trials));
             if s.is_empty() { Vec::new() } else { vec![s] }
         };
         Ok(self.current_groups.iter().flat_map(|g| g.iter().map(|(k, v)| (k.clone(), v.clone()))).collect())
