@@ -132,7 +132,7 @@ mod tests {
 
     #[test]
     fn groups_split_into_parameters_that_always_co_occur() {
-        let trials = vec![
+        let trials = [
             trial(0, TrialState::Complete, &[("kind", 1.0), ("c", 1.0), ("g", 1.0)]),
             trial(1, TrialState::Complete, &[("kind", 1.0), ("depth", 1.0)]),
             trial(2, TrialState::Complete, &[("kind", 1.0), ("c", 1.0), ("g", 1.0)]),
