@@ -98,8 +98,11 @@ fn bad_pruner_options_get_clear_errors() {
     }
 }
 
-/// Records which trials the sampler was shown, by the trial being sampled.
-struct Spy(std::rc::Rc<std::cell::RefCell<Vec<(u64, Vec<u64>)>>>);
+/// (trial being sampled, trial numbers in the sampler's view), per call.
+type Views = std::rc::Rc<std::cell::RefCell<Vec<(u64, Vec<u64>)>>>;
+
+/// Records which trials the sampler was shown.
+struct Spy(Views);
 
 impl wasmtune::samplers::Sampler for Spy {
     fn sample_independent(
