@@ -155,3 +155,17 @@ fn with_hyperband_samplers_see_only_the_trials_own_bracket() {
     }
     assert!(calls.iter().any(|(n, v)| v.len() < *n as usize + 1), "some views were filtered");
 }
+
+#[test]
+fn signed_rank_p_values_match_scipy() {
+    let fixture: Value = serde_json::from_str(FIXTURE).unwrap();
+    for case in fixture["wilcoxon_p"].as_array().unwrap() {
+        let d: Vec<f64> = case["d"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+        let alt = match case["alternative"].as_str().unwrap() {
+            "greater" => wasmtune::pruners::Alternative::Greater,
+            _ => wasmtune::pruners::Alternative::Less,
+        };
+        let (got, want) = (wasmtune::pruners::signed_rank_p(&d, alt), case["p"].as_f64().unwrap());
+        assert!((got - want).abs() <= 1e-9 * want.max(1e-300) + 1e-15, "n={} {alt:?}: {got} vs {want}", d.len());
+    }
+}

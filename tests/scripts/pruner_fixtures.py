@@ -12,11 +12,14 @@ import random
 import warnings
 
 import optuna
+import scipy
+import scipy.stats
 from optuna.pruners import (
     HyperbandPruner,
     MedianPruner,
     PatientPruner,
     PercentilePruner,
+    WilcoxonPruner,
     SuccessiveHalvingPruner,
     ThresholdPruner,
 )
@@ -60,13 +63,30 @@ CASES = [
 STUDY_NAME = "pruner-fixture"
 
 
+def instances(seed: int, n_trials: int, n_steps: int):
+    """Per-instance evaluations: a trial's quality plus each instance's fixed offset and noise."""
+    rng = random.Random(seed)
+    offsets = [rng.uniform(-1, 1) for _ in range(n_steps)]
+    out = []
+    for _ in range(n_trials):
+        q = rng.uniform(0, 1)
+        out.append([(s, round(q + offsets[s] + rng.gauss(0, 0.1), 3)) for s in range(n_steps)])
+    return out
+
+
+CASES += [
+    ("WilcoxonPruner", {}, "minimize", instances(14, 30, 20)),
+    ("WilcoxonPruner", {"p_threshold": 0.05, "n_startup_steps": 5}, "maximize", instances(15, 30, 60)),
+]
+
+
 def build(name, kwargs):
     kwargs = dict(kwargs)
     if name == "PatientPruner":
         inner = kwargs.pop("wrapped_pruner")
         wrapped = build(inner["name"], inner["kwargs"]) if inner else None
         return PatientPruner(wrapped, **kwargs)
-    return {"MedianPruner": MedianPruner, "HyperbandPruner": HyperbandPruner, "PercentilePruner": PercentilePruner, "ThresholdPruner": ThresholdPruner,
+    return {"MedianPruner": MedianPruner, "HyperbandPruner": HyperbandPruner, "WilcoxonPruner": WilcoxonPruner, "PercentilePruner": PercentilePruner, "ThresholdPruner": ThresholdPruner,
             "SuccessiveHalvingPruner": SuccessiveHalvingPruner}[name](**kwargs)
 
 
@@ -97,7 +117,17 @@ def main():
                 entry["bracket"] = pruner._get_bracket_id(study, study.trials[-1]) if pruner._pruners else None
             recorded.append(entry)
         out.append({"pruner": name, "kwargs": kwargs, "direction": direction, "trials": recorded})
-    print(json.dumps({"optuna": optuna.__version__, "study_name": STUDY_NAME, "cases": out}))
+    # Signed-rank p-values straight from SciPy, both the exact (n <= 50) and normal (n > 50) paths,
+    # with ties and zeros.
+    rng = random.Random(99)
+    p_values = []
+    for n in (6, 20, 50, 51, 80):
+        d = [round(rng.gauss(0.2, 1), 1) for _ in range(n)]
+        for alt in ("greater", "less"):
+            p = scipy.stats.wilcoxon(d, alternative=alt, zero_method="zsplit").pvalue
+            p_values.append({"d": d, "alternative": alt, "p": float(p)})
+    print(json.dumps({"optuna": optuna.__version__, "scipy": scipy.__version__, "study_name": STUDY_NAME,
+                      "cases": out, "wilcoxon_p": p_values}))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ mod patient;
 mod percentile;
 mod successive_halving;
 mod threshold;
+mod wilcoxon;
 
 use serde_json::Value;
 
@@ -19,6 +20,7 @@ pub use patient::{PatientPruner, PatientPrunerOptions};
 pub use percentile::{MedianPrunerOptions, PercentilePruner, PercentilePrunerOptions};
 pub use successive_halving::{AutoTag, MinResource, SuccessiveHalvingPruner, SuccessiveHalvingPrunerOptions};
 pub use threshold::{ThresholdPruner, ThresholdPrunerOptions};
+pub use wilcoxon::{Alternative, WilcoxonPruner, WilcoxonPrunerOptions, signed_rank_p};
 
 use crate::error::{Error, Result};
 use crate::samplers::{StudyView, SystemAttrs, options};
@@ -64,6 +66,7 @@ pub fn from_name(name: &str, kwargs: &Value) -> Result<Box<dyn Pruner>> {
         "PatientPruner" => Box::new(PatientPruner::new(options(name, kwargs)?)?),
         "SuccessiveHalvingPruner" => Box::new(SuccessiveHalvingPruner::new(options(name, kwargs)?)?),
         "HyperbandPruner" => Box::new(HyperbandPruner::new(options(name, kwargs)?)?),
+        "WilcoxonPruner" => Box::new(WilcoxonPruner::new(options(name, kwargs)?)?),
         _ => {
             return Err(Error::UnknownName { kind: "pruner", name: name.to_owned(), known: PRUNER_NAMES.join(", ") });
         }
