@@ -2,7 +2,7 @@
 // through playwright-core, runs each test in a fresh page, and prints one line per test and a
 // closing `N passed; M failed` line (which scripts/test.sh sums).
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -75,6 +75,8 @@ export async function openPage(env, hash = "") {
 
 export async function runTests(tests, { only = process.env.E2E_ONLY } = {}) {
   mkdirSync(ARTIFACTS, { recursive: true });
+  // Screenshots of failures are from this run only.
+  for (const f of readdirSync(ARTIFACTS)) if (f.startsWith("failed-")) rmSync(join(ARTIFACTS, f));
   const env = await launch();
   let passed = 0;
   let failed = 0;
