@@ -8,13 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-VENV=benches/.venv
-if ! "$VENV/bin/python" -c 'import optuna, scipy; assert optuna.__version__ == "5.0.0"' 2>/dev/null; then
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q 'optuna==5.0.0' scipy
-fi
-
+# Also creates benches/.venv with optuna==5.0.0 and scipy when missing.
 bash scripts/install-tools.sh
+VENV=benches/.venv
 cargo build --release --bin wasmtune
 
 tmp=$(mktemp -d)

@@ -41,4 +41,12 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# Optuna 5.0.0 itself, for the interop tests (journal files both ways) and the benchmarks.
+VENV="$(cd "$(dirname "$0")/.." && pwd)/benches/.venv"
+if ! "$VENV/bin/python" -c 'import optuna, scipy; assert optuna.__version__ == "5.0.0"' 2>/dev/null; then
+  log "creating $VENV with optuna==5.0.0 and scipy"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q 'optuna==5.0.0' scipy
+fi
+
 log "tools ready: $(wasm-bindgen --version), $(wasm-pack --version), $(/usr/bin/chromium --version 2>/dev/null)"

@@ -98,6 +98,7 @@ pub struct StudyBuilder {
     pruner: Option<Box<dyn Pruner>>,
     storage: Option<Box<dyn Storage>>,
     clock: Option<Clock>,
+    load_if_exists: bool,
 }
 
 impl StudyBuilder {
@@ -130,6 +131,11 @@ impl StudyBuilder {
         self.storage = Some(storage);
         self
     }
+    /// Continue the study of this name if the storage has it (Optuna's `load_if_exists`).
+    pub fn load_if_exists(mut self, yes: bool) -> Self {
+        self.load_if_exists = yes;
+        self
+    }
     /// Where "now" comes from (see [`crate::clock`]).
     pub fn clock(mut self, clock: Clock) -> Self {
         self.clock = Some(clock);
@@ -141,7 +147,19 @@ impl StudyBuilder {
         let mut storage = self.storage.unwrap_or_else(|| Box::new(InMemoryStorage::new()));
         let directions = if self.directions.is_empty() { vec![StudyDirection::Minimize] } else { self.directions };
         let name = self.name.unwrap_or_else(|| "no-name".to_owned());
-        let study_id = storage.create_new_study(&directions, &name)?;
+        let study_id = match storage.study_id_by_name(&name) {
+            // An existing study (a journal reopened): continue it, as Optuna's `load_if_exists`.
+            Some(id) if self.load_if_exists => {
+                let stored = storage.study_directions(id)?;
+                if stored != directions.as_slice() {
+                    return Err(Error::InvalidArgument(format!(
+                        "study '{name}' exists with directions {stored:?}, not {directions:?}"
+                    )));
+                }
+                id
+            }
+            _ => storage.create_new_study(&directions, &name)?,
+        };
         Ok(Study {
             storage,
             study_id,
@@ -173,7 +191,15 @@ pub struct Study {
 impl Study {
     /// A builder with every default.
     pub fn builder() -> StudyBuilder {
-        StudyBuilder { name: None, directions: Vec::new(), sampler: None, pruner: None, storage: None, clock: None }
+        StudyBuilder {
+            name: None,
+            directions: Vec::new(),
+            sampler: None,
+            pruner: None,
+            storage: None,
+            clock: None,
+            load_if_exists: false,
+        }
     }
 
     /// The study's name.

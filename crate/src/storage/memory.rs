@@ -66,6 +66,14 @@ impl Storage for InMemoryStorage {
         Ok(self.studies.len() as StudyId - 1)
     }
 
+    fn study_id_by_name(&self, name: &str) -> Option<StudyId> {
+        self.studies.iter().position(|s| s.name == name).map(|i| i as StudyId)
+    }
+
+    fn studies(&self) -> Vec<(StudyId, String)> {
+        self.studies.iter().enumerate().map(|(i, s)| (i as StudyId, s.name.clone())).collect()
+    }
+
     fn study_directions(&self, study: StudyId) -> Result<&[StudyDirection]> {
         Ok(&self.study(study)?.directions)
     }

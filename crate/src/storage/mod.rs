@@ -5,8 +5,10 @@
 //! changed one field at a time. Every backend — memory now, the Optuna journal later — implements
 //! this trait, so persistence, export and the CLI all see the same records.
 
+pub mod journal;
 mod memory;
 
+pub use journal::{FileBackend, JournalBackend, JournalStorage, MemoryBackend, ReplayReport};
 pub use memory::InMemoryStorage;
 
 use serde_json::Value;
@@ -22,6 +24,10 @@ pub type StudyId = u64;
 pub trait Storage {
     /// Creates a study and returns its id. Names are unique within a storage.
     fn create_new_study(&mut self, directions: &[StudyDirection], name: &str) -> Result<StudyId>;
+    /// The id of the study named `name`, if it exists.
+    fn study_id_by_name(&self, name: &str) -> Option<StudyId>;
+    /// Names and ids of every study, in creation order.
+    fn studies(&self) -> Vec<(StudyId, String)>;
     /// The study's objective directions.
     fn study_directions(&self, study: StudyId) -> Result<&[StudyDirection]>;
     /// Sets a study-level user attribute.
