@@ -48,12 +48,22 @@ impl JournalBackend for MemoryBackend {
 #[derive(Debug, Clone)]
 pub struct FileBackend {
     path: PathBuf,
+    /// The caller holds the lock for a whole read-change-write (see [`FileBackend::with_lock`]).
+    held: bool,
 }
 
 impl FileBackend {
     /// A backend for `path` (created on the first append).
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        FileBackend { path: path.into() }
+        FileBackend { path: path.into(), held: false }
+    }
+
+    /// Runs `f` with a backend whose lock is held throughout, so that reading the journal,
+    /// deciding (say, the next trial number) and appending are one step for concurrent processes.
+    pub fn with_lock<T>(path: impl Into<PathBuf>, f: impl FnOnce(FileBackend) -> Result<T>) -> Result<T> {
+        let outer = FileBackend::new(path);
+        let inner = FileBackend { path: outer.path.clone(), held: true };
+        outer.locked(|| f(inner))
     }
 
     /// The file's complete text, or empty when it does not exist yet.
@@ -102,11 +112,12 @@ fn io_err(path: &Path, e: std::io::Error) -> Error {
 impl JournalBackend for FileBackend {
     fn append(&mut self, lines: &[String]) -> Result<()> {
         let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
-        self.locked(|| {
+        let write = || {
             let mut f =
                 OpenOptions::new().create(true).append(true).open(&self.path).map_err(|e| io_err(&self.path, e))?;
             f.write_all(text.as_bytes()).map_err(|e| io_err(&self.path, e))
-        })
+        };
+        if self.held { write() } else { self.locked(write) }
     }
 }
 

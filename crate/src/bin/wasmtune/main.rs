@@ -1,6 +1,7 @@
 //! `wasmtune`: the native command line. `wasmtune stream` drives a study over JSON lines so any
 //! program, in any language, can be the objective.
 
+mod journal_cli;
 mod overhead;
 mod stream;
 
@@ -21,6 +22,12 @@ enum Command {
     Stream(stream::StreamArgs),
     /// Measure the engine's time per trial on a sphere (for benchmarks).
     Overhead(overhead::OverheadArgs),
+    /// Create a study in a journal file (as `optuna create-study`).
+    CreateStudy(journal_cli::CreateStudyArgs),
+    /// Ask a trial from a study in a journal file (as `optuna ask`).
+    Ask(journal_cli::AskArgs),
+    /// Tell a trial's result to a study in a journal file (as `optuna tell`).
+    Tell(journal_cli::TellArgs),
 }
 
 fn main() -> ExitCode {
@@ -28,6 +35,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Stream(args) => stream::run(args),
         Command::Overhead(args) => overhead::run(args),
+        Command::CreateStudy(args) => journal_cli::create_study(args),
+        Command::Ask(args) => journal_cli::ask(args),
+        Command::Tell(args) => journal_cli::tell(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
