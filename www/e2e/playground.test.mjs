@@ -432,3 +432,28 @@ tests.push([
     }
   },
 ]);
+
+tests.push(
+  [
+    "invalid pruner options (PercentilePruner, percentile 200) show the engine's error and start nothing",
+    async (page) => {
+      await page.selectOption("#pruner", "PercentilePruner");
+      const defaults = JSON.parse(await page.inputValue("#pruner-options"));
+      assert(defaults.percentile === 25, `PercentilePruner prefilled with Optuna's names: ${JSON.stringify(defaults)}`);
+      await page.fill("#pruner-options", JSON.stringify({ percentile: 200 }));
+      await page.fill("#n-trials", "10");
+      await page.click("#start");
+      await page.waitForSelector("#error:not([hidden])");
+      const error = await page.textContent("#error");
+      assert(/percentile/i.test(error), `the engine's message: ${error}`);
+      await page.waitForSelector('#status[data-state="idle"]');
+      await page.waitForTimeout(300);
+      const v = await views(page);
+      assert(v.rows === 0 && v.done === 0, `nothing ran: ${v.rows} rows, ${v.done} done`);
+      // Not JSON at all: refused on the page, with no study started either.
+      await page.fill("#pruner-options", "{percentile: 30");
+      await page.click("#start");
+      assert(/pruner options/.test(await page.textContent("#error")), "a JSON error names the pruner options");
+    },
+  ],
+);

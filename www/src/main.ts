@@ -8,7 +8,7 @@ import { historyData, historyLayout } from "./plots/history";
 import { type Dimension, keepInteractions, parallelData, parallelLayout } from "./plots/parallel";
 import type { PlotlyApi } from "./plots/plotly";
 import type { Best, Report, RunSpec } from "./protocol";
-import { decodeSpec, defaultSamplerOptions, defaultSpec, encodeSpec } from "./state";
+import { decodeSpec, defaultPrunerOptions, defaultSamplerOptions, defaultSpec, encodeSpec } from "./state";
 import { ViewScheduler } from "./ui/scheduler";
 import { TrialsTable, formatNumber } from "./ui/table";
 
@@ -23,6 +23,8 @@ const ui = {
   editor: $("editor"),
   sampler: $<HTMLSelectElement>("sampler"),
   samplerOptions: $<HTMLTextAreaElement>("sampler-options"),
+  pruner: $<HTMLSelectElement>("pruner"),
+  prunerOptions: $<HTMLTextAreaElement>("pruner-options"),
   seed: $<HTMLInputElement>("seed"),
   nTrials: $<HTMLInputElement>("n-trials"),
   start: $<HTMLButtonElement>("start"),
@@ -51,6 +53,7 @@ let best: Best | null = null;
 let runTotal = 0;
 let runDirection: Direction = "minimize";
 let samplers: string[] = [];
+let pruners: string[] = [];
 let editor: { view: { state: { doc: { toString(): string } } } } | null = null;
 /** Plotly (most of the page's JS) loads after the controls are up; Start waits for it. */
 let plotly: { Plotly: PlotlyApi; PLOT_CONFIG: Record<string, unknown> } | null = null;
@@ -73,7 +76,9 @@ function onReport(r: Report): void {
   switch (r.type) {
     case "ready":
       samplers = r.samplers;
+      pruners = r.pruners;
       fillSamplers();
+      fillPruners();
       if (phase === "loading" && plotly) setPhase("idle");
       break;
     case "error":
@@ -128,6 +133,29 @@ function fillSamplers(): void {
   ui.sampler.value = spec.config.sampler.name;
 }
 
+function fillPruners(): void {
+  const current = spec.config.pruner?.name ?? "NopPruner";
+  const names = pruners.includes(current) ? pruners : [...pruners, current];
+  ui.pruner.replaceChildren(...names.map((n) => option(n, n)));
+  ui.pruner.value = current;
+}
+
+/** A JSON object from an options box (empty: none). */
+function readKwargs(text: string, what: string, example: string): Record<string, unknown> | null {
+  const trimmed = text.trim();
+  if (!trimmed) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(trimmed);
+  } catch (e) {
+    throw new Error(`${what} options are not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new Error(`${what} options must be a JSON object, e.g. ${example}`);
+  }
+  return Object.keys(parsed).length ? (parsed as Record<string, unknown>) : null;
+}
+
 /** Writes `spec` into the controls. */
 function showSpec(): void {
   const c = spec.config;
@@ -142,6 +170,8 @@ function showSpec(): void {
   renderSpaceEditor(builtin ? (c.search_space ?? builtin.searchSpace) : undefined);
   if (samplers.length) fillSamplers();
   ui.samplerOptions.value = JSON.stringify(c.sampler.kwargs ?? {});
+  if (pruners.length) fillPruners();
+  ui.prunerOptions.value = JSON.stringify(c.pruner?.kwargs ?? {});
   ui.seed.value = c.seed === undefined ? "" : String(c.seed);
   ui.nTrials.value = String(c.n_trials ?? 100);
   if (id === CUSTOM_ID) void ensureEditor();
@@ -191,20 +221,13 @@ function renderSpaceEditor(space: Record<string, Distribution> | undefined): voi
 function readSpec(): RunSpec {
   const id = ui.objective.value;
   const builtin = builtinObjective(id);
-  const kwargsText = ui.samplerOptions.value.trim();
-  let kwargs: Record<string, unknown> | null = null;
-  if (kwargsText) {
-    const parsed: unknown = JSON.parse(kwargsText);
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-      throw new Error("sampler options must be a JSON object, e.g. {\"qmc_type\": \"halton\"}");
-    }
-    kwargs = Object.keys(parsed).length ? (parsed as Record<string, unknown>) : null;
-  }
+  const kwargs = readKwargs(ui.samplerOptions.value, "sampler", '{"qmc_type": "halton"}');
+  const prunerKwargs = readKwargs(ui.prunerOptions.value, "pruner", '{"n_startup_trials": 5}');
   const config: RunSpec["config"] = {
     objective: id,
     directions: builtin ? builtin.directions : [ui.direction.value as Direction],
     sampler: { name: ui.sampler.value, kwargs },
-    pruner: spec.config.pruner ?? { name: "NopPruner", kwargs: null },
+    pruner: { name: ui.pruner.value || (spec.config.pruner?.name ?? "NopPruner"), kwargs: prunerKwargs },
     n_trials: Number(ui.nTrials.value),
   };
   if (ui.seed.value.trim() !== "") config.seed = Number(ui.seed.value);
@@ -240,20 +263,29 @@ function onObjectiveChange(): void {
   const keep = spec.config;
   const next = defaultSpec(id);
   next.config.sampler = { ...keep.sampler };
+  // The pruner as currently chosen in the controls (its options box as typed) stays.
+  const prunerName = ui.pruner.value || keep.pruner?.name;
+  const prunerText = ui.prunerOptions.value;
   next.config.n_trials = keep.n_trials;
   next.config.seed = keep.seed;
   if (id === CUSTOM_ID && spec.code !== undefined) next.code = spec.code;
   if (keep.sampler.name === "GridSampler" || keep.sampler.name === "PartialFixedSampler") {
     next.config.sampler.kwargs = defaultSamplerOptions(keep.sampler.name, next.config.search_space);
   }
+  if (prunerName) next.config.pruner = { name: prunerName, kwargs: null };
   spec = next;
   showSpec();
+  ui.prunerOptions.value = prunerText;
 }
 
 function onSamplerChange(): void {
   const current = safeReadSpec() ?? spec;
   const kwargs = defaultSamplerOptions(ui.sampler.value, current.config.search_space);
   ui.samplerOptions.value = JSON.stringify(kwargs);
+}
+
+function onPrunerChange(): void {
+  ui.prunerOptions.value = JSON.stringify(defaultPrunerOptions(ui.pruner.value));
 }
 
 function safeReadSpec(): RunSpec | null {
@@ -345,7 +377,7 @@ function setPhase(p: Phase): void {
   ui.pause.textContent = p === "paused" ? "Resume" : "Pause";
   ui.stop.disabled = !(p === "running" || p === "paused");
   for (const el of ui.space.querySelectorAll("input")) (el as HTMLInputElement).disabled = busy;
-  for (const el of [ui.objective, ui.sampler, ui.direction, ui.samplerOptions, ui.seed, ui.nTrials]) el.disabled = busy;
+  for (const el of [ui.objective, ui.sampler, ui.direction, ui.samplerOptions, ui.pruner, ui.prunerOptions, ui.seed, ui.nTrials]) el.disabled = busy;
   ui.status.dataset.state = p;
   const text: Record<Phase, string> = {
     loading: "Loading the engine…",
@@ -462,6 +494,7 @@ fillObjectives();
 showSpec();
 ui.objective.addEventListener("change", onObjectiveChange);
 ui.sampler.addEventListener("change", onSamplerChange);
+ui.pruner.addEventListener("change", onPrunerChange);
 ui.start.addEventListener("click", startStudy);
 ui.pause.addEventListener("click", pauseOrResume);
 ui.stop.addEventListener("click", stopStudy);

@@ -16,6 +16,23 @@ export const SAMPLER_OPTIONS: Record<string, Record<string, unknown>> = {
   NSGAIISampler: { population_size: 50 },
 };
 
+/** Options per pruner, with Optuna's keyword names: sensible starting points for the 30-step
+ *  learning-curve objective (Optuna's defaults otherwise). */
+export const PRUNER_OPTIONS: Record<string, Record<string, unknown>> = {
+  NopPruner: {},
+  MedianPruner: { n_startup_trials: 5, n_warmup_steps: 5 },
+  PercentilePruner: { percentile: 25.0, n_startup_trials: 5, n_warmup_steps: 5 },
+  ThresholdPruner: { upper: 2.0 },
+  PatientPruner: { wrapped_pruner: { name: "MedianPruner", kwargs: { n_startup_trials: 5, n_warmup_steps: 5 } }, patience: 3 },
+  SuccessiveHalvingPruner: { min_resource: 1, reduction_factor: 3, min_early_stopping_rate: 0 },
+  HyperbandPruner: { min_resource: 1, max_resource: 30, reduction_factor: 3 },
+  WilcoxonPruner: { p_threshold: 0.1, n_startup_steps: 2 },
+};
+
+export function defaultPrunerOptions(name: string): Record<string, unknown> {
+  return structuredClone(PRUNER_OPTIONS[name] ?? {});
+}
+
 /** Options for a sampler, given the search space (GridSampler needs the grid itself). */
 export function defaultSamplerOptions(name: string, space: Record<string, Distribution> | undefined): Record<string, unknown> {
   if (name === "GridSampler") return { search_space: gridFor(space ?? {}, 5) };
