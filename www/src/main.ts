@@ -163,7 +163,7 @@ function showSpec(): void {
   const builtin = builtinObjective(id);
   ui.objective.value = id;
   ui.description.textContent = builtin ? builtin.description : "Your own objective, run inside the worker.";
-  ui.optimum.textContent = builtin?.optimum.note ?? "unknown (custom objective)";
+  ui.optimum.textContent = builtin ? (builtin.optimum?.note ?? "unknown") : "unknown (custom objective)";
   ui.directionRow.hidden = !!builtin;
   ui.direction.value = c.directions[0];
   ui.codeRow.hidden = id !== CUSTOM_ID;

@@ -7,6 +7,7 @@ import { Batcher } from "./batcher";
 import {
   type FrozenTrial,
   type Objective,
+  type ParamValue,
   type Study,
   type Trial,
   createStudyFromConfig,
@@ -52,9 +53,10 @@ export function objectiveFor(spec: RunSpec): Objective {
   if (!builtin) throw new Error(`unknown objective "${id}"`);
   const space = spec.config.search_space ?? builtin.searchSpace;
   return (trial: Trial) => {
-    const params: Record<string, number> = {};
-    for (const [name, d] of Object.entries(space)) params[name] = trial.suggest(name, d) as number;
-    return builtin.evaluate(params);
+    const params: Record<string, ParamValue> = {};
+    for (const [name, d] of Object.entries(space)) params[name] = trial.suggest(name, d);
+    if (builtin.train) return builtin.train(trial, params);
+    return builtin.evaluate(params as Record<string, number>);
   };
 }
 

@@ -2,7 +2,8 @@
 // the intermediate-values plot data.
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createStudyFromConfig, init, prunerNames } from "../src/lib/wasmtune";
+import { type ParamValue, TrialPruned, createStudyFromConfig, init, prunerNames } from "../src/lib/wasmtune";
+import { LEARNING_CURVE_STEPS, learningCurve, learningCurveObjective } from "../src/objectives/learning-curve";
 import { PRUNER_OPTIONS, defaultPrunerOptions, defaultSpec } from "../src/state";
 
 beforeAll(async () => {
@@ -24,5 +25,60 @@ describe("pruner options", () => {
     const config = defaultSpec("garden").config;
     config.pruner = { name: "PercentilePruner", kwargs: { percentile: 200 } };
     expect(() => createStudyFromConfig(config)).toThrow(/percentile/);
+  });
+});
+
+describe("learning-curve objective", () => {
+  const good = { lr: 0.003, width: 128, dropout: 0.2, optimizer: "adam" };
+
+  it("is deterministic per trial number, and noisy across trial numbers", () => {
+    expect(learningCurve(good, 7)).toEqual(learningCurve(good, 7));
+    expect(learningCurve(good, 7)).not.toEqual(learningCurve(good, 8));
+    expect(learningCurve(good, 7)).toHaveLength(LEARNING_CURVE_STEPS);
+  });
+
+  it("good settings learn; a tiny learning rate barely moves; a huge one diverges", () => {
+    const g = learningCurve(good, 1);
+    expect(g[29]).toBeLessThan(0.5);
+    const tiny = learningCurve({ ...good, lr: 1e-4, optimizer: "sgd" }, 1);
+    expect(tiny[29]).toBeGreaterThan(1.5);
+    const huge = learningCurve({ ...good, lr: 1, optimizer: "rmsprop" }, 1);
+    expect(huge[29]).toBeGreaterThan(huge[0]);
+  });
+
+  it("reports each step, and stops with TrialPruned when the pruner says so", () => {
+    const reports: [number, number][] = [];
+    const trial = (pruneAt: number) => ({
+      number: 3,
+      report: (v: number, s: number) => void reports.push([s, v]),
+      shouldPrune: () => reports.length >= pruneAt,
+    });
+    const value = learningCurveObjective.train!(trial(Infinity), good);
+    expect(reports.map(([s]) => s)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(value).toBe(reports[29][1]);
+    reports.length = 0;
+    expect(() => learningCurveObjective.train!(trial(6), good)).toThrow(TrialPruned);
+    expect(reports).toHaveLength(6);
+  });
+
+  it("with TPE (seed 1) and MedianPruner's page defaults, 30 trials prune some", async () => {
+    const config = defaultSpec("learning-curve").config;
+    config.sampler = { name: "TPESampler", kwargs: null };
+    config.pruner = { name: "MedianPruner", kwargs: defaultPrunerOptions("MedianPruner") };
+    const study = createStudyFromConfig(config);
+    const o = learningCurveObjective;
+    await study.optimize(
+      (trial) => {
+        const params: Record<string, ParamValue> = {};
+        for (const [name, d] of Object.entries(o.searchSpace)) params[name] = trial.suggest(name, d);
+        return o.train!(trial, params);
+      },
+      { nTrials: 30 },
+    );
+    const states = study.trials.map((t) => t.state);
+    const pruned = study.trials.filter((t) => t.state === "PRUNED");
+    expect(pruned.length).toBeGreaterThan(0);
+    expect(states.filter((s) => s === "COMPLETE").length).toBeGreaterThan(0);
+    for (const t of pruned) expect(Object.keys(t.intermediateValues).length).toBeGreaterThan(0);
   });
 });

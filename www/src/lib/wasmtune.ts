@@ -126,13 +126,8 @@ export function toStudyConfig(options: StudyOptions = {}): StudyConfig {
   return config;
 }
 
-/** Throw it from an objective to prune the trial (Optuna's `optuna.TrialPruned`). */
-export class TrialPruned extends Error {
-  constructor(message = "trial pruned") {
-    super(message);
-    this.name = "TrialPruned";
-  }
-}
+import { TrialPruned } from "./pruned";
+export { TrialPruned };
 
 /** The error wasm-bindgen throws carries the engine's message; keep it, drop the wrapper. */
 function rethrow(e: unknown): never {

@@ -1,6 +1,6 @@
 // One shape for every objective the page runs: a search space (editable), directions, a known
 // optimum where there is one, and `evaluate` on the suggested parameters.
-import type { Direction, Distribution } from "../lib/wasmtune";
+import type { Direction, Distribution, ParamValue } from "../lib/wasmtune";
 
 export interface KnownOptimum {
   value: number;
@@ -16,8 +16,27 @@ export interface BuiltinObjective {
   description: string;
   directions: Direction[];
   searchSpace: Record<string, Distribution>;
-  optimum: KnownOptimum;
+  /** Absent where no optimum is known (the learning curve). */
+  optimum?: KnownOptimum;
   evaluate(params: Record<string, number>): number;
+  /** Objectives that report intermediate values run here instead of `evaluate`: they may report
+   *  (`trial.report`) and throw `TrialPruned` when `trial.shouldPrune()` says so. */
+  train?(trial: ReportingTrial, params: Record<string, ParamValue>): number;
+}
+
+/** The part of a trial that `train` uses. */
+export interface ReportingTrial {
+  readonly number: number;
+  report(value: number, step: number): void;
+  shouldPrune(): boolean;
+}
+
+export function int(low: number, high: number, log = false): Distribution {
+  return { name: "IntDistribution", attributes: { low, high, log, step: 1 } };
+}
+
+export function categorical(choices: ParamValue[]): Distribution {
+  return { name: "CategoricalDistribution", attributes: { choices } };
 }
 
 export function float(low: number, high: number, log = false): Distribution {
