@@ -457,3 +457,41 @@ tests.push(
     },
   ],
 );
+
+tests.push([
+  "learning curve + TPESampler (seed 1) + MedianPruner defaults, 30 trials: some PRUNED, one curve per trial that reported",
+  async (page) => {
+    assert((await page.textContent("#intermediate-note")).includes("trial.report"), "no reports yet: the explanation is shown");
+    assert(await page.$eval("#intermediate", (e) => e.hidden), "and no empty chart");
+    await page.selectOption("#objective", "learning-curve");
+    assert((await page.$$("#space-editor .space-row[data-param]")).length === 4, "lr, width, dropout, optimizer");
+    await page.selectOption("#pruner", "MedianPruner");
+    const defaults = JSON.parse(await page.inputValue("#pruner-options"));
+    assert(defaults.n_startup_trials === 5 && defaults.n_warmup_steps === 5, `MedianPruner defaults: ${JSON.stringify(defaults)}`);
+    await runStudy(page, { nTrials: 30, sampler: "TPESampler", seed: "1" });
+    const v = await views(page);
+    assert(v.rows === 30 && v.done === 30, `30 trials: ${v.rows} rows`);
+    const pruned = v.states.filter((s) => s === "PRUNED").length;
+    assert(pruned > 0, `some trials pruned: ${v.states.join(" ")}`);
+    const cells = await page.$$eval('#trials tbody tr[data-state="PRUNED"] td:nth-child(2)', (tds) => tds.map((td) => td.textContent));
+    assert(cells.length === pruned && cells.every((c) => c === "PRUNED"), `the table says PRUNED: ${cells}`);
+    const shownPruned = Number(await page.$eval("#progress", (e) => e.dataset.pruned));
+    assert(shownPruned === pruned && (await page.textContent("#progress")).includes(`${pruned} pruned`), `pruned count ${shownPruned}`);
+    const plot = await page.evaluate(() => {
+      const gd = document.getElementById("intermediate");
+      return {
+        hidden: gd.hidden,
+        traces: (gd.data ?? []).map((d) => ({ trial: d.meta?.trial, state: d.meta?.state, n: d.x.length, dash: d.line?.dash ?? null })),
+        drawn: gd.querySelectorAll(".scatterlayer .trace").length,
+        note: document.getElementById("intermediate-note").hidden,
+      };
+    });
+    assert(!plot.hidden && plot.note, "the plot is shown, the explanation hidden");
+    assert(plot.traces.length === 30 && plot.drawn === 30, `one trace per trial: ${plot.traces.length} (${plot.drawn} drawn)`);
+    const prunedTraces = plot.traces.filter((t) => t.state === "PRUNED");
+    assert(prunedTraces.length === pruned && prunedTraces.every((t) => t.dash === "dash" && t.n < 30), "pruned traces dashed and short");
+    assert(plot.traces.filter((t) => t.state === "COMPLETE").every((t) => t.n === 30), "complete trials report all 30 steps");
+    const hash = JSON.parse(decodeURIComponent(await page.evaluate(() => location.hash.slice(1))));
+    assert(hash.config.pruner.name === "MedianPruner" && hash.config.pruner.kwargs.n_warmup_steps === 5, `pruner in the URL: ${JSON.stringify(hash.config.pruner)}`);
+  },
+]);

@@ -5,6 +5,7 @@ import "./style.css";
 import type { Direction, Distribution, FrozenTrial } from "./lib/wasmtune";
 import { BUILTIN_OBJECTIVES, CUSTOM_ID, builtinObjective } from "./objectives";
 import { historyData, historyLayout } from "./plots/history";
+import { NO_INTERMEDIATE_VALUES, intermediateData, intermediateLayout } from "./plots/intermediate";
 import { type Dimension, keepInteractions, parallelData, parallelLayout } from "./plots/parallel";
 import type { PlotlyApi } from "./plots/plotly";
 import type { Best, Report, RunSpec } from "./protocol";
@@ -40,6 +41,8 @@ const ui = {
   logScale: $<HTMLInputElement>("log-scale"),
   history: $("history"),
   parallel: $("parallel"),
+  intermediate: $("intermediate"),
+  intermediateNote: $("intermediate-note"),
   table: $<HTMLTableElement>("trials"),
   results: $("results"),
 };
@@ -406,8 +409,10 @@ function orderedAs(dims: Dimension[] | undefined, order: string[] | null): Dimen
 
 function renderSummary(): void {
   const finished = trials.reduce((n, t) => (t ? n + 1 : n), 0);
-  ui.progress.textContent = runTotal ? `${finished} / ${runTotal} trials` : "";
+  const pruned = trials.reduce((n, t) => (t?.state === "PRUNED" ? n + 1 : n), 0);
+  ui.progress.textContent = runTotal ? `${finished} / ${runTotal} trials${pruned ? ` (${pruned} pruned)` : ""}` : "";
   ui.progress.dataset.done = String(finished);
+  ui.progress.dataset.pruned = String(pruned);
   if (best) {
     ui.bestValue.textContent = formatNumber(best.value);
     ui.bestValue.dataset.value = String(best.value);
@@ -436,6 +441,22 @@ type PlotDiv = HTMLElement & {
 const finishedTrials = () => trials.filter(Boolean);
 const drawHistory = () =>
   void plotly?.Plotly.react(ui.history, historyData(finishedTrials(), runDirection), historyLayout(ui.logScale.checked), plotly.PLOT_CONFIG);
+
+function drawIntermediate(): void {
+  const data = intermediateData(finishedTrials());
+  const empty = data.length === 0;
+  ui.intermediate.dataset.traces = String(data.length);
+  ui.intermediateNote.hidden = !empty;
+  ui.intermediateNote.textContent = empty ? NO_INTERMEDIATE_VALUES : "";
+  if (!plotly) return;
+  if (empty) {
+    if (!ui.intermediate.hidden) plotly.Plotly.purge(ui.intermediate);
+    ui.intermediate.hidden = true;
+    return;
+  }
+  ui.intermediate.hidden = false; // shown before drawing, so that Plotly sizes it
+  void plotly.Plotly.react(ui.intermediate, data, intermediateLayout(), plotly.PLOT_CONFIG);
+}
 
 const views = new ViewScheduler(
   [
@@ -466,6 +487,7 @@ const views = new ViewScheduler(
       // WebGL: where it falls back to the CPU (SwiftShader), each redraw also costs the compositor.
       minIntervalMs: 1000,
     },
+    { name: "intermediate", render: drawIntermediate, minIntervalMs: 500 },
     { name: "table", render: () => table.render(finishedTrials()) },
   ],
   300,

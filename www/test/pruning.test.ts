@@ -2,7 +2,8 @@
 // the intermediate-values plot data.
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type ParamValue, TrialPruned, createStudyFromConfig, init, prunerNames } from "../src/lib/wasmtune";
+import { NO_INTERMEDIATE_VALUES, intermediateData } from "../src/plots/intermediate";
+import { type FrozenTrial, type ParamValue, TrialPruned, createStudyFromConfig, init, prunerNames } from "../src/lib/wasmtune";
 import { LEARNING_CURVE_STEPS, learningCurve, learningCurveObjective } from "../src/objectives/learning-curve";
 import { PRUNER_OPTIONS, defaultPrunerOptions, defaultSpec } from "../src/state";
 
@@ -80,5 +81,47 @@ describe("learning-curve objective", () => {
     expect(pruned.length).toBeGreaterThan(0);
     expect(states.filter((s) => s === "COMPLETE").length).toBeGreaterThan(0);
     for (const t of pruned) expect(Object.keys(t.intermediateValues).length).toBeGreaterThan(0);
+  });
+});
+
+describe("intermediate values plot data", () => {
+  const t = (number: number, state: FrozenTrial["state"], iv: Record<string, number>): FrozenTrial => ({
+    number,
+    state,
+    values: null,
+    value: null,
+    params: {},
+    distributions: {},
+    intermediateValues: iv,
+    userAttrs: {},
+    systemAttrs: {},
+    datetimeStart: 0,
+    datetimeComplete: 1,
+    duration: 1,
+  });
+
+  it("draws one line per trial with reports, steps in order; pruned ones grey, dashed and marked", () => {
+    const data = intermediateData([
+      t(0, "COMPLETE", { "2": 0.5, "1": 0.9, "10": 0.2 }),
+      t(1, "PRUNED", { "1": 1.5, "2": 1.4 }),
+      t(2, "COMPLETE", {}),
+      t(3, "FAIL", {}),
+      t(4, "PRUNED", { "1": 2 }),
+    ]);
+    expect(data).toHaveLength(3);
+    expect(data[0].x).toEqual([1, 2, 10]);
+    expect(data[0].y).toEqual([0.9, 0.5, 0.2]);
+    expect(data[1].line).toMatchObject({ dash: "dash", color: "#999" });
+    expect(data[1].name).toBe("PRUNED trials");
+    expect(String(data[1].hovertemplate)).toContain("Trial 1 (PRUNED)");
+    expect(data[0].line).not.toHaveProperty("dash");
+    // One legend entry per state.
+    expect(data.map((d) => d.showlegend)).toEqual([true, true, false]);
+    expect(data[2].mode).toBe("markers");
+  });
+
+  it("is empty when no trial reported", () => {
+    expect(intermediateData([t(0, "COMPLETE", {}), t(1, "FAIL", {})])).toEqual([]);
+    expect(NO_INTERMEDIATE_VALUES).toMatch(/trial\.report/);
   });
 });

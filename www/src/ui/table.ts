@@ -120,6 +120,10 @@ export class TrialsTable {
     }
     const reason = t.systemAttrs["fail_reason"];
     if (typeof reason === "string") tr.title = reason;
+    else if (t.state === "PRUNED") {
+      const steps = Object.keys(t.intermediateValues ?? {}).map(Number);
+      tr.title = steps.length ? `pruned after step ${Math.max(...steps)}` : "pruned";
+    }
     return tr;
   }
 }
