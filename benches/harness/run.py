@@ -168,7 +168,8 @@ def main() -> int:
         "",
         f"- command: `{args.command}`",
         f"- date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
-        f"- machine: {machine()}",
+        f"- machine: {machine()}; load average at start {os.getloadavg()[0]:.2f} (other work on the machine slows"
+        " both sides, Python's more: compare ratios from quiet runs)",
         f"- versions: optuna {optuna.__version__}, python {platform.python_version()}, wasmtune {git_rev()}",
         f"- seeds 0..{args.seeds - 1}, budgets {budgets}; regret = best value - known optimum (lower is better);"
         " Mann-Whitney U two-sided, p < 0.05 = significant",
