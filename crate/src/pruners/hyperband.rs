@@ -12,10 +12,10 @@
 use serde::Deserialize;
 
 use super::successive_halving::{MinResource, SuccessiveHalvingPrunerOptions};
-use super::{BracketFn, Pruner, SuccessiveHalvingPruner, invalid};
+use super::{BracketFn, Pruner, SuccessiveHalvingPruner, invalid, last_complete_step};
 use crate::error::Result;
 use crate::samplers::{StudyView, SystemAttrs};
-use crate::trial::{FrozenTrial, TrialState};
+use crate::trial::FrozenTrial;
 
 /// `max_resource`: a number of steps, or `"auto"`.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
@@ -85,14 +85,7 @@ impl HyperbandPruner {
     /// Sets the brackets up once the maximum resource is known (from a complete trial, for "auto").
     fn try_initialize(&mut self, study: &StudyView) -> Result<()> {
         if self.pruners.is_empty() {
-            let last = study
-                .trials
-                .iter()
-                .filter(|t| t.state == TrialState::Complete)
-                .filter_map(|t| t.last_intermediate())
-                .map(|(s, _)| s)
-                .max();
-            self.initialize(last)?;
+            self.initialize(last_complete_step(study))?;
         }
         Ok(())
     }

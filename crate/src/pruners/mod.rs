@@ -87,6 +87,17 @@ pub(crate) fn is_first_in_interval_step(
     second_last < nearest_lower as i64
 }
 
+/// The last reported step of the complete trials (what `"auto"` resources are estimated from).
+pub(crate) fn last_complete_step(study: &StudyView) -> Option<u64> {
+    study
+        .trials
+        .iter()
+        .filter(|t| t.state == crate::trial::TrialState::Complete)
+        .filter_map(|t| t.last_intermediate())
+        .map(|(s, _)| s)
+        .max()
+}
+
 pub(crate) fn invalid(msg: String) -> Error {
     Error::InvalidArgument(msg)
 }

@@ -10,10 +10,10 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{Pruner, invalid};
+use super::{Pruner, invalid, last_complete_step};
 use crate::error::Result;
 use crate::samplers::{StudyView, SystemAttrs};
-use crate::trial::{FrozenTrial, StudyDirection, TrialState};
+use crate::trial::{FrozenTrial, StudyDirection};
 
 /// `min_resource`: a number of steps, or `"auto"`.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
@@ -98,13 +98,7 @@ impl SuccessiveHalvingPruner {
     /// The first rung's step (estimated once, for `"auto"`).
     fn resolve_min_resource(&mut self, study: &StudyView) -> Option<u64> {
         if self.min_resource.is_none() {
-            let last = study
-                .trials
-                .iter()
-                .filter(|t| t.state == TrialState::Complete)
-                .filter_map(|t| t.last_intermediate())
-                .map(|(s, _)| s)
-                .max()?;
+            let last = last_complete_step(study)?;
             self.min_resource = Some((last / 100).max(1));
         }
         self.min_resource
