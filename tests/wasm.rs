@@ -183,3 +183,43 @@ fn bindings_cover_fail_prune_enqueue_stop_and_the_registries() {
     assert!(wasmtune::wasm::sampler_names().iter().any(|n| n == "RandomSampler"));
     assert_eq!(wasmtune::wasm::pruner_names()[0], "NopPruner");
 }
+
+#[wasm_bindgen_test]
+fn journal_bindings_persist_export_reopen_and_fail_stale_trials() {
+    let cfg = || {
+        config(
+            r#"{"name":"persisted","directions":["minimize"],"sampler":{"name":"RandomSampler","kwargs":{"seed":4}}}"#,
+        )
+    };
+    let mut s = WasmStudy::with_journal(cfg(), "").unwrap();
+    for _ in 0..3 {
+        let n = s.ask().unwrap();
+        let x = s.suggest_float(n, "x", 0.0, 1.0, None, false).unwrap();
+        s.tell(n, JsValue::from_f64(x), None, None).unwrap();
+    }
+    let taken = js_sys::Array::from(&s.take_journal().unwrap());
+    assert_eq!(taken.length(), 1 + 3 * 3, "create study, then create, param and state per trial");
+    assert_eq!(js_sys::Array::from(&s.take_journal().unwrap()).length(), 0, "nothing new since");
+    // Leave a trial running, as a page closed mid-trial would.
+    let running = s.ask().unwrap();
+    s.suggest_float(running, "x", 0.0, 1.0, None, false).unwrap();
+    let text = s.export_journal().unwrap();
+    let names = js_sys::Array::from(&wasmtune::wasm::journal_studies(&text).unwrap());
+    assert_eq!(names.get(0).as_string().unwrap(), "persisted");
+
+    let mut reopened = WasmStudy::with_journal(cfg(), &text).unwrap();
+    assert_eq!(js_sys::Array::from(&reopened.trials().unwrap()).length(), 4);
+    let stale = js_sys::Array::from(&reopened.fail_stale_trials("the page closed mid-trial").unwrap());
+    assert_eq!(stale.get(0).as_f64(), Some(running));
+    let n = reopened.ask().unwrap();
+    assert_eq!(n, running + 1.0, "the study resumes after the stale trial");
+    // The export holds the old lines and the new ones, in Optuna's format.
+    let again = reopened.export_journal().unwrap();
+    assert!(again.starts_with(&text) && again.len() > text.len());
+
+    let hostile = WasmStudy::with_journal(cfg(), "not json\n{\"op_code\":99,\"worker_id\":\"x\"}\n").unwrap();
+    let report = hostile.journal_report().unwrap();
+    let skipped = js_sys::Array::from(&js_sys::Reflect::get(&report, &"skipped".into()).unwrap());
+    assert_eq!(skipped.length(), 2);
+    assert!(WasmStudy::new(JsValue::UNDEFINED).unwrap().take_journal().is_err());
+}

@@ -112,6 +112,16 @@ impl StudyConfig {
 
     /// Builds the study this configuration describes; `clock` overrides the platform clock.
     pub fn build_study(&self, clock: Option<Clock>) -> Result<Study> {
+        self.build_study_in(None, clock)
+    }
+
+    /// Builds the study in `storage` (continuing a study of the same name if the storage has one,
+    /// as Optuna's `load_if_exists`), or in memory when `storage` is `None`.
+    pub fn build_study_in(
+        &self,
+        storage: Option<Box<dyn crate::storage::Storage>>,
+        clock: Option<Clock>,
+    ) -> Result<Study> {
         if self.directions.is_empty() {
             return Err(Error::InvalidArgument("a study needs at least one direction".into()));
         }
@@ -123,6 +133,9 @@ impl StudyConfig {
         }
         if let Some(clock) = clock {
             b = b.clock(clock);
+        }
+        if let Some(storage) = storage {
+            b = b.storage(storage).load_if_exists(true);
         }
         b.build()
     }

@@ -521,6 +521,17 @@ impl Study {
         pareto_front(&points, &self.directions).into_iter().map(|i| complete[i]).collect()
     }
 
+    /// Ends every running trial as FAIL with `reason` (Optuna's stale-trial handling, for a study
+    /// reopened after its process or page went away mid-trial). Returns their numbers.
+    pub fn fail_running_trials(&mut self, reason: &str) -> Result<Vec<u64>> {
+        let running: Vec<u64> =
+            self.trials().iter().filter(|t| t.state == TrialState::Running).map(|t| t.number).collect();
+        for &n in &running {
+            self.tell(n, TrialOutcome::Fail(reason.to_owned()))?;
+        }
+        Ok(running)
+    }
+
     /// Sets a study-level user attribute.
     pub fn set_user_attr(&mut self, key: &str, value: Value) -> Result<()> {
         self.storage.set_study_user_attr(self.study_id, key, value)

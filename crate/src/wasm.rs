@@ -6,6 +6,7 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::distributions::{CategoricalDistribution, Distribution, FloatDistribution, IntDistribution, ParamValue};
+use crate::storage::{JournalStorage, ReplayReport, SharedBackend, Storage};
 use crate::{Error, FrozenTrial, Study, StudyConfig, TrialOutcome, pruners, samplers};
 
 fn js_err(e: Error) -> JsError {
@@ -63,6 +64,31 @@ pub fn pruner_names() -> Vec<String> {
 #[wasm_bindgen(js_name = WasmStudy)]
 pub struct WasmStudy {
     study: Study,
+    /// For studies kept in an Optuna journal: the lines they started from, what they appended,
+    /// how many appended lines the page has taken, and what the replay skipped.
+    journal: Option<JournalState>,
+}
+
+struct JournalState {
+    base: String,
+    backend: SharedBackend,
+    taken: usize,
+    report: ReplayReport,
+}
+
+fn parse_config(config: &JsValue) -> Result<StudyConfig, JsError> {
+    match to_json(config)? {
+        Value::Null => Ok(StudyConfig::default()),
+        v => serde_json::from_value(v).map_err(|e| JsError::new(&format!("invalid study configuration: {e}"))),
+    }
+}
+
+/// The names of the studies in an Optuna journal's text (for an import picker).
+#[wasm_bindgen(js_name = journalStudies)]
+pub fn journal_studies(text: &str) -> Result<JsValue, JsError> {
+    let (storage, _) = JournalStorage::open(text, SharedBackend::new(), "reader");
+    let names: Vec<String> = storage.studies().into_iter().map(|(_, name)| name).collect();
+    to_js(&names)
 }
 
 #[wasm_bindgen(js_class = WasmStudy)]
@@ -70,12 +96,68 @@ impl WasmStudy {
     /// Creates a study from a configuration object (see `StudyConfig`; Optuna's names).
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<WasmStudy, JsError> {
-        let config: StudyConfig = match to_json(&config)? {
-            Value::Null => StudyConfig::default(),
-            v => serde_json::from_value(v).map_err(|e| JsError::new(&format!("invalid study configuration: {e}")))?,
-        };
+        let config = parse_config(&config)?;
         let study = config.build_study(Some(Box::new(|| Some(js_sys::Date::now())))).map_err(js_err)?;
-        Ok(WasmStudy { study })
+        Ok(WasmStudy { study, journal: None })
+    }
+
+    /// A study kept in an Optuna journal: replays `journal` (may be empty), continues the study of
+    /// the configuration's name if the journal has it (else creates it), and records every change
+    /// as journal lines (see `takeJournal`). Lines that cannot be applied are skipped and reported
+    /// (`journalReport`), never fatal.
+    #[wasm_bindgen(js_name = withJournal)]
+    pub fn with_journal(config: JsValue, journal: &str) -> Result<WasmStudy, JsError> {
+        let config = parse_config(&config)?;
+        let backend = SharedBackend::new();
+        let worker = format!("wasmtune-page-{:016x}", crate::rng::Rng::from_entropy().next_u64());
+        let (storage, report) = JournalStorage::open(journal, backend.clone(), &worker);
+        let clock = Box::new(|| Some(js_sys::Date::now()));
+        let study = config.build_study_in(Some(Box::new(storage)), Some(clock)).map_err(js_err)?;
+        // Only complete lines were replayed; keep exactly those, each with its newline.
+        let base = journal.rfind('\n').map_or(String::new(), |i| journal[..=i].to_owned());
+        Ok(WasmStudy { study, journal: Some(JournalState { base, backend, taken: 0, report }) })
+    }
+
+    /// Journal lines appended since the last call (to persist them, in order).
+    #[wasm_bindgen(js_name = takeJournal)]
+    pub fn take_journal(&mut self) -> Result<JsValue, JsError> {
+        let j = self
+            .journal
+            .as_mut()
+            .ok_or_else(|| JsError::new("this study has no journal (use WasmStudy.withJournal)"))?;
+        let lines = j.backend.lines_from(j.taken);
+        j.taken += lines.len();
+        to_js(&lines)
+    }
+
+    /// The whole journal: the lines the study started from and every line since (Optuna's format).
+    #[wasm_bindgen(js_name = exportJournal)]
+    pub fn export_journal(&self) -> Result<String, JsError> {
+        let j = self
+            .journal
+            .as_ref()
+            .ok_or_else(|| JsError::new("this study has no journal (use WasmStudy.withJournal)"))?;
+        let mut text = j.base.clone();
+        for line in j.backend.lines_from(0) {
+            text.push_str(&line);
+            text.push('\n');
+        }
+        Ok(text)
+    }
+
+    /// What the journal replay applied and skipped: `{applied, skipped: [[line, reason], ...]}`.
+    #[wasm_bindgen(js_name = journalReport)]
+    pub fn journal_report(&self) -> Result<JsValue, JsError> {
+        let j = self.journal.as_ref().ok_or_else(|| JsError::new("this study has no journal"))?;
+        to_js(&serde_json::json!({"applied": j.report.applied, "skipped": j.report.skipped}))
+    }
+
+    /// Ends every running trial as FAIL (a study reopened after the page closed mid-trial, as
+    /// Optuna's stale-trial handling); returns their numbers.
+    #[wasm_bindgen(js_name = failStaleTrials)]
+    pub fn fail_stale_trials(&mut self, reason: &str) -> Result<JsValue, JsError> {
+        let numbers = self.study.fail_running_trials(reason).map_err(js_err)?;
+        to_js(&numbers)
     }
 
     /// Starts a trial; returns its number.

@@ -43,6 +43,42 @@ impl JournalBackend for MemoryBackend {
     }
 }
 
+/// Lines kept in memory and shared with whoever holds a clone: the bindings hand new lines to the
+/// page (which persists them in IndexedDB) while the study keeps writing.
+#[derive(Debug, Clone, Default)]
+pub struct SharedBackend {
+    lines: std::rc::Rc<std::cell::RefCell<Vec<String>>>,
+}
+
+impl SharedBackend {
+    /// A new, empty journal.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Lines from `from` on (the caller remembers how many it has taken).
+    pub fn lines_from(&self, from: usize) -> Vec<String> {
+        self.lines.borrow().get(from..).map(<[String]>::to_vec).unwrap_or_default()
+    }
+
+    /// How many lines were appended so far.
+    pub fn len(&self) -> usize {
+        self.lines.borrow().len()
+    }
+
+    /// Whether nothing was appended yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl JournalBackend for SharedBackend {
+    fn append(&mut self, lines: &[String]) -> Result<()> {
+        self.lines.borrow_mut().extend_from_slice(lines);
+        Ok(())
+    }
+}
+
 /// A journal file, appended under an exclusive lock file (`<path>.lock`, created with
 /// `create_new`, as Optuna's `JournalFileOpenLock`), so concurrent processes never interleave.
 #[derive(Debug, Clone)]

@@ -8,7 +8,7 @@
 pub mod journal;
 mod memory;
 
-pub use journal::{FileBackend, JournalBackend, JournalStorage, MemoryBackend, ReplayReport};
+pub use journal::{FileBackend, JournalBackend, JournalStorage, MemoryBackend, ReplayReport, SharedBackend};
 pub use memory::InMemoryStorage;
 
 use serde_json::Value;
