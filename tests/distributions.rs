@@ -38,6 +38,10 @@ fn float_step_lowers_high_onto_the_grid_as_optuna() {
     assert_eq!(FloatDistribution::new(0.0, 1.0, false, Some(0.3)).unwrap().high(), 0.9);
     assert_eq!(FloatDistribution::new(0.1, 1.0, false, Some(0.2)).unwrap().high(), 0.9);
     assert_eq!(FloatDistribution::new(-1.0, 1.0, false, Some(0.3)).unwrap().high(), 0.8);
+    // Float noise in the input keeps its grid point, and snapping is idempotent (found by proptest).
+    let d = FloatDistribution::new(46.17801161982647, 64.17801161982646, false, Some(2.0)).unwrap();
+    assert_eq!(d.high(), 64.17801161982647);
+    assert_eq!(FloatDistribution::new(d.low(), d.high(), false, Some(2.0)).unwrap().high(), d.high());
     assert_eq!(FloatDistribution::new(0.0, 1.0, false, Some(0.1)).unwrap().high(), 1.0);
     assert_eq!(FloatDistribution::new(0.0, 1.0, false, Some(0.25)).unwrap().high(), 1.0);
 }

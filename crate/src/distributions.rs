@@ -170,18 +170,33 @@ impl FloatDistribution {
 }
 
 /// Snaps `high` down onto `low + k·step` in decimal arithmetic, as Optuna does with `Decimal`, so
-/// that `(0, 1, step 0.3)` gives 0.9 rather than 0.8999999999999999.
+/// that `(0, 1, step 0.3)` gives 0.9 rather than 0.8999999999999999. A `high` within float noise
+/// of a grid point keeps that point, and the result is a fixed point (snapping it again changes
+/// nothing), so a distribution survives a JSON round trip bit for bit.
 fn adjust_float_high(low: f64, high: f64, step: f64) -> f64 {
+    let decimal = adjust_decimal(low, high, step);
+    if let Some(a) = decimal {
+        if adjust_decimal(low, a, step) == Some(a) {
+            return a;
+        }
+    }
+    // Plain floating point with the same tolerance: low + k·step is its own fixed point.
+    let k = ((high - low) / step + 1e-9).floor();
+    low + k * step
+}
+
+/// The decimal snap, when every number has few enough digits for exact scaled integers.
+fn adjust_decimal(low: f64, high: f64, step: f64) -> Option<f64> {
     let decimals = decimal_places(low).max(decimal_places(step)).max(decimal_places(high));
     let scale = 10f64.powi(decimals as i32);
     let (lo, hi, st) = ((low * scale).round(), (high * scale).round(), (step * scale).round());
-    if decimals <= 15 && st > 0.0 && hi.abs() < 9.0e15 && lo.abs() < 9.0e15 {
-        // Exact integer arithmetic on the scaled values.
-        let k = ((hi - lo) / st).floor();
-        return (lo + k * st) / scale;
+    if decimals > 15 || st <= 0.0 || hi.abs() >= 9.0e15 || lo.abs() >= 9.0e15 {
+        return None;
     }
-    let k = ((high - low) / step).floor();
-    (low + k * step).min(high)
+    // Exact integer arithmetic on the scaled values; the tolerance absorbs a last-digit error in
+    // the input (say 64.17801161982646 for 46.17801161982647 + 18).
+    let k = ((hi - lo) / st + 1e-9).floor();
+    Some((lo + k * st) / scale)
 }
 
 /// Digits after the point in the shortest decimal form of `x` (Rust never prints an exponent).
