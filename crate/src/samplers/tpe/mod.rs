@@ -251,7 +251,7 @@ impl TpeSampler {
         names: &[&String],
         specs: &[DimSpec],
         space: &SearchSpace,
-    ) -> Vec<(&'t FrozenTrial, Vec<f64>)> {
+    ) -> (Vec<&'t FrozenTrial>, Vec<f64>) {
         let key = names.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\u{1f}");
         let cache = self.cache.entry(key).or_default();
         cache.resize(study.number_bound().max(cache.len()), Cached::Unknown);
@@ -260,7 +260,9 @@ impl TpeSampler {
         } else {
             &[TrialState::Complete, TrialState::Pruned]
         };
-        let mut out = Vec::new();
+        // One flat buffer (a row per trial) rather than a vector per trial: no allocation per
+        // observation on the hot path.
+        let (mut trials, mut flat) = (Vec::new(), Vec::new());
         let pending = &self.pending;
         for &t in &study.trials {
             if t.number == current || !states.contains(&t.state) {
@@ -292,7 +294,8 @@ impl TpeSampler {
             if t.state == TrialState::Running {
                 // Not cached: a running trial's parameters are still arriving.
                 if let Some(v) = vector() {
-                    out.push((t, v));
+                    trials.push(t);
+                    flat.extend_from_slice(&v);
                 }
                 continue;
             }
@@ -301,30 +304,34 @@ impl TpeSampler {
                 *slot = vector().map_or(Cached::Missing, Cached::Present);
             }
             if let Cached::Present(v) = slot {
-                out.push((t, v.clone()));
+                trials.push(t);
+                flat.extend_from_slice(v);
             }
         }
-        out
+        (trials, flat)
     }
 
     /// One TPE draw for `space` (internal values by name).
     fn sample_space(&mut self, study: &StudyView, trial: &FrozenTrial, space: &SearchSpace) -> InternalParams {
         let names: Vec<&String> = space.keys().collect();
         let specs: Vec<DimSpec> = space.values().map(DimSpec::of).collect();
-        let obs = self.vectors(study, trial.number, &names, &specs, space);
-        let n_finished = obs.iter().filter(|(t, _)| t.state != TrialState::Running).count();
+        let (obs, flat) = self.vectors(study, trial.number, &names, &specs, space);
+        let n_finished = obs.iter().filter(|t| t.state != TrialState::Running).count();
         let n_below = self.gamma(n_finished, study.directions.len());
-        let Split { below, above, uniform_below } = split(study.directions, obs, n_below);
+        let Split { is_below, uniform_below } = split(study.directions, &obs, n_below);
 
+        // Rows in trial-number order on each side, so the weights ramp by age.
+        let d = specs.len();
+        let (mut rows_below, mut rows_above): (Vec<&[f64]>, Vec<&[f64]>) = (Vec::new(), Vec::new());
+        for (i, row) in flat.chunks(d.max(1)).enumerate().take(obs.len()) {
+            if is_below[i] { rows_below.push(row) } else { rows_above.push(row) }
+        }
         let params = self.parzen;
-        let w_below = if uniform_below { vec![1.0; below.len()] } else { self.weights(below.len()) };
-        let w_above = self.weights(above.len());
-        let rows_below: Vec<&[f64]> = below.iter().map(Vec::as_slice).collect();
-        let rows_above: Vec<&[f64]> = above.iter().map(Vec::as_slice).collect();
+        let w_below = if uniform_below { vec![1.0; rows_below.len()] } else { self.weights(rows_below.len()) };
+        let w_above = self.weights(rows_above.len());
         let l = ParzenEstimator::new(&specs, &rows_below, &w_below, params);
         let g = ParzenEstimator::new(&specs, &rows_above, &w_above, params);
 
-        let d = specs.len();
         let candidates = l.sample(&mut self.rng, self.options.n_ei_candidates);
         let (ll, lg) = (l.log_pdf(&candidates), g.log_pdf(&candidates));
         let mut best = 0;
@@ -338,16 +345,15 @@ impl TpeSampler {
     }
 }
 
-/// The good and bad observations; each side in trial-number order, so weights ramp by age.
+/// Which observations are good.
 struct Split {
-    below: Vec<Vec<f64>>,
-    above: Vec<Vec<f64>>,
+    is_below: Vec<bool>,
     /// Several objectives: the good side is weighted uniformly (Optuna 5.0).
     uniform_below: bool,
 }
 
 /// Orders observations good-first and cuts after `n_below`.
-fn split(directions: &[StudyDirection], obs: Vec<(&FrozenTrial, Vec<f64>)>, n_below: usize) -> Split {
+fn split(directions: &[StudyDirection], obs: &[&FrozenTrial], n_below: usize) -> Split {
     let sign: Vec<f64> = directions.iter().map(|d| if *d == StudyDirection::Maximize { -1.0 } else { 1.0 }).collect();
     let violation = |t: &FrozenTrial| -> f64 {
         t.system_attrs
@@ -365,7 +371,7 @@ fn split(directions: &[StudyDirection], obs: Vec<(&FrozenTrial, Vec<f64>)>, n_be
     let mut order: Vec<usize> = (0..obs.len()).collect();
     let mut mo_rank: Vec<f64> = vec![0.0; obs.len()];
     // Computed once: attribute look-ups inside the sort's comparisons would dominate its cost.
-    let tiers: Vec<u8> = obs.iter().map(|(t, _)| tier(t)).collect();
+    let tiers: Vec<u8> = obs.iter().map(|t| tier(t)).collect();
     let complete: Vec<usize> = order.iter().copied().filter(|&i| tiers[i] == 0).collect();
     let multi = directions.len() > 1;
     if multi {
@@ -373,7 +379,7 @@ fn split(directions: &[StudyDirection], obs: Vec<(&FrozenTrial, Vec<f64>)>, n_be
         // subset selection, with a reference point taken from that front alone (as Optuna).
         let pts: Vec<Vec<f64>> = complete
             .iter()
-            .map(|&i| obs[i].0.values.as_ref().unwrap().iter().zip(&sign).map(|(v, s)| v * s).collect())
+            .map(|&i| obs[i].values.as_ref().unwrap().iter().zip(&sign).map(|(v, s)| v * s).collect())
             .collect();
         let refs: Vec<&[f64]> = pts.iter().map(Vec::as_slice).collect();
         let ranks = non_domination_ranks(&refs, &vec![StudyDirection::Minimize; directions.len()]);
@@ -395,7 +401,7 @@ fn split(directions: &[StudyDirection], obs: Vec<(&FrozenTrial, Vec<f64>)>, n_be
         }
     }
     let key = |i: usize| -> (u8, f64, f64) {
-        let t = obs[i].0;
+        let t = obs[i];
         match tiers[i] {
             0 if multi => (0, mo_rank[i], 0.0),
             0 => (0, t.values.as_ref().unwrap()[0] * sign[0], 0.0),
@@ -417,20 +423,14 @@ fn split(directions: &[StudyDirection], obs: Vec<(&FrozenTrial, Vec<f64>)>, n_be
             ka.0.cmp(&kb.0)
                 .then(ka.1.total_cmp(&kb.1))
                 .then(ka.2.total_cmp(&kb.2))
-                .then(obs[a].0.number.cmp(&obs[b].0.number))
+                .then(obs[a].number.cmp(&obs[b].number))
         });
     }
     let mut is_below = vec![false; obs.len()];
     for &i in &order[..n_below] {
         is_below[i] = true;
     }
-    let mut below = Vec::with_capacity(n_below);
-    let mut above = Vec::with_capacity(obs.len() - n_below);
-    // obs is in trial-number order already (it follows study.trials).
-    for (i, (_, v)) in obs.into_iter().enumerate() {
-        if is_below[i] { below.push(v) } else { above.push(v) }
-    }
-    Split { below, above, uniform_below: multi }
+    Split { is_below, uniform_below: multi }
 }
 
 /// A reference point just beyond the worst value of each (minimized) objective (Optuna's rule:
