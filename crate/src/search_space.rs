@@ -14,6 +14,20 @@ fn counted(t: &FrozenTrial, include_pruned: bool) -> bool {
     t.state == TrialState::Complete || (include_pruned && t.state == TrialState::Pruned)
 }
 
+/// The finished trials not folded in before (marking them in `seen`, indexed by trial number).
+fn fresh<'t>(seen: &mut Vec<bool>, trials: &[&'t FrozenTrial], include_pruned: bool) -> Vec<&'t FrozenTrial> {
+    let bound = trials.last().map_or(0, |t| t.number as usize + 1);
+    seen.resize(bound.max(seen.len()), false);
+    let mut out = Vec::new();
+    for &t in trials {
+        if !seen[t.number as usize] && counted(t, include_pruned) {
+            seen[t.number as usize] = true;
+            out.push(t);
+        }
+    }
+    out
+}
+
 /// The parameters (with their distribution) shared by every complete (and, optionally, pruned)
 /// trial. A parameter seen with two different distributions leaves the space.
 #[derive(Debug, Clone, Default)]
@@ -31,13 +45,7 @@ impl IntersectionSearchSpace {
 
     /// The current intersection, folding in trials not seen before.
     pub fn calculate(&mut self, trials: &[&FrozenTrial]) -> SearchSpace {
-        let bound = trials.last().map_or(0, |t| t.number as usize + 1);
-        self.seen.resize(bound.max(self.seen.len()), false);
-        for t in trials {
-            if self.seen[t.number as usize] || !counted(t, self.include_pruned) {
-                continue;
-            }
-            self.seen[t.number as usize] = true;
+        for t in fresh(&mut self.seen, trials, self.include_pruned) {
             match &mut self.space {
                 None => {
                     self.space = Some(t.params.iter().map(|(k, p)| (k.clone(), p.distribution.clone())).collect());
@@ -68,13 +76,7 @@ impl GroupDecomposedSearchSpace {
 
     /// The current groups, folding in trials not seen before.
     pub fn calculate(&mut self, trials: &[&FrozenTrial]) -> Vec<SearchSpace> {
-        let bound = trials.last().map_or(0, |t| t.number as usize + 1);
-        self.seen.resize(bound.max(self.seen.len()), false);
-        for t in trials {
-            if self.seen[t.number as usize] || !counted(t, self.include_pruned) {
-                continue;
-            }
-            self.seen[t.number as usize] = true;
+        for t in fresh(&mut self.seen, trials, self.include_pruned) {
             let mut rest: BTreeSet<&String> = t.params.keys().collect();
             let mut next = Vec::with_capacity(self.groups.len() + 1);
             for g in self.groups.drain(..) {
