@@ -495,3 +495,131 @@ tests.push([
     assert(hash.config.pruner.name === "MedianPruner" && hash.config.pruner.kwargs.n_warmup_steps === 5, `pruner in the URL: ${JSON.stringify(hash.config.pruner)}`);
   },
 ]);
+
+// ---- saved studies (IndexedDB), export and import ----------------------------------------------
+
+import { readFileSync } from "node:fs";
+import { chromium } from "playwright-core";
+import { CHROMIUM_ARGS } from "./harness.mjs";
+
+const studyName = (page) => page.textContent("#study-name");
+
+/** Reopens a saved study from the list (after a reload) and waits until it is shown. */
+async function reopen(page, name) {
+  const li = `#saved-list li[data-id="${name.replace(/"/g, '\\"')}"]`;
+  await page.waitForSelector(li);
+  await page.click(`${li} button.open`);
+  await page.waitForSelector('#status[data-state="opened"]', { timeout: 30_000 });
+}
+
+async function downloadOf(page, button) {
+  const [dl] = await Promise.all([page.waitForEvent("download"), page.click(button)]);
+  return { name: dl.suggestedFilename(), text: readFileSync(await dl.path(), "utf8") };
+}
+
+async function importText(page, text, filename = "study.log") {
+  await page.setInputFiles("#import-file", { name: filename, mimeType: "text/plain", buffer: Buffer.from(text) });
+}
+
+tests.push(
+  [
+    "journal: 30 garden trials are saved; after a reload the study is listed and reopens with 30 rows and 30 points",
+    async (page) => {
+      await runStudy(page, { nTrials: 30 });
+      const name = await studyName(page);
+      assert(name.startsWith("garden-"), `study named by objective and time: ${name}`);
+      await page.reload();
+      await page.waitForSelector('#status[data-state="idle"]', { timeout: 30_000 });
+      const li = await page.waitForSelector(`#saved-list li[data-id="${name}"]`);
+      const meta = await li.$eval(".meta", (e) => e.textContent);
+      assert(meta.includes("30 trials"), `listed with its trial count: ${meta}`);
+      await reopen(page, name);
+      const v = await views(page);
+      assert(v.rows === 30 && v.states.every((s) => s === "COMPLETE"), `30 complete rows, got ${v.rows}`);
+      assert(v.historyPoints === 30, `history points ${v.historyPoints}`);
+      assert(v.best >= 30000, `best ${v.best}`);
+      assert((await studyName(page)) === name, "the reopened study's name is shown");
+    },
+  ],
+  [
+    "journal: export the journal and CSV, import the file in a fresh browser: identical trials",
+    async (page, env) => {
+      await runStudy(page, { nTrials: 20, sampler: "TPESampler" });
+      const journal = await downloadOf(page, "#export-journal");
+      const name = await studyName(page);
+      assert(journal.name.endsWith(".log") && journal.text.includes('"op_code"'), `a journal file: ${journal.name}`);
+      const csv = await downloadOf(page, "#export-csv");
+      const header = csv.text.split("\n")[0];
+      assert(header === "number,value,datetime_start,datetime_complete,duration,params_x,state", `trials_dataframe columns: ${header}`);
+      assert(csv.text.trim().split("\n").length === 21, "a header and 20 rows");
+      // A fresh browser (its own profile: nothing saved) imports the file.
+      const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: CHROMIUM_ARGS, headless: true });
+      try {
+        const fresh = await (await browser.newContext({ viewport: { width: 1400, height: 1100 } })).newPage();
+        fresh.setDefaultTimeout(15_000);
+        await fresh.goto(env.url);
+        await fresh.waitForSelector('#status[data-state="idle"]', { timeout: 30_000 });
+        assert((await fresh.$$("#saved-list li")).length === 0, "nothing saved in the fresh browser");
+        await importText(fresh, journal.text, journal.name);
+        await fresh.waitForSelector("#import-studies li button");
+        assert((await fresh.textContent("#import-studies .name")) === name, "the file's study is listed");
+        await fresh.click("#import-studies li button");
+        await fresh.waitForSelector('#status[data-state="opened"]', { timeout: 30_000 });
+        const v = await views(fresh);
+        assert(v.rows === 20 && v.historyPoints === 20, `20 rows and points, got ${v.rows}/${v.historyPoints}`);
+        const csv2 = await downloadOf(fresh, "#export-csv");
+        assert(csv2.text === csv.text, "identical trials (numbers, values, params, times, states)");
+        // Saved in the fresh browser too.
+        await fresh.waitForFunction(() => document.querySelectorAll("#saved-list li").length === 1);
+      } finally {
+        await browser.close();
+      }
+    },
+  ],
+  [
+    "journal: a page reloaded mid-trial reopens with that trial FAIL, and Resume finishes the study",
+    async (page) => {
+      await typeCustom(page, SLOW_CODE(400));
+      await runStudy(page, { nTrials: 8, wait: false });
+      await waitForDone(page, 3);
+      await page.waitForTimeout(150); // trial 3 is running (400 ms) and its record is saved
+      const name = await studyName(page);
+      await page.reload();
+      await page.waitForSelector('#status[data-state="idle"]', { timeout: 30_000 });
+      await reopen(page, name);
+      let v = await views(page);
+      const failed = v.states.filter((s) => s === "FAIL").length;
+      assert(failed === 1 && v.states[v.states.length - 1] === "FAIL", `the interrupted trial is FAIL: ${v.states}`);
+      assert(/marked FAIL/.test(await page.textContent("#import-note")), "the page says so");
+      await page.click("#resume-study");
+      await page.waitForSelector('#status[data-state="finished"]', { timeout: 60_000 });
+      v = await views(page);
+      assert(v.rows === 8, `8 trials, got ${v.rows}`);
+      assert(v.states.filter((s) => s === "FAIL").length === 1, `one FAIL: ${v.states}`);
+    },
+  ],
+  [
+    "journal: a hostile study name in an imported file is shown as text; bad lines are skipped and counted; not a journal is said",
+    async (page) => {
+      await runStudy(page, { nTrials: 3 });
+      const journal = await downloadOf(page, "#export-journal");
+      const name = await studyName(page);
+      const hostile = '<img src=x onerror="window.__xss=1">';
+      const text = journal.text.replace(JSON.stringify(name), JSON.stringify(hostile)) + "this is not json\n";
+      await importText(page, text);
+      await page.waitForSelector("#import-studies li button");
+      assert((await page.textContent("#import-studies .name")) === hostile, "the name, literally");
+      await page.click("#import-studies li button");
+      await page.waitForSelector('#status[data-state="opened"]', { timeout: 30_000 });
+      assert((await page.textContent("#study-name")) === hostile, "the study's name, literally");
+      assert(/1 line of the journal could not be read/.test(await page.textContent("#import-note")), "one line skipped");
+      const v = await views(page);
+      assert(v.rows === 3, `3 rows, got ${v.rows}`);
+      await page.waitForFunction((h) => [...document.querySelectorAll("#saved-list .name")].some((e) => e.textContent === h), hostile);
+      assert((await page.$$("#saved-list img, #import-studies img, #summary img")).length === 0, "no element made from the name");
+      assert((await page.evaluate(() => window.__xss)) === undefined, "window.__xss stays undefined");
+      await importText(page, "hello\nworld\n", "notes.txt");
+      await page.waitForFunction(() => /not an Optuna journal/.test(document.getElementById("import-note").textContent));
+    },
+  ],
+);

@@ -12,6 +12,8 @@ import type { Best, Report, RunSpec } from "./protocol";
 import { decodeSpec, defaultPrunerOptions, defaultSamplerOptions, defaultSpec, encodeSpec } from "./state";
 import { ViewScheduler } from "./ui/scheduler";
 import { TrialsTable, formatNumber } from "./ui/table";
+import { type SavedStudy, StudyStore, journalLines } from "./store";
+import { trialsCsv } from "./csv";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {
@@ -45,9 +47,19 @@ const ui = {
   intermediateNote: $("intermediate-note"),
   table: $<HTMLTableElement>("trials"),
   results: $("results"),
+  storageNote: $("storage-note"),
+  savedList: $("saved-list"),
+  resumeStudy: $<HTMLButtonElement>("resume-study"),
+  exportJournal: $<HTMLButtonElement>("export-journal"),
+  exportCsv: $<HTMLButtonElement>("export-csv"),
+  dropZone: $("drop-zone"),
+  importFile: $<HTMLInputElement>("import-file"),
+  importNote: $("import-note"),
+  importStudies: $("import-studies"),
+  studyName: $("study-name"),
 };
 
-type Phase = "loading" | "idle" | "running" | "paused" | "stopping" | "finished" | "stopped" | "error";
+type Phase = "loading" | "idle" | "opening" | "opened" | "running" | "paused" | "stopping" | "finished" | "stopped" | "error";
 
 let spec: RunSpec = decodeSpec(location.hash);
 let phase: Phase = "loading";
@@ -84,6 +96,26 @@ function onReport(r: Report): void {
       fillPruners();
       if (phase === "loading" && plotly) setPhase("idle");
       break;
+    case "journal":
+      saveLines(r.lines);
+      break;
+    case "opened":
+      if (!current || current.studyName !== r.name) break;
+      trials = [];
+      for (const t of r.trials) trials[t.number] = t;
+      best = r.best;
+      current.directions = r.directions;
+      runDirection = r.directions[0] ?? "minimize";
+      runTotal = Math.max(current.spec.config.n_trials ?? 0, r.trials.length);
+      freshParallel = true;
+      saveLines(r.lines);
+      showOpenNotes(r.stale, r.skipped);
+      setPhase("opened");
+      void refreshSaved();
+      break;
+    case "inspected":
+      showImportChoices(r.studies, r.lineCount);
+      break;
     case "error":
       showError(r.message);
       setPhase(phase === "loading" ? "error" : "idle");
@@ -94,6 +126,7 @@ function onReport(r: Report): void {
     case "trials":
       for (const t of r.trials) trials[t.number] = t;
       best = r.best;
+      saveLines(r.lines);
       scheduleRender();
       break;
     case "paused":
@@ -106,6 +139,7 @@ function onReport(r: Report): void {
       clearTimeout(hardStopTimer);
       best = r.best;
       setPhase(r.reason === "stopped" ? "stopped" : "finished");
+      void refreshSaved();
       break;
   }
 }
@@ -330,7 +364,15 @@ function startStudy(): void {
   clearResults();
   runTotal = spec.config.n_trials ?? 100;
   runDirection = spec.config.directions[0];
-  send({ type: "start", run: spec });
+  // Each run is its own study, named by objective and time, saved with the page's configuration.
+  const created = Date.now();
+  const name = `${spec.config.objective ?? "study"}-${new Date(created).toISOString()}`;
+  const run: RunSpec = structuredClone(spec);
+  run.config.name = name;
+  current = { id: name, studyName: name, spec: run, lines: [], directions: run.config.directions, source: "page" };
+  persist((s) => s.create({ id: name, studyName: name, created, spec: run, trials: 0, source: "page" })).then(refreshSaved);
+  clearNotes();
+  send({ type: "start", run, journal: "" });
 }
 
 function pauseOrResume(): void {
@@ -363,6 +405,8 @@ function resetAll(): void {
     spawnWorker();
   }
   clearError();
+  clearNotes();
+  current = null;
   spec = defaultSpec(ui.objective.value);
   history.replaceState(null, "", location.pathname + location.search);
   showSpec();
@@ -374,8 +418,16 @@ function resetAll(): void {
 
 function setPhase(p: Phase): void {
   phase = p;
-  const busy = p === "running" || p === "paused" || p === "stopping";
+  const busy = p === "running" || p === "paused" || p === "stopping" || p === "opening";
   ui.start.disabled = busy || p === "loading";
+  const finishedCount = trials.reduce((n, t) => (t ? n + 1 : n), 0);
+  ui.resumeStudy.disabled =
+    busy || p === "loading" || !current || current.source !== "page" || finishedCount >= (current.spec.config.n_trials ?? 0);
+  ui.exportJournal.disabled = !current || p === "opening";
+  ui.exportCsv.disabled = !current || p === "opening";
+  ui.studyName.textContent = current ? current.studyName : "–";
+  for (const b of ui.savedList.querySelectorAll("button")) (b as HTMLButtonElement).disabled = busy;
+  for (const b of ui.importStudies.querySelectorAll("button")) (b as HTMLButtonElement).disabled = busy;
   ui.pause.disabled = !(p === "running" || p === "paused");
   ui.pause.textContent = p === "paused" ? "Resume" : "Pause";
   ui.stop.disabled = !(p === "running" || p === "paused");
@@ -385,6 +437,8 @@ function setPhase(p: Phase): void {
   const text: Record<Phase, string> = {
     loading: "Loading the engine…",
     idle: "Ready.",
+    opening: "Opening…",
+    opened: "Saved study opened",
     running: "Running",
     paused: "Paused",
     stopping: "Stopping…",
@@ -510,6 +564,217 @@ function renderNow(): void {
 
 const table = new TrialsTable(ui.table, () => table.render(finishedTrials()));
 
+// ---- saved studies, export and import ------------------------------------------------------------
+
+/** The study on the page: its key in the store, its name in its journal, its configuration, and
+ *  its whole journal (kept here too, so that export works without IndexedDB). */
+let current: {
+  id: string;
+  studyName: string;
+  spec: RunSpec;
+  lines: string[];
+  directions: Direction[];
+  source: SavedStudy["source"];
+} | null = null;
+let store: StudyStore | null = null;
+/** Store writes, chained: journal lines reach IndexedDB in the order the engine wrote them. */
+let writes: Promise<unknown> = Promise.resolve();
+
+function storageFailed(e: unknown): void {
+  if (!store && !ui.storageNote.hidden) return;
+  store = null;
+  ui.storageNote.hidden = false;
+  ui.storageNote.textContent =
+    `Studies cannot be saved in this browser (IndexedDB: ${e instanceof Error ? e.message : String(e)}). ` +
+    "The study runs in memory only; export still works.";
+  ui.savedList.replaceChildren();
+}
+
+/** Runs a store operation after the ones before it; a failure switches to memory only. */
+function persist(op: (s: StudyStore) => Promise<unknown>): Promise<void> {
+  const next = writes.then(() => (store ? op(store) : undefined)).catch(storageFailed);
+  writes = next;
+  return next.then(() => undefined);
+}
+
+function saveLines(lines: string[]): void {
+  if (!current || lines.length === 0) return;
+  const c = current;
+  c.lines.push(...lines);
+  const count = trials.reduce((n, t) => (t && t.state !== "RUNNING" ? n + 1 : n), 0);
+  void persist((s) => s.append(c.id, lines, count));
+}
+
+async function refreshSaved(): Promise<void> {
+  await writes;
+  if (!store) return;
+  let saved: SavedStudy[];
+  try {
+    saved = await store.list();
+  } catch (e) {
+    storageFailed(e);
+    return;
+  }
+  const busy = phase === "running" || phase === "paused" || phase === "stopping" || phase === "opening";
+  ui.savedList.replaceChildren(
+    ...saved.map((st) => {
+      const li = document.createElement("li");
+      li.dataset.id = st.id;
+      li.dataset.trials = String(st.trials);
+      const name = document.createElement("span");
+      name.className = "name";
+      name.textContent = st.studyName;
+      const meta = document.createElement("span");
+      meta.className = "meta";
+      meta.textContent = `${new Date(st.created).toLocaleString()} · ${st.trials} trials${st.source === "import" ? " · imported" : ""}`;
+      const open = document.createElement("button");
+      open.type = "button";
+      open.className = "open";
+      open.textContent = "Open";
+      open.disabled = busy;
+      open.addEventListener("click", () => void openSaved(st.id));
+      const del = document.createElement("button");
+      del.type = "button";
+      del.className = "delete";
+      del.textContent = "Delete";
+      del.disabled = busy;
+      del.addEventListener("click", () => void persist((s) => s.delete(st.id)).then(refreshSaved));
+      li.append(name, meta, open, del);
+      return li;
+    }),
+  );
+}
+
+function clearNotes(): void {
+  ui.importNote.hidden = true;
+  ui.importNote.textContent = "";
+}
+
+function note(text: string): void {
+  ui.importNote.hidden = false;
+  ui.importNote.textContent = text;
+}
+
+function showOpenNotes(stale: number[], skipped: number): void {
+  const parts: string[] = [];
+  if (stale.length) parts.push(`Trial ${stale.join(", ")} was running when the page closed: marked FAIL.`);
+  if (skipped) parts.push(`${skipped} line${skipped === 1 ? "" : "s"} of the journal could not be read and ${skipped === 1 ? "was" : "were"} skipped.`);
+  if (parts.length) note(parts.join(" "));
+}
+
+/** Loads a study (saved, or just imported) from its journal text into the page. */
+function openStudy(meta: SavedStudy, text: string): void {
+  current = { id: meta.id, studyName: meta.studyName, spec: meta.spec, lines: journalLines(text), directions: meta.spec.config.directions, source: meta.source };
+  if (meta.source === "page") {
+    spec = structuredClone(meta.spec);
+    delete spec.config.name;
+    showSpec();
+  }
+  clearError();
+  clearNotes();
+  trials = [];
+  best = null;
+  freshParallel = true;
+  setPhase("opening");
+  send({ type: "open", run: meta.spec, journal: text });
+}
+
+async function openSaved(id: string): Promise<void> {
+  if (!store) return;
+  await writes;
+  try {
+    const meta = await store.get(id);
+    if (!meta) return;
+    openStudy(meta, await store.journal(id));
+  } catch (e) {
+    storageFailed(e);
+  }
+}
+
+/** Resume: the study on the page runs on to its number of trials. */
+function resumeStudy(): void {
+  if (!current || current.source !== "page") return;
+  clearError();
+  runTotal = current.spec.config.n_trials ?? 100;
+  send({ type: "start", run: current.spec, journal: current.lines.map((l) => l + "\n").join("") });
+}
+
+function download(text: string, filename: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const fileSafe = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, "_");
+
+function exportJournal(): void {
+  if (!current) return;
+  download(current.lines.map((l) => l + "\n").join(""), `${fileSafe(current.studyName)}.log`, "text/plain");
+}
+
+function exportCsv(): void {
+  if (!current) return;
+  download(trialsCsv(finishedTrials(), current.directions.length), `${fileSafe(current.studyName)}.csv`, "text/csv");
+}
+
+/** The journal file being imported (its studies are listed; one is imported on request). */
+let importing: { text: string; file: string } | null = null;
+
+async function readImport(file: File): Promise<void> {
+  clearNotes();
+  ui.importStudies.replaceChildren();
+  importing = { text: await file.text(), file: file.name };
+  send({ type: "inspect", text: importing.text });
+}
+
+function showImportChoices(studies: string[], lineCount: number): void {
+  if (!importing) return;
+  if (studies.length === 0) {
+    note(`“${importing.file}” is not an Optuna journal file: no study found in its ${lineCount} line${lineCount === 1 ? "" : "s"}.`);
+    return;
+  }
+  note(`“${importing.file}” holds ${studies.length} stud${studies.length === 1 ? "y" : "ies"}: import one.`);
+  const file = importing;
+  ui.importStudies.replaceChildren(
+    ...studies.map((name) => {
+      const li = document.createElement("li");
+      const span = document.createElement("span");
+      span.className = "name";
+      span.textContent = name;
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = "Import";
+      b.addEventListener("click", () => importStudy(file.text, name));
+      li.append(span, b);
+      return li;
+    }),
+  );
+}
+
+function importStudy(text: string, name: string): void {
+  if (phase === "running" || phase === "paused" || phase === "stopping" || phase === "opening") return;
+  const created = Date.now();
+  const meta: SavedStudy = {
+    id: `import-${new Date(created).toISOString()}-${name}`,
+    studyName: name,
+    created,
+    spec: {
+      config: { name, directions: ["minimize"], sampler: { name: "RandomSampler", kwargs: null }, pruner: { name: "NopPruner", kwargs: null } },
+    },
+    trials: 0,
+    source: "import",
+  };
+  ui.importStudies.replaceChildren();
+  importing = null;
+  void persist((s) => s.create(meta, journalLines(text)));
+  openStudy(meta, text);
+}
+
 // ---- wiring ----------------------------------------------------------------------------------
 
 fillObjectives();
@@ -522,6 +787,32 @@ ui.pause.addEventListener("click", pauseOrResume);
 ui.stop.addEventListener("click", stopStudy);
 ui.reset.addEventListener("click", resetAll);
 ui.logScale.addEventListener("change", drawHistory);
+ui.resumeStudy.addEventListener("click", resumeStudy);
+ui.exportJournal.addEventListener("click", exportJournal);
+ui.exportCsv.addEventListener("click", exportCsv);
+ui.importFile.addEventListener("change", () => {
+  const f = ui.importFile.files?.[0];
+  if (f) void readImport(f);
+  ui.importFile.value = "";
+});
+ui.dropZone.addEventListener("dragover", (e) => {
+  e.preventDefault();
+  ui.dropZone.classList.add("over");
+});
+ui.dropZone.addEventListener("dragleave", () => ui.dropZone.classList.remove("over"));
+ui.dropZone.addEventListener("drop", (e) => {
+  e.preventDefault();
+  ui.dropZone.classList.remove("over");
+  const f = e.dataTransfer?.files?.[0];
+  if (f) void readImport(f);
+});
+writes = StudyStore.open().then(
+  (s) => {
+    store = s;
+  },
+  storageFailed,
+);
+void refreshSaved();
 spawnWorker();
 renderNow();
 import("./plots/plotly").then(

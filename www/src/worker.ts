@@ -10,8 +10,11 @@ import {
   type ParamValue,
   type Study,
   type Trial,
-  createStudyFromConfig,
+  type Direction,
+  type StudyConfig,
+  createStudyWithJournal,
   init,
+  journalStudies,
   prunerNames,
   samplerNames,
 } from "./lib/wasmtune";
@@ -73,9 +76,25 @@ class Run {
     private readonly nTrials: number,
   ) {}
 
-  private readonly batcher = new Batcher<FrozenTrial>((trials) =>
-    post({ type: "trials", trials, best: bestOf(this.study), sentAt: performance.now() }),
-  );
+  private readonly batcher = new Batcher<FrozenTrial>((trials) => {
+    this.lastShip = performance.now();
+    post({ type: "trials", trials, best: bestOf(this.study), sentAt: performance.now(), lines: this.study.takeJournal() });
+  });
+  private lastShip = -Infinity;
+  private trialStart = -Infinity;
+
+  /** At a trial's start: its RUNNING record goes to the page (to be saved) at once when the last
+   *  trial was slow or nothing was sent for a while, so a page closed mid-trial reopens with it;
+   *  fast trials' records go with the next batch (at most about 30 messages a second either way). */
+  private shipAtTrialStart(): void {
+    const now = performance.now();
+    const slow = now - this.trialStart >= 1000 / 30;
+    this.trialStart = now;
+    if (!slow && now - this.lastShip < 1000 / 30) return;
+    this.lastShip = now;
+    const lines = this.study.takeJournal();
+    if (lines.length) post({ type: "journal", lines });
+  }
 
   pause(): void {
     this.paused = true;
@@ -112,7 +131,11 @@ class Run {
 
   async run(): Promise<void> {
     post({ type: "started" });
-    await this.study.optimize(this.objective, {
+    const objective = this.objective;
+    await this.study.optimize((trial) => {
+      this.shipAtTrialStart();
+      return objective(trial);
+    }, {
       nTrials: this.nTrials,
       callbacks: [
         async (_study, trial) => {
@@ -132,7 +155,63 @@ let current: Run | null = null;
 
 const loaded = init();
 
-async function start(spec: RunSpec): Promise<void> {
+/** The directions of study `name` in a journal's text (its create-study record, op_code 0, with
+ *  Optuna's StudyDirection values: 1 minimize, 2 maximize), or null. */
+export function journalDirections(text: string, name: string): Direction[] | null {
+  for (const line of text.split("\n")) {
+    if (!line.includes('"op_code"')) continue;
+    try {
+      const op = JSON.parse(line);
+      if (op?.op_code === 0 && op.study_name === name && Array.isArray(op.directions)) {
+        return op.directions.map((d: number) => (d === 2 ? "maximize" : "minimize"));
+      }
+    } catch {
+      // not a record: the engine's replay reports it
+    }
+  }
+  return null;
+}
+
+/** A study kept in the journal `text` (the saved study continues; stale trials become FAIL). */
+function openStudy(config: StudyConfig, text: string): { study: Study; stale: number[] } {
+  const directions = config.name ? journalDirections(text, config.name) : null;
+  const study = createStudyWithJournal(directions ? { ...config, directions } : config, text);
+  const stale = study.failStaleTrials("the page was closed mid-trial");
+  return { study, stale };
+}
+
+async function open(spec: RunSpec, text: string): Promise<void> {
+  await loaded;
+  try {
+    const { study, stale } = openStudy(spec.config, text);
+    post({
+      type: "opened",
+      name: spec.config.name ?? "",
+      trials: study.trials,
+      best: bestOf(study),
+      directions: study.directions,
+      stale,
+      skipped: study.journalReport().skipped.length,
+      lines: study.takeJournal(),
+    });
+    study.free();
+  } catch (e) {
+    post({ type: "error", message: errorMessage(e) });
+  }
+}
+
+async function inspect(text: string): Promise<void> {
+  await loaded;
+  let studies: string[] = [];
+  try {
+    studies = journalStudies(text);
+  } catch {
+    studies = [];
+  }
+  post({ type: "inspected", studies, lineCount: text.split("\n").filter((l) => l.trim()).length });
+}
+
+async function start(spec: RunSpec, text: string): Promise<void> {
   // A Start may arrive while the wasm is still loading (a worker that replaced a stuck one).
   await loaded;
   current?.stop();
@@ -142,7 +221,14 @@ async function start(spec: RunSpec): Promise<void> {
     const objective = objectiveFor(spec);
     const nTrials = spec.config.n_trials ?? 100;
     if (!(Number.isInteger(nTrials) && nTrials > 0)) throw new Error(`number of trials must be a positive integer, got ${nTrials}`);
-    run = new Run(createStudyFromConfig(spec.config), objective, nTrials);
+    const { study } = openStudy(spec.config, text);
+    const remaining = nTrials - study.trials.length;
+    if (remaining <= 0) {
+      post({ type: "trials", trials: [], best: bestOf(study), sentAt: performance.now(), lines: study.takeJournal() });
+      post({ type: "finished", reason: "completed", done: 0, best: bestOf(study) });
+      return;
+    }
+    run = new Run(study, objective, remaining);
   } catch (e) {
     post({ type: "error", message: errorMessage(e) });
     return;
@@ -161,7 +247,13 @@ self.onmessage = (e: MessageEvent<Command>) => {
   const cmd = e.data;
   switch (cmd.type) {
     case "start":
-      void start(cmd.run);
+      void start(cmd.run, cmd.journal);
+      break;
+    case "open":
+      void open(cmd.run, cmd.journal);
+      break;
+    case "inspect":
+      void inspect(cmd.text);
       break;
     case "pause":
       current?.pause();

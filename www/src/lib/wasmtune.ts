@@ -11,7 +11,12 @@
 //   }, { nTrials: 100 });
 //   study.bestValue; study.bestParams; study.trials;
 
-import initWasm, { WasmStudy, samplerNames as wasmSamplerNames, prunerNames as wasmPrunerNames } from "../../pkg/wasmtune.js";
+import initWasm, {
+  WasmStudy,
+  journalStudies as wasmJournalStudies,
+  samplerNames as wasmSamplerNames,
+  prunerNames as wasmPrunerNames,
+} from "../../pkg/wasmtune.js";
 import type { InitInput } from "../../pkg/wasmtune.js";
 
 export type Direction = "minimize" | "maximize";
@@ -210,9 +215,28 @@ function describe(v: unknown): string {
 export class Study {
   private readonly inner: WasmStudy;
 
-  constructor(config: StudyConfig) {
+  /** With `journal` (an Optuna journal's text, may be ""), the study lives in an in-memory
+   *  journal: the study named `config.name` is continued if the journal has it, else created. */
+  constructor(config: StudyConfig, journal?: string) {
     requireInit();
-    this.inner = call(() => new WasmStudy(config));
+    this.inner = call(() => (journal === undefined ? new WasmStudy(config) : WasmStudy.withJournal(config, journal)));
+  }
+
+  /** Journal lines appended since the last call (journal studies only). */
+  takeJournal(): string[] {
+    return call(() => this.inner.takeJournal()) as string[];
+  }
+  /** The whole journal text (Optuna's JournalStorage file format). */
+  exportJournal(): string {
+    return call(() => this.inner.exportJournal());
+  }
+  /** What the replay of the starting journal applied and skipped. */
+  journalReport(): { applied: number; skipped: [string, string][] } {
+    return call(() => this.inner.journalReport()) as { applied: number; skipped: [string, string][] };
+  }
+  /** Marks every RUNNING trial FAIL (Optuna's stale-trial handling); returns their numbers. */
+  failStaleTrials(reason: string): number[] {
+    return call(() => this.inner.failStaleTrials(reason)) as number[];
   }
 
   /** Every trial, in number order, as plain objects. */
@@ -322,4 +346,15 @@ export function createStudy(options: StudyOptions = {}): Study {
 /** Creates a study from the engine's configuration object (as the page and the URL state hold it). */
 export function createStudyFromConfig(config: StudyConfig): Study {
   return new Study(config);
+}
+
+/** A study kept in an Optuna journal (see `Study`'s constructor). */
+export function createStudyWithJournal(config: StudyConfig, journal: string): Study {
+  return new Study(config, journal);
+}
+
+/** The names of the studies in an Optuna journal's text. */
+export function journalStudies(text: string): string[] {
+  requireInit();
+  return call(() => wasmJournalStudies(text)) as string[];
 }
