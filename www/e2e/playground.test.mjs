@@ -582,7 +582,12 @@ tests.push(
       await typeCustom(page, SLOW_CODE(400));
       await runStudy(page, { nTrials: 8, wait: false });
       await waitForDone(page, 3);
-      await page.waitForTimeout(150); // trial 3 is running (400 ms) and its record is saved
+      // Trial 3 is running (400 ms): its RUNNING record has reached the page and is written.
+      await page.waitForTimeout(100);
+      await page.waitForFunction(() => {
+        const e = document.getElementById("study-name");
+        return e.dataset.lines && e.dataset.lines === e.dataset.savedLines;
+      });
       const name = await studyName(page);
       await page.reload();
       await page.waitForSelector('#status[data-state="idle"]', { timeout: 30_000 });

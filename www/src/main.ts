@@ -602,7 +602,12 @@ function saveLines(lines: string[]): void {
   const c = current;
   c.lines.push(...lines);
   const count = trials.reduce((n, t) => (t && t.state !== "RUNNING" ? n + 1 : n), 0);
-  void persist((s) => s.append(c.id, lines, count));
+  const total = c.lines.length;
+  // `data-lines` / `data-saved-lines`: journal lines received and written (the tests wait on them).
+  ui.studyName.dataset.lines = String(total);
+  void persist((s) => s.append(c.id, lines, count)).then(() => {
+    if (current === c && store) ui.studyName.dataset.savedLines = String(total);
+  });
 }
 
 async function refreshSaved(): Promise<void> {
