@@ -31,6 +31,7 @@ from problems import Problem, problems  # noqa: E402
 optuna.logging.set_verbosity(optuna.logging.ERROR)
 
 # Options under test, by Optuna class name: both sides get exactly these kwargs plus the seed.
+# `--samplers` picks which of them a run compares (each sampler's issue adds its line here).
 SAMPLERS = {"TPESampler": {}}
 
 
@@ -153,16 +154,27 @@ def main() -> int:
     ap.add_argument("--wasmtune", required=True)
     ap.add_argument("--seeds", type=int, default=10)
     ap.add_argument("--budgets", default="100,200")
-    ap.add_argument("--overhead-trials", type=int, default=1000)
     ap.add_argument("--wasm-overhead", help="JSON file written by benches/wasm_overhead.rs (optional)")
     ap.add_argument("--native-wasm-overhead", help="JSON file from `wasmtune overhead` with the wasm run's settings")
     ap.add_argument("--problems", help="comma-separated subset")
+    ap.add_argument("--samplers", default="TPESampler", help="comma-separated Optuna class names from SAMPLERS")
+    ap.add_argument("--dims", help="comma-separated problem dimensions to keep (e.g. 2,5)")
+    ap.add_argument("--overhead-ranges", default="0-100,100-500,500-1000",
+                    help="trial ranges (half-open) for the overhead table; the run lasts until the largest end")
     ap.add_argument("--out", default="benches/RESULTS.md")
     ap.add_argument("--command", default=" ".join(sys.argv))
     args = ap.parse_args()
 
     budgets = [int(b) for b in args.budgets.split(",")]
     chosen = [p for p in problems() if not args.problems or p.name in args.problems.split(",")]
+    if args.dims:
+        chosen = [p for p in chosen if str(p.dims) in args.dims.split(",")]
+    samplers = args.samplers.split(",")
+    unknown = [s for s in samplers if s not in SAMPLERS]
+    if unknown:
+        ap.error(f"unknown sampler(s) {unknown}; known: {list(SAMPLERS)}")
+    ranges = [tuple(int(x) for x in r.split("-")) for r in args.overhead_ranges.split(",")]
+    args.overhead_trials = max(hi for _, hi in ranges)
     lines = [
         "# Benchmark results: wasmtune vs Optuna 5.0.0",
         "",
@@ -175,7 +187,7 @@ def main() -> int:
         " Mann-Whitney U two-sided, p < 0.05 = significant",
         "",
     ]
-    for sampler in SAMPLERS:
+    for sampler in samplers:
         lines += [f"## {sampler}: quality", "", "| problem | dims | budget | median regret wasmtune | median regret Optuna | p | verdict |", "|---|---|---|---|---|---|---|"]
         tally = {"better": 0, "equal": 0, "worse": 0}
         t_ours = t_theirs = 0.0
@@ -206,7 +218,6 @@ def main() -> int:
         ]
 
         dim, n = 10, args.overhead_trials
-        ranges = [(0, 100), (100, 500), (500, 1000)]
         theirs = optuna_overhead(sampler, dim, n)
         ours = wasmtune_overhead(args.wasmtune, sampler, dim, n)
         lines += [
