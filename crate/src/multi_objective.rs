@@ -1,5 +1,5 @@
-//! Pareto dominance and the non-dominated front, shared by `Study::best_trials` and, later, the
-//! multi-objective samplers and plots.
+//! Pareto dominance, non-dominated sorting (with constraints), crowding distance and hypervolume:
+//! the pieces `Study::best_trials`, MOTPE, NSGA-II/III and the page's Pareto plots share.
 
 use crate::trial::StudyDirection;
 
@@ -40,6 +40,64 @@ pub fn non_domination_ranks(points: &[&[f64]], directions: &[StudyDirection]) ->
         r += 1;
     }
     rank
+}
+
+/// Ranks with constraints (Deb's constrained domination, as Optuna's NSGA-II): feasible points
+/// (`penalty ≤ 0`) by non-domination rank first; infeasible ones after all of them, ranked by
+/// their total violation alone (equal violations share a rank).
+pub fn constrained_ranks(points: &[&[f64]], penalty: &[f64], directions: &[StudyDirection]) -> Vec<usize> {
+    let feasible: Vec<usize> = (0..points.len()).filter(|&i| penalty[i] <= 0.0).collect();
+    let mut rank = vec![0; points.len()];
+    let feasible_points: Vec<&[f64]> = feasible.iter().map(|&i| points[i]).collect();
+    let feasible_ranks = non_domination_ranks(&feasible_points, directions);
+    for (&i, &r) in feasible.iter().zip(&feasible_ranks) {
+        rank[i] = r;
+    }
+    let first_infeasible = feasible_ranks.iter().max().map_or(0, |r| r + 1);
+    let mut violations: Vec<f64> = (0..points.len()).filter(|&i| penalty[i] > 0.0).map(|i| penalty[i]).collect();
+    violations.sort_by(f64::total_cmp);
+    violations.dedup();
+    for i in (0..points.len()).filter(|&i| penalty[i] > 0.0) {
+        rank[i] = first_infeasible + violations.partition_point(|v| *v < penalty[i]);
+    }
+    rank
+}
+
+/// Crowding distance of each point in one front (Deb et al. 2002, as Optuna computes it): per
+/// objective, the gap between a point's two neighbours in sorted order over the objective's
+/// finite range, summed; the extremes get infinity. Objectives where all values are equal add
+/// nothing, and an infinite gap between two equal infinities counts as zero.
+#[allow(clippy::needless_range_loop)] // `m` is the objective index of every point, not a position.
+pub fn crowding_distances(points: &[&[f64]]) -> Vec<f64> {
+    let n = points.len();
+    let mut dist = vec![0.0; n];
+    let Some(first) = points.first() else { return dist };
+    let mut order: Vec<usize> = (0..n).collect();
+    for m in 0..first.len() {
+        order.sort_by(|&a, &b| points[a][m].total_cmp(&points[b][m]));
+        let (lo, hi) = (points[order[0]][m], points[order[n - 1]][m]);
+        if lo == hi {
+            continue;
+        }
+        let finite = order.iter().map(|&i| points[i][m]).filter(|v| v.is_finite());
+        let (fmin, fmax) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+        let width = if fmax - fmin > 0.0 { fmax - fmin } else { 1.0 };
+        let value = |k: isize| {
+            if k < 0 {
+                f64::NEG_INFINITY
+            } else if k as usize >= n {
+                f64::INFINITY
+            } else {
+                points[order[k as usize]][m]
+            }
+        };
+        for k in 0..n as isize {
+            let (below, above) = (value(k - 1), value(k + 1));
+            let gap = if below == above { 0.0 } else { above - below };
+            dist[order[k as usize]] += gap / width;
+        }
+    }
+    dist
 }
 
 /// The hypervolume dominated by `points` (all objectives minimized) up to `reference`.
@@ -112,6 +170,27 @@ mod tests {
         let pts: Vec<Vec<f64>> = vec![vec![1.0, 4.0], vec![2.0, 2.0], vec![3.0, 3.0], vec![4.0, 4.0], vec![4.0, 1.0]];
         let refs: Vec<&[f64]> = pts.iter().map(Vec::as_slice).collect();
         assert_eq!(non_domination_ranks(&refs, &[Minimize, Minimize]), vec![0, 0, 1, 2, 0]);
+    }
+
+    #[test]
+    fn constrained_ranks_put_feasible_first_then_by_violation() {
+        let pts: Vec<Vec<f64>> = vec![vec![5.0, 5.0], vec![0.0, 0.0], vec![1.0, 2.0], vec![2.0, 1.0], vec![9.0, 9.0]];
+        let refs: Vec<&[f64]> = pts.iter().map(Vec::as_slice).collect();
+        let penalty = [0.0, 3.0, 0.0, 0.0, 1.0];
+        assert_eq!(constrained_ranks(&refs, &penalty, &[Minimize, Minimize]), vec![1, 3, 0, 0, 2]);
+    }
+
+    #[test]
+    fn crowding_gives_extremes_infinity_and_middles_their_gaps() {
+        let pts: Vec<Vec<f64>> = vec![vec![0.0, 4.0], vec![1.0, 2.0], vec![3.0, 1.0], vec![4.0, 0.0]];
+        let refs: Vec<&[f64]> = pts.iter().map(Vec::as_slice).collect();
+        let d = crowding_distances(&refs);
+        assert!(d[0].is_infinite() && d[3].is_infinite());
+        // Point 1: x gap (3 − 0)/4, y gap (4 − 1)/4; point 2: (4 − 1)/4 + (2 − 0)/4.
+        assert!((d[1] - 1.5).abs() < 1e-12 && (d[2] - 1.25).abs() < 1e-12, "{d:?}");
+        let flat: Vec<Vec<f64>> = vec![vec![1.0, 1.0]; 3];
+        let refs: Vec<&[f64]> = flat.iter().map(Vec::as_slice).collect();
+        assert_eq!(crowding_distances(&refs), vec![0.0; 3]);
     }
 
     #[test]

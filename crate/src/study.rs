@@ -252,6 +252,21 @@ impl Study {
                 self.storage.create_new_trial(self.study_id, Some(t))?
             }
         };
+        match self.sample_relative_for(number) {
+            Ok(relative) => {
+                self.relative.insert(number, relative);
+                Ok(number)
+            }
+            Err(e) => {
+                // A sampler that cannot start the trial must not leave it running forever.
+                self.tell(number, TrialOutcome::Fail(e.to_string()))?;
+                Err(e)
+            }
+        }
+    }
+
+    /// Runs the sampler's start-of-trial hooks and relative sampling for a new trial.
+    fn sample_relative_for(&mut self, number: u64) -> Result<(SearchSpace, InternalParams)> {
         let trials = self.storage.trials(self.study_id)?;
         let view =
             for_sampler(&mut *self.pruner, StudyView::new(&self.name, &self.directions, trials, &self.stop), number);
@@ -270,8 +285,7 @@ impl Study {
         } else {
             self.sampler.sample_relative(&view, trial, &space)?
         };
-        self.relative.insert(number, (space, values));
-        Ok(number)
+        Ok((space, values))
     }
 
     /// Asks a trial and suggests every parameter of `space` at once (Optuna's

@@ -9,6 +9,7 @@
 //! follows, one line in [`from_name`], one test file.
 
 mod brute_force;
+pub mod cmaes;
 mod grid;
 mod partial_fixed;
 mod qmc;
@@ -22,6 +23,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 pub use brute_force::{BruteForceSampler, BruteForceSamplerOptions};
+pub use cmaes::{CmaEsSampler, CmaEsSamplerOptions};
 pub use grid::{GridSampler, GridSamplerOptions};
 pub use partial_fixed::{PartialFixedSampler, PartialFixedSamplerOptions};
 pub use qmc::{QmcSampler, QmcSamplerOptions, QmcType, halton_point, sobol_point};
@@ -126,14 +128,22 @@ pub trait Sampler {
 }
 
 /// The sampler names [`from_name`] knows, as Optuna's class names.
-pub const SAMPLER_NAMES: &[&str] =
-    &["RandomSampler", "TPESampler", "GridSampler", "BruteForceSampler", "QMCSampler", "PartialFixedSampler"];
+pub const SAMPLER_NAMES: &[&str] = &[
+    "RandomSampler",
+    "TPESampler",
+    "CmaEsSampler",
+    "GridSampler",
+    "BruteForceSampler",
+    "QMCSampler",
+    "PartialFixedSampler",
+];
 
 /// Builds a sampler from Optuna's class name and keyword arguments (a JSON object, or null).
 pub fn from_name(name: &str, kwargs: &Value) -> Result<Box<dyn Sampler>> {
     Ok(match name {
         "RandomSampler" => Box::new(RandomSampler::new(options(name, kwargs)?)),
         "TPESampler" => Box::new(TpeSampler::new(options(name, kwargs)?)?),
+        "CmaEsSampler" => Box::new(CmaEsSampler::new(options(name, kwargs)?)?),
         "GridSampler" => Box::new(GridSampler::new(options(name, kwargs)?)?),
         "BruteForceSampler" => Box::new(BruteForceSampler::new(options(name, kwargs)?)),
         "QMCSampler" => Box::new(QmcSampler::new(options(name, kwargs)?)?),
