@@ -273,3 +273,22 @@ fn optimize_stops_at_the_timeout_using_the_study_clock() {
     assert_eq!(s.trials().len(), 10);
     assert!(s.optimize(|_| Ok(0.0), None, None).is_err(), "no budget at all is refused");
 }
+
+#[test]
+fn best_trial_and_front_skip_infeasible_trials_as_optuna_5() {
+    let mut s = Study::builder().build().unwrap();
+    for (x, c) in [(1.0, 0.5), (2.0, 0.0), (3.0, -1.0)] {
+        let n = s.ask().unwrap();
+        s.set_trial_constraints(n, vec![c]).unwrap();
+        s.tell(n, TrialOutcome::Complete(vec![x])).unwrap();
+    }
+    // Trial 0 has the lowest value but violates its constraint.
+    assert_eq!(s.best_trial().unwrap().number, 1);
+    assert_eq!(s.best_trials().iter().map(|t| t.number).collect::<Vec<_>>(), vec![1]);
+    let mut only_bad = Study::builder().build().unwrap();
+    let n = only_bad.ask().unwrap();
+    only_bad.set_trial_constraints(n, vec![1.0]).unwrap();
+    only_bad.tell(n, TrialOutcome::Complete(vec![0.0])).unwrap();
+    let err = only_bad.best_trial().unwrap_err();
+    assert!(err.to_string().contains("No feasible trials"), "{err}");
+}

@@ -500,7 +500,18 @@ impl Study {
         Ok(Some(self.storage.create_new_trial(self.study_id, Some(t))?))
     }
 
-    /// The best complete trial of a single-objective study (the first one on ties).
+    /// Complete trials that satisfy their constraints (all values ≤ 0; trials without
+    /// constraints count as feasible), as Optuna 5 picks best trials from.
+    fn feasible_complete(&self) -> impl Iterator<Item = &FrozenTrial> {
+        self.trials().iter().filter(|t| t.state == TrialState::Complete).filter(|t| {
+            match t.system_attrs.get(crate::samplers::CONSTRAINTS_KEY).and_then(Value::as_array) {
+                Some(c) => c.iter().all(|v| v.as_f64().is_some_and(|x| x <= 0.0)),
+                None => true,
+            }
+        })
+    }
+
+    /// The best feasible complete trial of a single-objective study (the first one on ties).
     pub fn best_trial(&self) -> Result<&FrozenTrial> {
         if self.directions.len() != 1 {
             return Err(Error::InvalidArgument(
@@ -509,13 +520,19 @@ impl Study {
         }
         let d = self.directions[0];
         let mut best: Option<&FrozenTrial> = None;
-        for t in self.trials().iter().filter(|t| t.state == TrialState::Complete) {
+        for t in self.feasible_complete() {
             let v = t.value().expect("complete trials have one value");
             if best.is_none_or(|b| d.better(v, b.value().expect("complete"))) {
                 best = Some(t);
             }
         }
-        best.ok_or(Error::NoCompletedTrial)
+        match best {
+            Some(t) => Ok(t),
+            None if self.trials().iter().any(|t| t.state == TrialState::Complete) => {
+                Err(Error::InvalidArgument("No feasible trials are completed yet.".into()))
+            }
+            None => Err(Error::NoCompletedTrial),
+        }
     }
 
     /// The best value of a single-objective study.
@@ -528,9 +545,10 @@ impl Study {
         Ok(self.best_trial()?.param_values())
     }
 
-    /// The Pareto-optimal complete trials (for one objective: every trial with the best value).
+    /// The Pareto-optimal feasible complete trials (for one objective: every trial with the best
+    /// value).
     pub fn best_trials(&self) -> Vec<&FrozenTrial> {
-        let complete: Vec<&FrozenTrial> = self.trials().iter().filter(|t| t.state == TrialState::Complete).collect();
+        let complete: Vec<&FrozenTrial> = self.feasible_complete().collect();
         let points: Vec<&[f64]> = complete.iter().map(|t| t.values.as_deref().expect("complete")).collect();
         pareto_front(&points, &self.directions).into_iter().map(|i| complete[i]).collect()
     }

@@ -11,6 +11,7 @@
 mod brute_force;
 pub mod cmaes;
 mod grid;
+pub mod nsga;
 mod partial_fixed;
 mod qmc;
 mod random;
@@ -25,6 +26,7 @@ use serde_json::Value;
 pub use brute_force::{BruteForceSampler, BruteForceSamplerOptions};
 pub use cmaes::{CmaEsSampler, CmaEsSamplerOptions};
 pub use grid::{GridSampler, GridSamplerOptions};
+pub use nsga::{NsgaIIISampler, NsgaIIISamplerOptions, NsgaIISampler, NsgaIISamplerOptions};
 pub use partial_fixed::{PartialFixedSampler, PartialFixedSamplerOptions};
 pub use qmc::{QmcSampler, QmcSamplerOptions, QmcType, halton_point, sobol_point};
 pub use random::{RandomSampler, RandomSamplerOptions};
@@ -132,6 +134,8 @@ pub const SAMPLER_NAMES: &[&str] = &[
     "RandomSampler",
     "TPESampler",
     "CmaEsSampler",
+    "NSGAIISampler",
+    "NSGAIIISampler",
     "GridSampler",
     "BruteForceSampler",
     "QMCSampler",
@@ -144,6 +148,8 @@ pub fn from_name(name: &str, kwargs: &Value) -> Result<Box<dyn Sampler>> {
         "RandomSampler" => Box::new(RandomSampler::new(options(name, kwargs)?)),
         "TPESampler" => Box::new(TpeSampler::new(options(name, kwargs)?)?),
         "CmaEsSampler" => Box::new(CmaEsSampler::new(options(name, kwargs)?)?),
+        "NSGAIISampler" => Box::new(NsgaIISampler::nsga2(options(name, kwargs)?)?),
+        "NSGAIIISampler" => Box::new(NsgaIIISampler::nsga3(options(name, kwargs)?)?),
         "GridSampler" => Box::new(GridSampler::new(options(name, kwargs)?)?),
         "BruteForceSampler" => Box::new(BruteForceSampler::new(options(name, kwargs)?)),
         "QMCSampler" => Box::new(QmcSampler::new(options(name, kwargs)?)?),
