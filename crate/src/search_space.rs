@@ -14,18 +14,41 @@ fn counted(t: &FrozenTrial, include_pruned: bool) -> bool {
     t.state == TrialState::Complete || (include_pruned && t.state == TrialState::Pruned)
 }
 
-/// The finished trials not folded in before (marking them in `seen`, indexed by trial number).
-fn fresh<'t>(seen: &mut Vec<bool>, trials: &[&'t FrozenTrial], include_pruned: bool) -> Vec<&'t FrozenTrial> {
-    let bound = trials.last().map_or(0, |t| t.number as usize + 1);
-    seen.resize(bound.max(seen.len()), false);
-    let mut out = Vec::new();
-    for &t in trials {
-        if !seen[t.number as usize] && counted(t, include_pruned) {
-            seen[t.number as usize] = true;
-            out.push(t);
+/// Which trials a search space has folded in: every trial numbered below `settled` is finished
+/// and was looked at, so a scan starts there rather than at trial 0 (trials finish roughly in
+/// order; one still running holds the cursor back until it ends).
+#[derive(Debug, Clone, Default)]
+struct Seen {
+    folded: Vec<bool>,
+    settled: usize,
+}
+
+impl Seen {
+    /// The finished trials not folded in before, marking them.
+    fn fresh<'t>(&mut self, trials: &[&'t FrozenTrial], include_pruned: bool) -> Vec<&'t FrozenTrial> {
+        let bound = trials.last().map_or(0, |t| t.number as usize + 1);
+        self.folded.resize(bound.max(self.folded.len()), false);
+        // Views may hide trials (Hyperband brackets), so find where the cursor falls in this one.
+        let start = trials.partition_point(|t| (t.number as usize) < self.settled);
+        let mut out = Vec::new();
+        let mut all_settled = true;
+        for &t in &trials[start..] {
+            let n = t.number as usize;
+            if !self.folded[n] && t.state.is_finished() {
+                self.folded[n] = true;
+                if counted(t, include_pruned) {
+                    out.push(t);
+                }
+            }
+            // Only a contiguous run of folded trials moves the cursor: a trial hidden from this
+            // view must still be folded in when another view shows it.
+            all_settled &= self.folded[n] && n == self.settled;
+            if all_settled {
+                self.settled = n + 1;
+            }
         }
+        out
     }
-    out
 }
 
 /// The parameters (with their distribution) shared by every complete (and, optionally, pruned)
@@ -33,7 +56,7 @@ fn fresh<'t>(seen: &mut Vec<bool>, trials: &[&'t FrozenTrial], include_pruned: b
 #[derive(Debug, Clone, Default)]
 pub struct IntersectionSearchSpace {
     include_pruned: bool,
-    seen: Vec<bool>,
+    seen: Seen,
     space: Option<SearchSpace>,
 }
 
@@ -45,7 +68,7 @@ impl IntersectionSearchSpace {
 
     /// The current intersection, folding in trials not seen before.
     pub fn calculate(&mut self, trials: &[&FrozenTrial]) -> SearchSpace {
-        for t in fresh(&mut self.seen, trials, self.include_pruned) {
+        for t in self.seen.fresh(trials, self.include_pruned) {
             match &mut self.space {
                 None => {
                     self.space = Some(t.params.iter().map(|(k, p)| (k.clone(), p.distribution.clone())).collect());
@@ -64,7 +87,7 @@ impl IntersectionSearchSpace {
 #[derive(Debug, Clone, Default)]
 pub struct GroupDecomposedSearchSpace {
     include_pruned: bool,
-    seen: Vec<bool>,
+    seen: Seen,
     groups: Vec<SearchSpace>,
 }
 
@@ -76,7 +99,7 @@ impl GroupDecomposedSearchSpace {
 
     /// The current groups, folding in trials not seen before.
     pub fn calculate(&mut self, trials: &[&FrozenTrial]) -> Vec<SearchSpace> {
-        for t in fresh(&mut self.seen, trials, self.include_pruned) {
+        for t in self.seen.fresh(trials, self.include_pruned) {
             let mut rest: BTreeSet<&String> = t.params.keys().collect();
             let mut next = Vec::with_capacity(self.groups.len() + 1);
             for g in self.groups.drain(..) {

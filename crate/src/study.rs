@@ -170,6 +170,7 @@ impl StudyBuilder {
             clock: self.clock.unwrap_or_else(system_clock),
             stop: Cell::new(false),
             relative: HashMap::new(),
+            waiting_from: 0,
         })
     }
 }
@@ -186,6 +187,9 @@ pub struct Study {
     stop: Cell<bool>,
     /// Relative search space and values chosen at `ask`, by trial number, until the trial ends.
     relative: HashMap<u64, (SearchSpace, InternalParams)>,
+    /// No trial numbered below this is waiting: trials are only ever created waiting at the end
+    /// of the list and never return to waiting, so `ask` scans from here, not from trial 0.
+    waiting_from: usize,
 }
 
 impl Study {
@@ -240,7 +244,9 @@ impl Study {
     /// Returns its number; suggest parameters with [`Study::suggest`] or [`Study::trial_handle`].
     pub fn ask(&mut self) -> Result<u64> {
         let now = self.now();
-        let waiting = self.trials().iter().find(|t| t.state == TrialState::Waiting).map(|t| t.number);
+        let from = self.waiting_from.min(self.trials().len());
+        let waiting = self.trials()[from..].iter().find(|t| t.state == TrialState::Waiting).map(|t| t.number);
+        self.waiting_from = waiting.map_or(self.trials().len(), |n| n as usize);
         let number = match waiting {
             Some(n) => {
                 self.storage.set_trial_state_values(self.study_id, n, TrialState::Running, None, now)?;
