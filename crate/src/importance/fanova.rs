@@ -166,6 +166,9 @@ impl ImportanceEvaluator for MeanDecreaseImpurityImportanceEvaluator {
         require_single_target(input, "MeanDecreaseImpurityImportanceEvaluator")?;
         let space = forest_search_space(input)?;
         let assessed: Vec<String> = space.keys().cloned().collect();
+        if assessed.is_empty() {
+            return Ok(IndexMap::new());
+        }
         let Some(enc) = encode(input, &assessed, &space) else {
             return Ok(assessed.iter().map(|k| (k.clone(), 0.0)).collect());
         };
@@ -209,6 +212,8 @@ struct TreeCells {
     widths: Vec<Vec<f64>>,
     /// Per leaf: its prediction and, per column, the intervals `[lo, hi)` it covers.
     leaves: Vec<(f64, Vec<(u32, u32)>)>,
+    /// Per leaf and column: the fraction of the column's range the leaf covers.
+    spans: Vec<Vec<f64>>,
     /// The variance of the prediction over the box (uniform weight).
     variance: f64,
 }
@@ -251,16 +256,23 @@ impl TreeCells {
             stack.push((node.left, left));
             stack.push((node.right, right));
         }
-        let mut cells = TreeCells { widths, leaves, variance: 0.0 };
-        let weighted: Vec<(f64, f64)> =
-            cells.leaves.iter().map(|(v, r)| (*v, (0..n_cols).map(|c| cells.span(c, r[c])).product())).collect();
-        cells.variance = weighted_variance(&weighted);
-        cells
-    }
-
-    /// The fraction of column `c`'s range that intervals `lo..hi` cover.
-    fn span(&self, c: usize, (lo, hi): (u32, u32)) -> f64 {
-        self.widths[c][lo as usize..hi as usize].iter().sum()
+        // Prefix sums of the widths, so that a leaf's span in a column costs one subtraction.
+        let cumulative: Vec<Vec<f64>> = widths
+            .iter()
+            .map(|w| {
+                let mut acc = vec![0.0; w.len() + 1];
+                for (k, x) in w.iter().enumerate() {
+                    acc[k + 1] = acc[k] + x;
+                }
+                acc
+            })
+            .collect();
+        let spans: Vec<Vec<f64>> = leaves
+            .iter()
+            .map(|(_, r)| r.iter().zip(&cumulative).map(|(&(lo, hi), c)| c[hi as usize] - c[lo as usize]).collect())
+            .collect();
+        let weighted: Vec<(f64, f64)> = leaves.iter().zip(&spans).map(|((v, _), s)| (*v, s.iter().product())).collect();
+        TreeCells { widths, leaves, spans, variance: weighted_variance(&weighted) }
     }
 
     /// The variance of the marginal prediction over columns `cols` (others averaged out).
@@ -281,9 +293,8 @@ impl TreeCells {
         let mut num = vec![0.0; rows * (first + 1)];
         let mut den = vec![0.0; rows * (first + 1)];
         let mut idx = vec![0usize; dims.len()];
-        for (value, ranges) in &self.leaves {
-            let outside: f64 =
-                (0..self.widths.len()).filter(|c| !cols.contains(c)).map(|c| self.span(c, ranges[c])).product();
+        for ((value, ranges), spans) in self.leaves.iter().zip(&self.spans) {
+            let outside: f64 = spans.iter().enumerate().filter(|(c, _)| !cols.contains(c)).map(|(_, s)| s).product();
             if outside == 0.0 {
                 continue;
             }

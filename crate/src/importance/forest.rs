@@ -4,10 +4,10 @@
 //! split, squared-error criterion, `min_samples_split` 2, `min_samples_leaf` 1, `max_depth`).
 //!
 //! Written here rather than taken from a crate because fANOVA needs the fitted trees themselves
-//! (each split's feature and threshold, each leaf's value) and the pure-Rust forests we looked at
-//! (`smartcore`, `linfa-trees`) either keep those private or bring a large dependency tree for what
-//! is about 200 lines; this also keeps the forest seeded by [`crate::rng`], so a seed gives the same
-//! trees natively and in wasm.
+//! (each split's feature and threshold, each leaf's value): `linfa-trees`, which exposes its nodes,
+//! fits classification trees only, and bringing a general machine-learning crate for a regression
+//! forest of about 250 lines was not worth its dependencies. Written here, the forest is also seeded
+//! by [`crate::rng`], so a seed gives the same trees natively and in wasm.
 //!
 //! Like scikit-learn: a split lies halfway between two neighbouring distinct values; a node is a
 //! leaf at `max_depth`, with one distinct sample, or with (near) zero impurity; features are tried
@@ -52,10 +52,21 @@ pub(crate) struct Data<'a> {
 
 /// Fits `n_trees` trees, each on its own bootstrap sample, with streams drawn from `rng`.
 pub(crate) fn fit_forest(data: &Data, n_trees: usize, max_depth: usize, rng: &mut Rng) -> Vec<Tree> {
+    // Sorted once; each tree keeps the rows its bootstrap drew, in this order.
+    let n = data.y.len() as u32;
+    let presorted: Vec<Vec<u32>> = data
+        .columns
+        .iter()
+        .map(|col| {
+            let mut r: Vec<u32> = (0..n).collect();
+            r.sort_by(|&a, &b| col[a as usize].total_cmp(&col[b as usize]).then(a.cmp(&b)));
+            r
+        })
+        .collect();
     (0..n_trees)
         .map(|_| {
             let mut tree_rng = Rng::seed_from_u64(rng.next_u64());
-            fit_tree(data, max_depth, &mut tree_rng)
+            fit_tree(data, &presorted, max_depth, &mut tree_rng)
         })
         .collect()
 }
@@ -81,27 +92,20 @@ struct Best {
     proxy: f64,
 }
 
-fn fit_tree(data: &Data, max_depth: usize, rng: &mut Rng) -> Tree {
+fn fit_tree(data: &Data, presorted: &[Vec<u32>], max_depth: usize, rng: &mut Rng) -> Tree {
     let n = data.y.len();
     let mut counts = vec![0.0; n];
     for _ in 0..n {
         counts[rng.index(n)] += 1.0;
     }
-    let rows: Vec<u32> = (0..n as u32).filter(|&i| counts[i as usize] > 0.0).collect();
-    let sorted = data
-        .columns
-        .iter()
-        .map(|col| {
-            let mut r = rows.clone();
-            r.sort_by(|&a, &b| col[a as usize].total_cmp(&col[b as usize]).then(a.cmp(&b)));
-            r
-        })
-        .collect();
+    let sorted: Vec<Vec<u32>> =
+        presorted.iter().map(|r| r.iter().copied().filter(|&i| counts[i as usize] > 0.0).collect()).collect();
+    let n_rows = sorted.first().map_or(0, Vec::len);
     let mut g = Grower { data, counts, sorted, goes_left: vec![false; n], buffer: Vec::new(), max_depth };
     let mut nodes = Vec::new();
     // (node index, range start, range end, depth); children are filled in when popped.
-    let mut stack = vec![(0usize, 0usize, rows.len(), 0usize)];
-    nodes.push(g.leaf(0, rows.len()));
+    let mut stack = vec![(0usize, 0usize, n_rows, 0usize)];
+    nodes.push(g.leaf(0, n_rows));
     let mut order: Vec<usize> = (0..data.columns.len()).collect();
     while let Some((id, start, end, depth)) = stack.pop() {
         let node = nodes[id].clone();
