@@ -326,3 +326,57 @@ fn dynamic_search_spaces_and_constant_targets_are_refused_as_optuna_does() {
     let got = get_param_importances(&flat[..1], &dirs, Some(&fanova), None, None, true).unwrap();
     assert_eq!(got.values().copied().collect::<Vec<_>>(), [0.5, 0.5]);
 }
+
+/// `wasmtune importances` reads a journal and prints the same importances as the engine.
+#[test]
+fn cli_prints_importances_of_a_journal_study() {
+    use std::process::Command;
+    use wasmtune::storage::{JournalStorage, SharedBackend};
+    let backend = SharedBackend::new();
+    let (storage, _) = JournalStorage::open("", backend.clone(), "test");
+    let mut study = wasmtune::Study::builder()
+        .name("cli-importance")
+        .sampler(Box::new(wasmtune::samplers::RandomSampler::seeded(2)))
+        .storage(Box::new(storage))
+        .build()
+        .unwrap();
+    study
+        .optimize(
+            |t| {
+                let x = t.suggest_float("x", -3.0, 3.0)?;
+                let y = t.suggest_float("y", -3.0, 3.0)?;
+                Ok(x * x + 0.1 * y)
+            },
+            Some(60),
+            None,
+        )
+        .unwrap();
+    let path = std::env::temp_dir().join(format!("wasmtune-importance-{}.log", std::process::id()));
+    std::fs::write(&path, backend.lines_from(0).join("\n") + "\n").unwrap();
+    let bin = env!("CARGO_BIN_EXE_wasmtune");
+    let run = |extra: &[&str]| {
+        let out = Command::new(bin).arg("importances").arg("--storage").arg(&path).args(extra).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stdout, _) = run(&["--evaluator", "FanovaImportanceEvaluator", "--evaluator-kwargs", r#"{"seed": 3}"#]);
+    assert_eq!(code, Some(0));
+    let printed: IndexMap<String, f64> = serde_json::from_str(stdout.trim()).unwrap();
+    let spec = ComponentSpec { name: "FanovaImportanceEvaluator".into(), kwargs: json!({"seed": 3}) };
+    let expected = get_param_importances(study.trials(), study.directions(), Some(&spec), None, None, true).unwrap();
+    assert_eq!(printed, expected);
+    assert_eq!(printed.keys().next().map(String::as_str), Some("x"));
+    let (code, stdout, _) = run(&["--study-name", "cli-importance", "--params", "y", "--no-normalize"]);
+    assert_eq!(code, Some(0));
+    assert!(stdout.starts_with("{\"y\":"), "{stdout}");
+    let (code, _, stderr) = run(&["--evaluator", "Nope"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("unknown importance evaluator 'Nope'"), "{stderr}");
+    let (code, _, stderr) = run(&["--study-name", "other"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("study 'other' not found"), "{stderr}");
+    std::fs::remove_file(&path).ok();
+}
