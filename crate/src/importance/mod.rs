@@ -69,7 +69,8 @@ impl ImportanceInput<'_> {
     }
 }
 
-/// Optuna's `BaseImportanceEvaluator`: unnormalized importances, in any order.
+/// Optuna's `BaseImportanceEvaluator`: unnormalized importances, in the order assessed (which
+/// decides the order of ties once sorted).
 pub trait ImportanceEvaluator {
     /// Each assessed parameter's importance (non-negative).
     fn evaluate(&self, input: &ImportanceInput) -> Result<IndexMap<String, f64>>;
