@@ -1,6 +1,6 @@
 //! fANOVA (Hutter, Hoos & Leyton-Brown 2014, "An Efficient Approach for Assessing
 //! Hyperparameter Importance") and mean decrease impurity, both on a random forest fitted to the
-//! completed trials ([`super::forest`]), as Optuna's `FanovaImportanceEvaluator` and
+//! completed trials (`importance::forest`), as Optuna's `FanovaImportanceEvaluator` and
 //! `MeanDecreaseImpurityImportanceEvaluator`.
 //!
 //! The forest sees each trial as Optuna encodes it for these evaluators: floats and ints by their
