@@ -276,7 +276,7 @@ fn importances_binding_returns_an_ordered_object_for_each_evaluator() {
 }
 
 /// PED-ANOVA in the browser gives Optuna's importances on the recorded studies, as natively
-/// (`tests/importance.rs`; same 1e-9 tolerance).
+/// (`tests/importance.rs`; same 1e-12 tolerance).
 #[wasm_bindgen_test]
 fn ped_anova_matches_optuna_in_wasm_too() {
     use serde_json::Value;
@@ -323,7 +323,7 @@ fn ped_anova_matches_optuna_in_wasm_too() {
             .unwrap();
             for (k, want) in case["importances"].as_object().unwrap() {
                 let want = want.as_f64().unwrap();
-                assert!((got[k] - want).abs() <= 1e-9 * want.abs().max(1.0), "{k}: {} vs Optuna {want}", got[k]);
+                assert!((got[k] - want).abs() <= 1e-12 * want.abs().max(1.0), "{k}: {} vs Optuna {want}", got[k]);
                 checked += 1;
             }
         }
