@@ -223,3 +223,110 @@ fn journal_bindings_persist_export_reopen_and_fail_stale_trials() {
     assert_eq!(skipped.length(), 2);
     assert!(WasmStudy::new(JsValue::UNDEFINED).unwrap().take_journal().is_err());
 }
+
+// --- Parameter importances through the bindings -------------------------------------------------
+
+/// A seeded study where `x` matters most, `c` some and `noise` not at all.
+fn importance_study() -> WasmStudy {
+    let mut s =
+        WasmStudy::new(config(r#"{"directions":["minimize"],"sampler":{"name":"RandomSampler","kwargs":{"seed":5}}}"#))
+            .unwrap();
+    for _ in 0..80 {
+        let n = s.ask().unwrap();
+        let x = s.suggest_float(n, "x", -5.0, 5.0, None, false).unwrap();
+        let c = s.suggest_categorical(n, "c", config(r#"["a", "b"]"#)).unwrap();
+        s.suggest_float(n, "noise", 0.0, 1.0, None, false).unwrap();
+        let v = x * x + if c.as_string().as_deref() == Some("b") { 3.0 } else { 0.0 };
+        s.tell(n, JsValue::from_f64(v), None, None).unwrap();
+    }
+    s
+}
+
+fn entries(v: &JsValue) -> Vec<(String, f64)> {
+    let keys = js_sys::Object::keys(&js_sys::Object::from(v.clone()));
+    keys.iter().map(|k| (k.as_string().unwrap(), get(v, &k.as_string().unwrap()).as_f64().unwrap())).collect()
+}
+
+#[wasm_bindgen_test]
+fn importances_binding_returns_an_ordered_object_for_each_evaluator() {
+    let s = importance_study();
+    let default = entries(&s.importances(JsValue::UNDEFINED).unwrap());
+    let fanova = entries(
+        &s.importances(config(r#"{"evaluator":"FanovaImportanceEvaluator","kwargs":{"seed":1,"n_trees":16}}"#))
+            .unwrap(),
+    );
+    for got in [&default, &fanova] {
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0].0, "x", "{got:?}");
+        assert_eq!(got[2].0, "noise", "{got:?}");
+        assert!(got.windows(2).all(|w| w[0].1 >= w[1].1), "descending: {got:?}");
+        assert!((got.iter().map(|e| e.1).sum::<f64>() - 1.0).abs() < 1e-9);
+    }
+    let raw = entries(&s.importances(config(r#"{"params":["x","c"],"normalize":false}"#)).unwrap());
+    assert_eq!(raw.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(), ["x", "c"]);
+    assert!(raw.iter().map(|e| e.1).sum::<f64>() < 1.0, "unnormalized PED-ANOVA is a divergence times q²");
+    let names = wasmtune::wasm::importance_evaluator_names();
+    assert_eq!(names[0], "PedAnovaImportanceEvaluator");
+    let e = s.importances(config(r#"{"evaluator":"Nope"}"#)).err().unwrap();
+    assert!(error_message(e).contains("unknown importance evaluator 'Nope'"));
+    let e = s.importances(config(r#"{"target":2}"#)).err().unwrap();
+    assert!(error_message(e).contains("not an objective index"));
+    let e = WasmStudy::new(JsValue::UNDEFINED).unwrap().importances(JsValue::UNDEFINED).err().unwrap();
+    assert!(error_message(e).contains("no trial has completed yet"));
+}
+
+/// PED-ANOVA in the browser gives Optuna's importances on the recorded studies, as natively
+/// (`tests/importance.rs`; same 1e-12 tolerance).
+#[wasm_bindgen_test]
+fn ped_anova_matches_optuna_in_wasm_too() {
+    use serde_json::Value;
+    use wasmtune::trial::Param;
+    use wasmtune::{ComponentSpec, Distribution, FrozenTrial, ParamValue, TrialState};
+    let fixture: Value = serde_json::from_str(include_str!("fixtures/importance.json")).unwrap();
+    let mut checked = 0;
+    for s in fixture["studies"].as_array().unwrap() {
+        let dists = s["distributions"].as_object().unwrap();
+        let directions: Vec<StudyDirection> = s["directions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| StudyDirection::from_name(d.as_str().unwrap()).unwrap())
+            .collect();
+        let trials: Vec<FrozenTrial> = s["trials"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                let n = t["number"].as_u64().unwrap();
+                let mut ft = FrozenTrial::new(n, n, TrialState::from_name(t["state"].as_str().unwrap()).unwrap());
+                ft.values =
+                    t["values"].as_array().map(|vs| vs.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect());
+                for (k, v) in t["params"].as_object().unwrap() {
+                    let d = Distribution::from_json(&dists[k]).unwrap();
+                    let internal = d.to_internal(k, &ParamValue::from_json(v).unwrap()).unwrap();
+                    ft.params.insert(k.clone(), Param { distribution: d, internal });
+                }
+                ft
+            })
+            .collect();
+        for case in s["cases"].as_array().unwrap().iter().filter(|c| c["evaluator"] == "PedAnovaImportanceEvaluator") {
+            let spec = ComponentSpec { name: "PedAnovaImportanceEvaluator".into(), kwargs: case["kwargs"].clone() };
+            let params: Option<Vec<String>> = serde_json::from_value(case["params"].clone()).unwrap();
+            let got = wasmtune::importance::get_param_importances(
+                &trials,
+                &directions,
+                Some(&spec),
+                params.as_deref(),
+                case["target"].as_u64().map(|t| t as usize),
+                case["normalize"].as_bool().unwrap(),
+            )
+            .unwrap();
+            for (k, want) in case["importances"].as_object().unwrap() {
+                let want = want.as_f64().unwrap();
+                assert!((got[k] - want).abs() <= 1e-12 * want.abs().max(1.0), "{k}: {} vs Optuna {want}", got[k]);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 80);
+}

@@ -9,6 +9,7 @@
 //! - [`trial`] — trial states, the recorded [`FrozenTrial`], the define-by-run [`Trial`];
 //! - [`study`] — [`Study`]: ask, tell, optimize, enqueue, best trials;
 //! - [`samplers`] and [`pruners`] — the strategies, by Optuna class name;
+//! - [`importance`] — parameter importances (PED-ANOVA, fANOVA), by Optuna evaluator name;
 //! - [`storage`] — where trials live (memory; the Optuna journal comes next);
 //! - [`config`] — the one serializable configuration the CLI, JS API and page share;
 //! - [`rng`] and [`clock`] — the seams that make runs reproducible and platform-neutral.
@@ -39,6 +40,7 @@ pub mod clock;
 pub mod config;
 pub mod distributions;
 pub mod error;
+pub mod importance;
 pub mod multi_objective;
 pub mod overhead;
 pub mod pruners;

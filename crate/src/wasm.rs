@@ -340,3 +340,22 @@ impl WasmStudy {
         self.study.is_stopped()
     }
 }
+
+/// The importance evaluator names the engine knows (Optuna's class names; the first is the default).
+#[wasm_bindgen(js_name = importanceEvaluatorNames)]
+pub fn importance_evaluator_names() -> Vec<String> {
+    crate::importance::EVALUATOR_NAMES.iter().map(|s| s.to_string()).collect()
+}
+
+#[wasm_bindgen(js_class = WasmStudy)]
+impl WasmStudy {
+    /// Parameter importances (Optuna's `get_param_importances`) from the completed trials:
+    /// `request` is undefined or `{evaluator?, kwargs?, params?, target?, normalize?}` (evaluator by
+    /// Optuna's class name, default `PedAnovaImportanceEvaluator`; `target` an objective index).
+    /// Returns `{param: importance}`, largest first.
+    pub fn importances(&self, request: JsValue) -> Result<JsValue, JsError> {
+        let request = crate::importance::ImportanceRequest::from_json(&to_json(&request)?).map_err(js_err)?;
+        let out = request.evaluate(self.study.trials(), self.study.directions()).map_err(js_err)?;
+        to_js(&out)
+    }
+}

@@ -1,6 +1,7 @@
 //! `wasmtune`: the native command line. `wasmtune stream` drives a study over JSON lines so any
 //! program, in any language, can be the objective.
 
+mod importances;
 mod journal_cli;
 mod overhead;
 mod stream;
@@ -28,6 +29,8 @@ enum Command {
     Ask(journal_cli::AskArgs),
     /// Tell a trial's result to a study in a journal file (as `optuna tell`).
     Tell(journal_cli::TellArgs),
+    /// Parameter importances of a study in a journal file (as `optuna.importance.get_param_importances`).
+    Importances(importances::ImportancesArgs),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
         Command::CreateStudy(args) => journal_cli::create_study(args),
         Command::Ask(args) => journal_cli::ask(args),
         Command::Tell(args) => journal_cli::tell(args),
+        Command::Importances(args) => importances::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
