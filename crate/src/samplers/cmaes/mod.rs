@@ -256,12 +256,11 @@ impl CmaEsSampler {
             return;
         }
         let key = format!("{}optimizer", prefix(&self.options));
-        self.state = study
-            .trials
-            .iter()
-            .rev()
-            .find_map(|t| t.system_attrs.get(&key))
-            .and_then(|v| serde_json::from_value(v.clone()).ok());
+        self.state = study.trials.iter().rev().find_map(|t| t.system_attrs.get(&key)).and_then(|v| match v {
+            Value::String(text) => serde_json::from_str(text).ok(),
+            // A journal may hand back a string that holds JSON as the JSON value itself.
+            other => serde_json::from_value(other.clone()).ok(),
+        });
     }
 
     /// The joint sample for `trial`, and the system attributes to record with it.
@@ -304,27 +303,29 @@ impl CmaEsSampler {
             generation_key(self.options.restart_strategy.is_some(), prefix(&self.options), state.driver.restarts());
         let start = study.trials.partition_point(|t| t.number < state.generation_start);
         let with_margin = state.driver.has_margin();
+        // Cheap count first: vectors are built only once a generation is complete.
+        let members: Vec<(&FrozenTrial, f64)> = study.trials[start..]
+            .iter()
+            .filter(|t| t.system_attrs.get(&key).and_then(Value::as_u64) == Some(generation))
+            .filter_map(|t| Some((*t, solution_value(&self.options, t, direction)?)))
+            .take(popsize)
+            .collect();
         let mut solutions = Vec::with_capacity(popsize);
-        for t in &study.trials[start..] {
-            if solutions.len() == popsize {
-                break;
-            }
-            if t.system_attrs.get(&key).and_then(Value::as_u64) != Some(generation) {
-                continue;
-            }
-            let Some(y) = solution_value(&self.options, t, direction) else { continue };
-            let x = if with_margin {
-                t.system_attrs
-                    .get("x_for_tell")
-                    .and_then(Value::as_array)
-                    .and_then(|v| v.iter().map(Value::as_f64).collect())
-            } else {
-                let internal: Option<InternalParams> =
-                    space.keys().map(|k| t.params.get(k).map(|p| (k.clone(), p.internal))).collect();
-                internal.map(|p| trans.transform(&p))
-            };
-            if let Some(x) = x.filter(|x: &Vec<f64>| x.len() == trans.n_columns() && Cma::representable(x)) {
-                solutions.push((x, y));
+        if members.len() == popsize {
+            for (t, y) in members {
+                let x = if with_margin {
+                    t.system_attrs
+                        .get("x_for_tell")
+                        .and_then(Value::as_array)
+                        .and_then(|v| v.iter().map(Value::as_f64).collect())
+                } else {
+                    let internal: Option<InternalParams> =
+                        space.keys().map(|k| t.params.get(k).map(|p| (k.clone(), p.internal))).collect();
+                    internal.map(|p| trans.transform(&p))
+                };
+                if let Some(x) = x.filter(|x: &Vec<f64>| x.len() == trans.n_columns() && Cma::representable(x)) {
+                    solutions.push((x, y));
+                }
             }
         }
         if solutions.len() == popsize {

@@ -157,6 +157,8 @@ pub struct GeneticSampler<E> {
     search_space: IntersectionSearchSpace,
     /// Parent trial numbers by generation.
     parents: HashMap<u64, Vec<u64>>,
+    /// The newest generation handed out and the number of its first trial.
+    newest: (u64, u64),
     /// Non-domination rank and crowding distance of every trial that was in a parent pool.
     standing: HashMap<u64, (usize, f64)>,
     selection: E,
@@ -171,6 +173,7 @@ impl<E: EliteSelection> GeneticSampler<E> {
             search_space: IntersectionSearchSpace::new(false),
             parents: HashMap::new(),
             standing: HashMap::new(),
+            newest: (0, 0),
             generation_key: format!("{}:generation", options.class),
             options,
             selection,
@@ -182,18 +185,26 @@ impl<E: EliteSelection> GeneticSampler<E> {
     }
 
     /// The generation a new trial joins: the newest one, unless it already has enough complete
-    /// trials.
-    fn next_generation(&self, study: &StudyView) -> u64 {
-        let (mut newest, mut count) = (0, 0);
-        for t in study.trials.iter().filter(|t| t.state == TrialState::Complete) {
-            let g = self.generation_of(t).unwrap_or(0);
+    /// trials. Scans only from the first trial of the newest generation seen so far.
+    fn next_generation(&mut self, study: &StudyView, number: u64) -> u64 {
+        let start = study.trials.partition_point(|t| t.number < self.newest.1);
+        let (mut newest, mut first, mut count) = (self.newest.0, self.newest.1, 0);
+        for t in &study.trials[start..] {
+            let Some(g) = self.generation_of(t) else { continue };
+            let complete = usize::from(t.state == TrialState::Complete);
             if g > newest {
-                (newest, count) = (g, 1);
-            } else if g == newest && self.generation_of(t).is_some() {
-                count += 1;
+                (newest, first, count) = (g, t.number, complete);
+            } else if g == newest {
+                count += complete;
             }
         }
-        if count < self.options.population_size { newest } else { newest + 1 }
+        if count < self.options.population_size {
+            self.newest = (newest, first);
+            newest
+        } else {
+            self.newest = (newest + 1, number);
+            newest + 1
+        }
     }
 
     /// Parent trial numbers of generation `g` (none for generation 0), computed once.
@@ -205,14 +216,13 @@ impl<E: EliteSelection> GeneticSampler<E> {
             return Ok(p.clone());
         }
         let previous = self.parent_numbers(study, g - 1)?;
-        let by_number: HashMap<u64, &FrozenTrial> = study.trials.iter().map(|t| (t.number, *t)).collect();
         let mut pool: Vec<&FrozenTrial> = study
             .trials
             .iter()
             .copied()
             .filter(|t| t.state == TrialState::Complete && self.generation_of(t) == Some(g - 1))
             .collect();
-        pool.extend(previous.iter().filter_map(|n| by_number.get(n).copied()));
+        pool.extend(previous.iter().filter_map(|&n| trial_numbered(study, n)));
         let elite = self.select_elite(study.directions, pool)?;
         self.parents.insert(g, elite.clone());
         Ok(elite)
@@ -261,21 +271,29 @@ impl<E: EliteSelection> GeneticSampler<E> {
             for (name, d) in space {
                 if matches!(d, Distribution::Categorical(_)) {
                     let from = if self.rng.uniform() >= swapping_prob(&self.options.crossover) { k - 1 } else { 0 };
-                    child.insert(name.clone(), chosen[from].params[name].internal);
+                    let Some(p) = chosen[from].params.get(name) else { return InternalParams::new() };
+                    child.insert(name.clone(), p.internal);
                 }
             }
             if !numerical.is_empty() {
                 let trans = SearchSpaceTransform::new(&numerical, TransformOptions::default());
-                let points: Vec<Vec<f64>> = chosen
+                // Parents are complete trials, so they hold the whole intersection space; a parent
+                // that does not (a space narrowed by a pruner's view) leaves the child to chance.
+                let points: Option<Vec<Vec<f64>>> = chosen
                     .iter()
-                    .map(|t| trans.transform(&numerical.keys().map(|n| (n.clone(), t.params[n].internal)).collect()))
+                    .map(|t| {
+                        let p: Option<InternalParams> =
+                            numerical.keys().map(|n| Some((n.clone(), t.params.get(n)?.internal))).collect();
+                        p.map(|p| trans.transform(&p))
+                    })
                     .collect();
+                let Some(points) = points else { return InternalParams::new() };
                 let x = self.options.crossover.apply(&points, &trans.bounds(), directions.len() > 1, &mut self.rng);
                 child.extend(trans.untransform(&x));
             }
         } else {
             let p = parents[self.rng.index(parents.len())];
-            child.extend(space.keys().map(|n| (n.clone(), p.params[n].internal)));
+            child.extend(space.keys().filter_map(|n| Some((n.clone(), p.params.get(n)?.internal))));
         }
         let p_mut = self.options.mutation_prob.unwrap_or(1.0 / (child.len().max(1) as f64));
         let mut out = InternalParams::new();
@@ -322,6 +340,11 @@ impl<E: EliteSelection> GeneticSampler<E> {
         }
         chosen
     }
+}
+
+/// The trial numbered `n` in the view (trials are in number order).
+fn trial_numbered<'a>(study: &StudyView<'a>, n: u64) -> Option<&'a FrozenTrial> {
+    study.trials.binary_search_by_key(&n, |t| t.number).ok().map(|i| study.trials[i])
 }
 
 fn swapping_prob(c: &Crossover) -> f64 {
@@ -392,7 +415,8 @@ impl<E: EliteSelection> Sampler for GeneticSampler<E> {
         if self.generation_of(trial).is_some() {
             return Ok(Vec::new());
         }
-        Ok(vec![(self.generation_key.clone(), Value::from(self.next_generation(study)))])
+        let g = self.next_generation(study, trial.number);
+        Ok(vec![(self.generation_key.clone(), Value::from(g))])
     }
 
     fn infer_relative_search_space(&mut self, study: &StudyView, _trial: &FrozenTrial) -> Result<SearchSpace> {
@@ -412,12 +436,7 @@ impl<E: EliteSelection> Sampler for GeneticSampler<E> {
         if numbers.is_empty() {
             return Ok(InternalParams::new());
         }
-        let by_number: HashMap<u64, &FrozenTrial> = study.trials.iter().map(|t| (t.number, *t)).collect();
-        let parents: Vec<&FrozenTrial> = numbers
-            .iter()
-            .filter_map(|n| by_number.get(n).copied())
-            .filter(|t| space.keys().all(|k| t.params.contains_key(k)))
-            .collect();
+        let parents: Vec<&FrozenTrial> = numbers.iter().filter_map(|&n| trial_numbered(study, n)).collect();
         if parents.len() < self.options.crossover.n_parents() {
             return Ok(InternalParams::new());
         }
