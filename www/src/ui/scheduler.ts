@@ -33,10 +33,11 @@ export class ViewScheduler {
     this.slots = views.map((view) => ({ view, dirty: false, lastEnd: -Infinity, lastCost: 0, prevCost: 0, timer: undefined }));
   }
 
-  /** Marks every view stale; each refreshes when its interval allows. */
-  invalidate(): void {
+  /** Marks every view (or the named ones) stale; each refreshes when its interval allows. */
+  invalidate(names?: readonly string[]): void {
     this.onSettled(false);
     for (const s of this.slots) {
+      if (names && !names.includes(s.view.name)) continue;
       s.dirty = true;
       if (s.timer !== undefined) continue;
       const floor = Math.max(this.minIntervalMs, s.view.minIntervalMs ?? 0);
