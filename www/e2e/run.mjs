@@ -1,4 +1,5 @@
 import { runTests } from "./harness.mjs";
-import { tests } from "./playground.test.mjs";
+import { tests as playground } from "./playground.test.mjs";
+import { tests as plots } from "./plots.test.mjs";
 
-process.exit((await runTests(tests)) ? 0 : 1);
+process.exit((await runTests([...playground, ...plots])) ? 0 : 1);

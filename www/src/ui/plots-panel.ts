@@ -161,8 +161,46 @@ export class PlotsPanel {
     return trials;
   }
 
+  /** Plots on screen now; while a study runs, the others wait until they are scrolled to. */
+  private readonly onScreen = new Set<string>();
+  private readonly stale = new Set<string>();
+  private observer: IntersectionObserver | null = null;
+
+  private watch(name: string): void {
+    if (typeof IntersectionObserver === "undefined") return;
+    this.observer ??= new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        const id = (e.target as HTMLElement).dataset.view!;
+        if (e.isIntersecting) this.onScreen.add(id);
+        else this.onScreen.delete(id);
+        if (e.isIntersecting && this.stale.delete(id)) this.invalidate([id]);
+      }
+    });
+    const card = $(name).closest<HTMLElement>(".card");
+    if (!card) return;
+    card.dataset.view = name;
+    this.observer.observe(card);
+  }
+
+  /** Runs a view's render unless a study is running and it is off screen (then it is stale). */
+  private guarded(name: string, render: () => void): () => void {
+    this.watch(name);
+    return () => {
+      if (this.observer && this.source.busy() && !this.onScreen.has(name)) {
+        this.stale.add(name);
+        return;
+      }
+      this.stale.delete(name);
+      render();
+    };
+  }
+
   /** The panel's views, for the page's scheduler (the table is the page's). */
   views(): View[] {
+    return this.allViews().map((v) => ({ ...v, render: this.guarded(v.name, v.render) }));
+  }
+
+  private allViews(): View[] {
     return [
       { name: "history", render: () => this.drawHistory() },
       { name: "parallel", render: () => this.drawParallel(), minIntervalMs: 1000 },
