@@ -29,9 +29,10 @@ export async function plots(page) {
   }, PLOTS);
 }
 
-export async function runStudy(page, { objective, sampler = "RandomSampler", nTrials, seed = "1", workers = "1", pruner, wait = true }) {
+export async function runStudy(page, { objective, sampler = "RandomSampler", options, nTrials, seed = "1", workers = "1", pruner, wait = true }) {
   if (objective) await page.selectOption("#objective", objective);
   await page.selectOption("#sampler", sampler);
+  if (options) await page.fill("#sampler-options", JSON.stringify(options));
   if (pruner) await page.selectOption("#pruner", pruner);
   await page.fill("#n-trials", String(nTrials));
   await page.fill("#seed", seed);

@@ -1,5 +1,7 @@
 import { runTests } from "./harness.mjs";
+import { tests as link } from "./link.test.mjs";
 import { tests as playground } from "./playground.test.mjs";
 import { tests as plots } from "./plots.test.mjs";
+import { tests as workers } from "./workers.test.mjs";
 
-process.exit((await runTests([...playground, ...plots])) ? 0 : 1);
+process.exit((await runTests([...playground, ...plots, ...link, ...workers])) ? 0 : 1);

@@ -79,9 +79,9 @@ export class ParallelRun {
   private died(slot: Slot, reason: string): void {
     if (this.slots[slot.index] !== slot) return;
     slot.worker.terminate();
+    // The replacement first, so that the next trial goes to it.
+    this.slots[slot.index] = this.spawn(slot.index);
     if (slot.trial !== null) this.end(slot, () => this.study.tell(slot.trial!, undefined, { state: "fail", reason }));
-    const fresh = this.spawn(slot.index);
-    this.slots[slot.index] = fresh;
   }
 
   private send(slot: Slot, m: ToEvaluator): void {
@@ -90,7 +90,7 @@ export class ParallelRun {
 
   /** Hands `slot` its next trial, if the run wants one. */
   private assign(slot: Slot): void {
-    if (!slot.ready || slot.trial !== null || this.paused || this.stopRequested || this.study.isStopped) return;
+    if (this.slots[slot.index] !== slot || !slot.ready || slot.trial !== null || this.paused || this.stopRequested || this.study.isStopped) return;
     if (this.assigned >= this.nTrials) return;
     this.assigned++;
     const trial = this.study.ask();

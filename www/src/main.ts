@@ -8,6 +8,7 @@ import type { PlotlyApi } from "./plots/plotly";
 import type { Best, Query, Report, RunSpec } from "./protocol";
 import { decodeSpec, defaultPrunerOptions, defaultSamplerOptions, defaultSpec, encodeSpec, readViewOptions } from "./state";
 import { PlotsPanel } from "./ui/plots-panel";
+import { prunerExplainer, samplerExplainer } from "./explainers";
 import { ViewScheduler } from "./ui/scheduler";
 import { TrialsTable, formatNumber } from "./ui/table";
 import { type SavedStudy, StudyStore, journalLines } from "./store";
@@ -183,6 +184,12 @@ function fillSamplers(): void {
   const names = samplers.includes(spec.config.sampler.name) ? samplers : [...samplers, spec.config.sampler.name];
   ui.sampler.replaceChildren(...names.map((n) => option(n, n)));
   ui.sampler.value = spec.config.sampler.name;
+  showExplainers();
+}
+
+function showExplainers(): void {
+  $("sampler-explainer").textContent = samplerExplainer(ui.sampler.value);
+  $("pruner-explainer").textContent = prunerExplainer(ui.pruner.value);
 }
 
 function fillPruners(): void {
@@ -190,6 +197,7 @@ function fillPruners(): void {
   const names = pruners.includes(current) ? pruners : [...pruners, current];
   ui.pruner.replaceChildren(...names.map((n) => option(n, n)));
   ui.pruner.value = current;
+  showExplainers();
 }
 
 /** A JSON object from an options box (empty: none). */
@@ -340,10 +348,12 @@ function onSamplerChange(): void {
   const current = safeReadSpec() ?? spec;
   const kwargs = defaultSamplerOptions(ui.sampler.value, current.config.search_space);
   ui.samplerOptions.value = JSON.stringify(kwargs);
+  showExplainers();
 }
 
 function onPrunerChange(): void {
   ui.prunerOptions.value = JSON.stringify(defaultPrunerOptions(ui.pruner.value));
+  showExplainers();
 }
 
 function safeReadSpec(): RunSpec | null {
