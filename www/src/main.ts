@@ -9,6 +9,8 @@ import type { Best, Query, Report, RunSpec } from "./protocol";
 import { decodeSpec, defaultPrunerOptions, defaultSamplerOptions, defaultSpec, encodeSpec, readViewOptions } from "./state";
 import { PlotsPanel } from "./ui/plots-panel";
 import { prunerExplainer, samplerExplainer } from "./explainers";
+import { Race } from "./ui/race";
+import { setupTheme } from "./ui/theme";
 import { ViewScheduler } from "./ui/scheduler";
 import { TrialsTable, formatNumber } from "./ui/table";
 import { type SavedStudy, StudyStore, journalLines } from "./store";
@@ -30,6 +32,8 @@ const ui = {
   seed: $<HTMLInputElement>("seed"),
   nTrials: $<HTMLInputElement>("n-trials"),
   workers: $<HTMLInputElement>("workers"),
+  race: $<HTMLSelectElement>("race"),
+  raceStatus: $("race-status"),
   controls: $<HTMLFormElement>("controls"),
   start: $<HTMLButtonElement>("start"),
   pause: $<HTMLButtonElement>("pause"),
@@ -184,6 +188,8 @@ function fillSamplers(): void {
   const names = samplers.includes(spec.config.sampler.name) ? samplers : [...samplers, spec.config.sampler.name];
   ui.sampler.replaceChildren(...names.map((n) => option(n, n)));
   ui.sampler.value = spec.config.sampler.name;
+  ui.race.replaceChildren(option("", "(no race)"), ...samplers.map((n) => option(n, n)));
+  ui.race.value = spec.race && samplers.includes(spec.race) ? spec.race : "";
   showExplainers();
 }
 
@@ -311,6 +317,7 @@ function readSpec(): RunSpec {
   if (workers !== 1) next.workers = workers;
   next.view = panel.options as unknown as Record<string, unknown>;
   if (spec.hide?.length) next.hide = [...spec.hide];
+  if (ui.race.value) next.race = ui.race.value;
   return next;
 }
 
@@ -375,6 +382,7 @@ function clearError(): void {
 }
 
 function clearResults(): void {
+  race.clear();
   trials = [];
   trialsVersion++;
   best = null;
@@ -405,14 +413,17 @@ function startStudy(): void {
   persist((s) => s.create({ id: name, studyName: name, created, spec: run, trials: 0, source: "page" })).then(refreshSaved);
   clearNotes();
   send({ type: "start", run, journal: "" });
+  if (spec.race) race.start(run, spec.race);
 }
 
 function pauseOrResume(): void {
   if (phase === "running") {
     send({ type: "pause" });
+    race.pause();
     ui.pause.textContent = "Resume";
   } else if (phase === "paused") {
     send({ type: "resume" });
+    race.resume();
     ui.pause.textContent = "Pause";
   }
 }
@@ -422,6 +433,7 @@ function pauseOrResume(): void {
 function stopStudy(): void {
   if (phase !== "running" && phase !== "paused") return;
   send({ type: "stop" });
+  race.stop();
   setPhase("stopping");
   hardStopTimer = setTimeout(() => {
     worker.terminate();
@@ -431,6 +443,7 @@ function stopStudy(): void {
 }
 
 function resetAll(): void {
+  race.clear();
   if (phase === "running" || phase === "paused" || phase === "stopping") {
     clearTimeout(hardStopTimer);
     worker.terminate();
@@ -465,7 +478,7 @@ function setPhase(p: Phase): void {
   ui.pause.textContent = p === "paused" ? "Resume" : "Pause";
   ui.stop.disabled = !(p === "running" || p === "paused");
   for (const el of ui.space.querySelectorAll("input")) (el as HTMLInputElement).disabled = busy;
-  for (const el of [ui.objective, ui.sampler, ui.direction, ui.samplerOptions, ui.pruner, ui.prunerOptions, ui.seed, ui.nTrials, ui.workers]) el.disabled = busy;
+  for (const el of [ui.objective, ui.sampler, ui.direction, ui.samplerOptions, ui.pruner, ui.prunerOptions, ui.seed, ui.nTrials, ui.workers, ui.race]) el.disabled = busy;
   ui.status.dataset.state = p;
   const text: Record<Phase, string> = {
     loading: "Loading the engine…",
@@ -515,12 +528,21 @@ const panel = new PlotsPanel(
     directions: () => current?.directions ?? spec.config.directions,
     sampler: () => current?.spec.config.sampler.name ?? spec.config.sampler.name,
     busy: () => phase === "running" || phase === "paused" || phase === "stopping",
-    others: () => [],
+    others: () => race.series(),
   },
   ask,
   (names) => views.invalidate(names),
   () => writeHash(),
 );
+
+/** The rival study of a race (its own worker), overlaid on the history and EDF plots. */
+const race = new Race(() => {
+  const r = race.series()[0];
+  ui.raceStatus.textContent = r ? `Race: ${r.name} ${race.finished ? "finished" : "running"}, ${race.done} trials, best ${race.best ? formatNumber(race.best.value) : "–"}` : "";
+  ui.raceStatus.dataset.done = String(race.done);
+  ui.raceStatus.dataset.finished = String(race.finished);
+  views.invalidate(["history", "edf"]);
+});
 
 const views = new ViewScheduler(
   [...panel.views(), { name: "table", render: () => table.render(panel.filtered()) }],
@@ -785,6 +807,7 @@ function importStudy(text: string, name: string): void {
 
 // ---- wiring ----------------------------------------------------------------------------------
 
+setupTheme($<HTMLButtonElement>("theme"), () => panel.redrawAll());
 fillObjectives();
 $("max-workers").textContent = String(navigator.hardwareConcurrency || 1);
 ui.workers.max = String(Math.max(navigator.hardwareConcurrency || 1, 1));

@@ -11,6 +11,8 @@ export interface RunSpec {
   workers?: number;
   /** The page's view settings (filters, plot choices; see ui/plots-panel.ts), for the link. */
   view?: Record<string, unknown>;
+  /** A rival sampler racing this study on the same objective (its history overlaid). */
+  race?: string;
   /** Controls hidden from the page (`data-control` names): a teacher's stripped-down lesson. */
   hide?: string[];
 }

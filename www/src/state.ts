@@ -100,6 +100,7 @@ export function decodeSpec(hash: string): RunSpec {
     }
     if (id === CUSTOM_ID && typeof spec.code !== "string") spec.code = DEFAULT_CUSTOM_CODE;
     if (spec.workers !== undefined && !(Number.isInteger(spec.workers) && spec.workers >= 1)) delete spec.workers;
+    if (spec.race !== undefined && typeof spec.race !== "string") delete spec.race;
     if (spec.hide !== undefined) spec.hide = Array.isArray(spec.hide) ? spec.hide.filter((h): h is string => typeof h === "string") : undefined;
     return spec;
   } catch {

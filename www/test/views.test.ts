@@ -131,3 +131,13 @@ describe("custom code", () => {
     expect(() => compileObjective("const f = 1;")).toThrow(/named `objective/);
   });
 });
+
+describe("virtualized table window", () => {
+  it("covers the rows in view plus a margin, clamped to the table", async () => {
+    const { rowWindow } = await import("../src/ui/table");
+    expect(rowWindow(10_000, 0, 440, 22)).toEqual([0, 50]);
+    expect(rowWindow(10_000, 22 * 5000, 440, 22)).toEqual([4970, 5050]);
+    expect(rowWindow(10_000, 22 * 9990, 440, 22)).toEqual([9960, 10_000]);
+    expect(rowWindow(0, 0, 440, 22)).toEqual([0, 0]);
+  });
+});

@@ -3,7 +3,7 @@
 // Plotly fills the empty cells (`connectgaps`), with the trials drawn on top.
 import type { FrozenTrial } from "../lib/wasmtune";
 import { distributionsOf, paramAxis, pickPair } from "./axes";
-import { type PlotResult, baseLayout } from "./figure";
+import { type PlotResult, baseLayout, scatterType } from "./figure";
 
 export const NO_CONTOUR = "Contour: needs a study with at least two parameters and some complete trials.";
 const GRID = 24;
@@ -47,7 +47,7 @@ export function contourPlot(trials: readonly FrozenTrial[], chosen: (string | un
     data: [
       { type: "contour", x: shown(ax, cx), y: shown(ay, cy), z, connectgaps: true, colorscale: "Blues", colorbar: { title: { text: "Objective" } }, name: "Objective" },
       {
-        type: "scatter",
+        type: scatterType(rows.length),
         mode: "markers",
         name: "Trials",
         x: rows.map((t) => ax.position(t)),

@@ -1,6 +1,6 @@
 // Empirical distribution function (Optuna's plot_edf): for each study, the fraction of its complete
 // trials with an objective value at or below x. Several studies (a race) compare at a glance.
-import { type PlotResult, baseLayout, plotText } from "./figure";
+import { type PlotResult, baseLayout, plotText, scatterType } from "./figure";
 import type { Series } from "./history";
 
 export const NO_EDF = "Empirical distribution: no complete trial yet.";
@@ -15,7 +15,7 @@ export function edfPlot(series: readonly Series[], objective = 0): PlotResult {
       .sort((a, b) => a - b);
     if (!vs.length) continue;
     data.push({
-      type: "scatter",
+      type: scatterType(vs.length),
       mode: "lines",
       line: { shape: "hv" },
       name: plotText(s.name),

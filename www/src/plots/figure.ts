@@ -31,3 +31,11 @@ export function baseLayout(title: string, revision: string): Record<string, unkn
     uirevision: revision,
   };
 }
+
+/** Above this many points a scatter is drawn with WebGL (`scattergl`): SVG redraws of thousands
+ *  of points cost the browser more layout and paint than the page can spare while a study runs. */
+export const WEBGL_POINTS = 1000;
+
+export function scatterType(points: number): "scatter" | "scattergl" {
+  return points > WEBGL_POINTS ? "scattergl" : "scatter";
+}

@@ -1,7 +1,7 @@
 // Optimization history (Optuna's plot_optimization_history): each complete trial's value and the
 // best value so far, with a log-scale toggle; other studies (a race) overlaid, each in its color.
 import type { Direction, FrozenTrial } from "../lib/wasmtune";
-import { type PlotData, plotText } from "./figure";
+import { type PlotData, plotText, scatterType } from "./figure";
 
 /** One study's trials, named for the legend. */
 export interface Series {
@@ -26,8 +26,8 @@ function oneStudy(trials: readonly FrozenTrial[], direction: Direction, name: st
   }
   const prefix = name === null ? "" : `${plotText(name)}: `;
   return [
-    { type: "scatter", mode: "markers", name: `${prefix}Objective value`, x: xs, y: ys, marker: { size: 6, color: COLORS[i % COLORS.length] } },
-    { type: "scatter", mode: "lines", name: `${prefix}Best value`, x: xs, y: best, line: { color: i === 0 ? "#d62728" : COLORS[i % COLORS.length], width: 2 } },
+    { type: scatterType(xs.length), mode: "markers", name: `${prefix}Objective value`, x: xs, y: ys, marker: { size: 6, color: COLORS[i % COLORS.length] } },
+    { type: scatterType(xs.length), mode: "lines", name: `${prefix}Best value`, x: xs, y: best, line: { color: i === 0 ? "#d62728" : COLORS[i % COLORS.length], width: 2 } },
   ];
 }
 

@@ -3,7 +3,7 @@
 // trials and the hypervolume come from the engine (through the study worker); infeasible trials
 // (a constraint value > 0, Optuna's `constraints` attribute) are drawn apart in grey.
 import type { FrozenTrial } from "../lib/wasmtune";
-import { type PlotData, type PlotResult, baseLayout } from "./figure";
+import { type PlotData, type PlotResult, baseLayout, scatterType } from "./figure";
 import { objectiveLabels } from "./parallel";
 
 export const PARETO_NEEDS_OBJECTIVES =
@@ -39,7 +39,7 @@ export function paretoPlot(trials: readonly FrozenTrial[], nObjectives: number, 
   const data: PlotData[] = groups
     .filter(([name, rows]) => rows.length || name !== "Infeasible trial")
     .map(([name, rows, color]) => ({
-      type: three ? "scatter3d" : "scatter",
+      type: three ? "scatter3d" : scatterType(complete.length),
       mode: "markers",
       name,
       x: rows.map((t) => t.values![0]),

@@ -3,7 +3,7 @@
 // good region is. With one parameter, the objective is the y axis.
 import type { Direction, FrozenTrial } from "../lib/wasmtune";
 import { distributionsOf, paramAxis, pickPair } from "./axes";
-import { type PlotResult, baseLayout, plotText } from "./figure";
+import { type PlotResult, baseLayout, plotText, scatterType } from "./figure";
 
 export const NO_RANK = "Rank: no complete trial with parameters yet.";
 
@@ -36,7 +36,7 @@ export function rankPlot(trials: readonly FrozenTrial[], direction: Direction, c
   return {
     data: [
       {
-        type: "scatter",
+        type: scatterType(rows.length),
         mode: "markers",
         name: "Trials",
         x: rows.map((t) => ax.position(t)),

@@ -1,7 +1,7 @@
 // Slice plot (Optuna's plot_slice): the objective against each parameter, one panel per parameter
 // side by side, points colored by trial number (later trials darker).
 import type { FrozenTrial, ParamValue } from "../lib/wasmtune";
-import { type PlotResult, baseLayout, plotText } from "./figure";
+import { type PlotResult, baseLayout, plotText, scatterType } from "./figure";
 
 export const NO_SLICE = "Slice: no complete trial with parameters yet.";
 
@@ -32,7 +32,7 @@ export function slicePlot(trials: readonly FrozenTrial[], objective = 0): PlotRe
       type: d?.name === "CategoricalDistribution" ? "category" : d?.attributes.log ? "log" : "linear",
     };
     return {
-      type: "scatter",
+      type: scatterType(rows.length),
       mode: "markers",
       name: plotText(p),
       xaxis: `x${axis}`,

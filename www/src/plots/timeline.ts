@@ -2,7 +2,7 @@
 // clock, one row per worker that ran it (the `worker` user attribute; a study run by the single
 // study worker has one row), colored by state.
 import type { FrozenTrial, TrialState } from "../lib/wasmtune";
-import { type PlotResult, baseLayout } from "./figure";
+import { type PlotData, type PlotResult, WEBGL_POINTS, baseLayout } from "./figure";
 
 export const NO_TIMELINE = "Timeline: no finished trial with start and end times yet.";
 const STATE_COLORS: Record<string, string> = { COMPLETE: "#1f77b4", PRUNED: "#ff7f0e", FAIL: "#d62728", RUNNING: "#2ca02c", WAITING: "#7f7f7f" };
@@ -18,8 +18,18 @@ export function timelinePlot(trials: readonly FrozenTrial[]): PlotResult & { wor
   const timed = trials.filter((t) => t.datetimeStart !== null && t.datetimeComplete !== null);
   if (!timed.length) return { note: NO_TIMELINE };
   const states = [...new Set(timed.map((t) => t.state))] as TrialState[];
-  const data = states.map((s) => {
+  const data: PlotData[] = states.map((s) => {
     const rows = timed.filter((t) => t.state === s);
+    if (timed.length > WEBGL_POINTS) {
+      // Thousands of bars: one WebGL line per state, a segment per trial (null between them).
+      const x: (string | null)[] = [];
+      const y: (string | null)[] = [];
+      for (const t of rows) {
+        x.push(new Date(t.datetimeStart!).toISOString(), new Date(Math.max(t.datetimeComplete!, t.datetimeStart! + 1)).toISOString(), null);
+        y.push(workerOf(t), workerOf(t), null);
+      }
+      return { type: "scattergl", mode: "lines", name: s, x, y, line: { color: STATE_COLORS[s] ?? "#999", width: 10 }, connectgaps: false };
+    }
     return {
       type: "bar",
       orientation: "h",

@@ -20,6 +20,7 @@ import { paramNames, slicePlot } from "../plots/slice";
 import { timelinePlot } from "../plots/timeline";
 import type { Query } from "../protocol";
 import type { View } from "./scheduler";
+import { themed } from "./theme";
 import { type ViewOptions, defaultViewOptions } from "../view-options";
 
 /** What the panel reads from the page. */
@@ -38,6 +39,10 @@ type PlotDiv = HTMLElement & {
   data?: { dimensions?: (Dimension & { constraintrange?: unknown })[] }[];
   on?: (event: string, f: (update: [Record<string, unknown>]) => void) => void;
 };
+
+/** How often the plots other than the history redraw while a study runs, at most: each Plotly
+ *  redraw also costs the browser layout and paint that a render's own timing does not see. */
+const SECONDARY_MS = 1000;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -204,15 +209,15 @@ export class PlotsPanel {
     return [
       { name: "history", render: () => this.drawHistory() },
       { name: "parallel", render: () => this.drawParallel(), minIntervalMs: 1000 },
-      { name: "intermediate", render: () => this.draw("intermediate", this.intermediate()), minIntervalMs: 500 },
-      { name: "importances", render: () => this.draw("importances", this.importancesResult()), minIntervalMs: 500 },
-      { name: "slice", render: () => this.draw("slice", slicePlot(this.filtered())), minIntervalMs: 500 },
-      { name: "contour", render: () => this.draw("contour", contourPlot(this.filtered(), this.pick("contour"))), minIntervalMs: 500 },
-      { name: "edf", render: () => this.draw("edf", edfPlot(this.series())), minIntervalMs: 500 },
-      { name: "pareto", render: () => this.draw("pareto", this.paretoResult()), minIntervalMs: 500 },
-      { name: "timeline", render: () => this.draw("timeline", timelinePlot(this.filtered())), minIntervalMs: 500 },
-      { name: "rank", render: () => this.draw("rank", rankPlot(this.filtered(), this.direction(), this.pick("rank"))), minIntervalMs: 500 },
-      { name: "gp", render: () => this.draw("gp", this.gpResult()), minIntervalMs: 500 },
+      { name: "intermediate", render: () => this.draw("intermediate", this.intermediate()), minIntervalMs: SECONDARY_MS },
+      { name: "importances", render: () => this.draw("importances", this.importancesResult()), minIntervalMs: SECONDARY_MS },
+      { name: "slice", render: () => this.draw("slice", slicePlot(this.filtered())), minIntervalMs: SECONDARY_MS },
+      { name: "contour", render: () => this.draw("contour", contourPlot(this.filtered(), this.pick("contour"))), minIntervalMs: SECONDARY_MS },
+      { name: "edf", render: () => this.draw("edf", edfPlot(this.series())), minIntervalMs: SECONDARY_MS },
+      { name: "pareto", render: () => this.draw("pareto", this.paretoResult()), minIntervalMs: SECONDARY_MS },
+      { name: "timeline", render: () => this.draw("timeline", timelinePlot(this.filtered())), minIntervalMs: SECONDARY_MS },
+      { name: "rank", render: () => this.draw("rank", rankPlot(this.filtered(), this.direction(), this.pick("rank"))), minIntervalMs: SECONDARY_MS },
+      { name: "gp", render: () => this.draw("gp", this.gpResult()), minIntervalMs: SECONDARY_MS },
     ];
   }
 
@@ -312,7 +317,7 @@ export class PlotsPanel {
     if ("workers" in result) el.dataset.workers = String((result as { workers: number }).workers);
     if (!this.plotly) return;
     el.hidden = false; // shown before drawing, so that Plotly sizes it
-    void this.plotly.Plotly.react(el, result.data, result.layout, this.plotly.PLOT_CONFIG);
+    void this.plotly.Plotly.react(el, result.data, themed(result.layout), this.plotly.PLOT_CONFIG);
   }
 
   private drawHistory(): void {
@@ -354,7 +359,7 @@ export class PlotsPanel {
     note.hidden = count > 0;
     note.textContent = count > 0 ? "" : "Parallel coordinates: no complete trial yet.";
     if (!this.plotly) return;
-    void this.plotly.Plotly.react(gd, data, parallelLayout(), this.plotly.PLOT_CONFIG).then(() => {
+    void this.plotly.Plotly.react(gd, data, themed(parallelLayout()), this.plotly.PLOT_CONFIG).then(() => {
       if (this.listeningToParallel || !gd.on) return;
       this.listeningToParallel = true;
       gd.on("plotly_restyle", ([update]) => {
@@ -419,6 +424,11 @@ export class PlotsPanel {
       const dflt = d && d.name !== "CategoricalDistribution" && d.attributes.log ? "log" : "linear";
       box.checked = (this.options.scales[p] ?? dflt) === "log";
     }
+  }
+
+  /** Every plot redraws (the theme changed). */
+  redrawAll(): void {
+    this.changed(false);
   }
 
   /** Something in the options changed: every view redraws, the page saves the URL. */
