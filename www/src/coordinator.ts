@@ -5,7 +5,7 @@
 // error, or the objective closing its worker) fails that trial and is replaced.
 import { Batcher } from "./batcher";
 import type { FromEvaluator, ToEvaluator } from "./evaluation";
-import type { FrozenTrial, ParamValue, Study } from "./lib/wasmtune";
+import type { FrozenTrial, ParamValue, Study, StudyConfig } from "./lib/wasmtune";
 import { builtinObjective } from "./objectives";
 import type { Best, Report, RunSpec } from "./protocol";
 
@@ -182,4 +182,11 @@ export class ParallelRun {
   get completed(): number {
     return this.done;
   }
+}
+
+/** TPE with several evaluators: running trials count as their worst value (constant liar), so
+ *  that trials asked at once spread out. An explicit setting is kept. */
+export function withConstantLiar(config: StudyConfig): StudyConfig {
+  if (config.sampler.name !== "TPESampler" || (config.sampler.kwargs && "constant_liar" in config.sampler.kwargs)) return config;
+  return { ...config, sampler: { ...config.sampler, kwargs: { ...(config.sampler.kwargs ?? {}), constant_liar: true } } };
 }

@@ -20,7 +20,7 @@ import {
 import { objectiveFor } from "./objective-for";
 import { errorMessage } from "./objectives/custom";
 import type { Best, Command, Query, Report, RunSpec } from "./protocol";
-import { ParallelRun } from "./coordinator";
+import { ParallelRun, withConstantLiar } from "./coordinator";
 import { paretoInfo } from "./pareto-info";
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -138,12 +138,6 @@ class Run {
 
 let current: Run | ParallelRun | null = null;
 
-/** TPE with several evaluators: running trials count as their worst value (constant liar), so
- *  that trials asked at once spread out. An explicit setting is kept. */
-export function withConstantLiar(config: StudyConfig): StudyConfig {
-  if (config.sampler.name !== "TPESampler" || (config.sampler.kwargs && "constant_liar" in config.sampler.kwargs)) return config;
-  return { ...config, sampler: { ...config.sampler, kwargs: { ...(config.sampler.kwargs ?? {}), constant_liar: true } } };
-}
 
 const loaded = init();
 

@@ -141,3 +141,25 @@ describe("virtualized table window", () => {
     expect(rowWindow(0, 0, 440, 22)).toEqual([0, 0]);
   });
 });
+
+describe("parallel workers and links", () => {
+  it("TPE gets the constant liar with several workers unless the options say otherwise", async () => {
+    const { withConstantLiar } = await import("../src/coordinator");
+    const tpe = { directions: ["minimize" as const], sampler: { name: "TPESampler", kwargs: { n_startup_trials: 5 } }, pruner: { name: "NopPruner", kwargs: null } };
+    expect(withConstantLiar(tpe).sampler.kwargs).toEqual({ n_startup_trials: 5, constant_liar: true });
+    const explicit = { ...tpe, sampler: { name: "TPESampler", kwargs: { constant_liar: false } } };
+    expect(withConstantLiar(explicit).sampler.kwargs).toEqual({ constant_liar: false });
+    const random = { ...tpe, sampler: { name: "RandomSampler", kwargs: null } };
+    expect(withConstantLiar(random)).toBe(random);
+  });
+
+  it("a link keeps workers, race, hide and view settings; junk in them is dropped", () => {
+    const spec = { ...defaultSpec("branin"), workers: 4, race: "TPESampler", hide: ["storage", 3], view: { log: true } };
+    const back = decodeSpec(encodeSpec(spec as never));
+    expect(back.workers).toBe(4);
+    expect(back.race).toBe("TPESampler");
+    expect(back.hide).toEqual(["storage"]);
+    expect(back.view).toEqual({ log: true });
+    expect(decodeSpec(encodeSpec({ ...defaultSpec(), workers: 0 } as never)).workers).toBeUndefined();
+  });
+});
