@@ -179,4 +179,33 @@ export const tests = [
       assert((await rows()).length === 60 - failed, "cleared");
     },
   ],
+  [
+    "plots: hostile parameter names and choices are drawn as text, never markup",
+    async (page) => {
+      await page.selectOption("#objective", "custom");
+      await page.waitForSelector("#editor .cm-content");
+      await page.click("#editor .cm-content");
+      await page.keyboard.press("Control+A");
+      await page.keyboard.press("Delete");
+      await page.keyboard.insertText(`function objective(trial) {
+  const x = trial.suggestFloat('<img src=x onerror="self.__xss=1">', 0, 1);
+  const c = trial.suggestCategorical("kind", ["<b>bold</b>", "<a href='javascript:alert(1)'>link</a>"]);
+  return x + (c.length % 3);
+}`);
+      await runStudy(page, { nTrials: 25 });
+      const p = await plots(page);
+      assert(p.slice.drawn === 2 && p.contour.drawn === 2 && p.parallel.points === 25, `drawn: ${JSON.stringify(p)}`);
+      const found = await page.evaluate(() => ({
+        xss: window.__xss,
+        imgs: document.querySelectorAll("#results img").length,
+        links: [...document.querySelectorAll("#results a")].filter((a) => /javascript/.test(a.getAttribute("href") ?? "")).length,
+        bold: document.querySelectorAll("#results b").length,
+        labels: [...document.querySelectorAll("#parallel .axis-heading")].map((e) => e.textContent),
+        ticks: [...document.querySelectorAll("#slice .xtick, #slice .x2tick")].map((e) => e.textContent),
+      }));
+      assert(found.xss === undefined && found.imgs === 0 && found.links === 0 && found.bold === 0, `no markup from user data: ${JSON.stringify(found)}`);
+      assert(found.labels.some((l) => l.includes('<img src=x onerror="self.__xss=1">')), `the name shown as text: ${found.labels}`);
+      assert(found.ticks.some((t) => t === "<b>bold</b>"), `the choice shown as text: ${found.ticks}`);
+    },
+  ],
 ];

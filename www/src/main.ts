@@ -80,6 +80,9 @@ let worker: Worker;
 let hardStopTimer: ReturnType<typeof setTimeout> | undefined;
 
 function spawnWorker(): void {
+  // Questions the old worker will never answer.
+  for (const q of queries.values()) q.reject(new Error("the study worker was replaced"));
+  queries.clear();
   worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
   worker.onmessage = (e: MessageEvent<Report>) => onReport(e.data);
   worker.onerror = (e) => {

@@ -12,7 +12,7 @@ import { GP_NEEDS_ENGINE, GP_NEEDS_SAMPLER, type GpState, gpBeliefPlot } from ".
 import { type Series, historyData, historyLayout } from "../plots/history";
 import { EVALUATORS, type ImportanceEvaluator, type ImportanceState, IMPORTANCES_NEED_ENGINE, importancesPlot } from "../plots/importances";
 import { NO_INTERMEDIATE_VALUES, intermediateData, intermediateLayout } from "../plots/intermediate";
-import { type Dimension, keepInteractions, parallelAxes, parallelData, parallelLayout, withRanges } from "../plots/parallel";
+import { type Axis, type Dimension, keepInteractions, parallelAxes, parallelData, parallelLayout, withRanges } from "../plots/parallel";
 import { type ParetoInfo, paretoPlot } from "../plots/pareto";
 import type { PlotlyApi } from "../plots/plotly";
 import { rankPlot } from "../plots/rank";
@@ -349,7 +349,7 @@ export class PlotsPanel {
     const byLabel = new Map(axes.map((a) => [a.label, a]));
     const rows = applyFilter(all, unbrushed, this.direction(), (t, l) => byLabel.get(l)?.value(t));
     const data = withRanges(keepInteractions(previous, parallelData(rows, this.direction(), this.options, this.source.directions().length)), this.options.filter.ranges);
-    this.fillParallelTools(axes.map((a) => a.label), axes.filter((a) => a.param !== null).map((a) => a.param!));
+    this.fillParallelTools(axes);
     const dims = (data[0]?.dimensions as Dimension[] | undefined) ?? [];
     const count = dims[0]?.values.length ?? 0;
     const el = $("parallel");
@@ -359,6 +359,16 @@ export class PlotsPanel {
     note.hidden = count > 0;
     note.textContent = count > 0 ? "" : "Parallel coordinates: no complete trial yet.";
     if (!this.plotly) return;
+    if (count === 0) {
+      // Nothing to draw: the note alone (a purge drops Plotly's listeners too).
+      if (!gd.hidden && gd.data) {
+        this.plotly.Plotly.purge(gd);
+        this.listeningToParallel = false;
+      }
+      gd.hidden = true;
+      return;
+    }
+    gd.hidden = false;
     void this.plotly.Plotly.react(gd, data, themed(parallelLayout()), this.plotly.PLOT_CONFIG).then(() => {
       if (this.listeningToParallel || !gd.on) return;
       this.listeningToParallel = true;
@@ -381,16 +391,17 @@ export class PlotsPanel {
     this.changed(true);
   }
 
-  private fillParallelTools(labels: string[], params: string[]): void {
+  private fillParallelTools(axes: Axis[]): void {
     const color = $<HTMLSelectElement>("parallel-color");
-    // Labels are escaped for Plotly; the menu shows text, so unescape for display only.
-    const text = (l: string) => new DOMParser().parseFromString(l, "text/html").documentElement.textContent ?? l;
+    const labels = axes.map((a) => a.label);
+    const params = axes.filter((a) => a.param !== null).map((a) => a.param!);
     if (color.options.length !== labels.length || [...color.options].some((o, i) => o.value !== labels[i])) {
       color.replaceChildren(
-        ...labels.map((l) => {
+        ...axes.map((a) => {
           const o = document.createElement("option");
-          o.value = l;
-          o.textContent = text(l);
+          // The value is the axis label as Plotly has it (escaped); the menu shows the name as text.
+          o.value = a.label;
+          o.textContent = a.param === null ? a.label : a.param;
           return o;
         }),
       );
