@@ -38,9 +38,19 @@ export class ParallelRun {
     );
   }
 
+  /** No new trial starts; "paused" is reported once the trials already running have ended, so
+   *  that nothing changes while the page says Paused. */
   pause(): void {
     if (this.paused) return;
     this.paused = true;
+    this.reportPausedWhenIdle();
+  }
+
+  private pausedReported = false;
+
+  private reportPausedWhenIdle(): void {
+    if (!this.paused || this.pausedReported || this.slots.some((s) => s.trial !== null)) return;
+    this.pausedReported = true;
     this.batcher.flush();
     this.post({ type: "paused", done: this.done });
   }
@@ -48,7 +58,8 @@ export class ParallelRun {
   resume(): void {
     if (!this.paused) return;
     this.paused = false;
-    this.post({ type: "resumed" });
+    if (this.pausedReported) this.post({ type: "resumed" });
+    this.pausedReported = false;
     for (const s of this.slots) this.assign(s);
   }
 
@@ -162,6 +173,7 @@ export class ParallelRun {
     this.done++;
     this.batcher.push(frozen);
     this.assign(slot);
+    this.reportPausedWhenIdle();
     this.checkFinished();
   }
 
