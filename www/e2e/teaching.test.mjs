@@ -53,8 +53,9 @@ export const tests = [
       await page.waitForTimeout(600);
       const dark = await bg();
       assert(light !== dark && /rgb\((\d+), (\d+), (\d+)\)/.exec(dark).slice(1).every((c) => Number(c) < 60), `dark background: ${light} -> ${dark}`);
-      const paper = await page.evaluate(() => document.getElementById("history").layout.paper_bgcolor);
-      assert(paper === "rgba(0,0,0,0)", `plots follow: ${paper}`);
+      await page.waitForSelector('#results[data-views="settled"]');
+      const papers = await page.evaluate(() => ["history", "slice", "rank", "edf", "timeline"].map((id) => document.getElementById(id).layout?.paper_bgcolor));
+      assert(papers.every((p) => p === "rgba(0,0,0,0)"), `every plot follows: ${papers}`);
       await page.screenshot({ path: join(ARTIFACTS, "dark-mode.png"), fullPage: true });
       await page.click("#theme"); // dark -> light
       await page.click("#theme"); // light -> auto

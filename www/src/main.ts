@@ -810,7 +810,10 @@ function importStudy(text: string, name: string): void {
 
 // ---- wiring ----------------------------------------------------------------------------------
 
-setupTheme($<HTMLButtonElement>("theme"), () => panel.redrawAll());
+setupTheme($<HTMLButtonElement>("theme"), () => {
+  panel.redrawAll();
+  views.flush();
+});
 fillObjectives();
 $("max-workers").textContent = String(navigator.hardwareConcurrency || 1);
 ui.workers.max = String(Math.max(navigator.hardwareConcurrency || 1, 1));
