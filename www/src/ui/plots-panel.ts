@@ -264,8 +264,10 @@ export class PlotsPanel {
     const all = this.source.trials();
     if (!all.some((t) => t.state === "COMPLETE")) return { note: "Parameter importances: no complete trial yet." };
     const evaluator = this.options.evaluator;
+    // Several objectives: importances for the first one (Optuna asks for a target there).
+    const target = this.source.directions().length > 1 ? { target: 0 } : {};
     this.importances.maybeAsk(this.source.version(), evaluator, this.source.busy(), () =>
-      this.query({ kind: "importances", request: { evaluator } }),
+      this.query({ kind: "importances", request: { evaluator, ...target } }),
     );
     const s = this.importances.state;
     if (s && "error" in s && /newer engine/.test(s.error)) return { note: IMPORTANCES_NEED_ENGINE };
