@@ -11,7 +11,8 @@ export const tests = [
       await page.selectOption("#race", "TPESampler");
       await runStudy(page, { nTrials: 30 });
       await page.waitForFunction(() => document.getElementById("race-status").dataset.finished === "true", null, { timeout: 60_000 });
-      await page.waitForFunction(() => (document.getElementById("history").data?.length ?? 0) === 4, null, { timeout: 10_000 });
+      // The overlay follows the rival's last batch on the views' next refresh.
+      await page.waitForFunction(() => document.getElementById("history").data?.[2]?.x?.length === 30, null, { timeout: 15_000 });
       const names = await page.evaluate(() => document.getElementById("history").data.map((d) => `${d.name}:${d.x.length}`));
       assert(names.join() === "this study: Objective value:30,this study: Best value:30,TPESampler: Objective value:30,TPESampler: Best value:30", `overlaid: ${names}`);
       const p = await plots(page);

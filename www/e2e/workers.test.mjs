@@ -25,7 +25,8 @@ export const tests = [
   const x = trial.suggestFloat("x", -5, 5);
   const k = trial.suggestCategorical("k", ["a", "b"]);
   const t0 = performance.now();
-  while (performance.now() - t0 < 25) {}
+  // Quick at first, then slow enough that a Pause lands mid-study even on a loaded machine.
+  while (performance.now() - t0 < (trial.number < 8 ? 25 : 400)) {}
   return x * x + (k === "a" ? 0 : 1);
 }`,
       );
@@ -33,7 +34,7 @@ export const tests = [
       // Pause: the running trials end, then nothing changes until Resume.
       await page.waitForFunction(() => Number(document.getElementById("progress").dataset.done ?? 0) >= 8, null, { timeout: 30_000 });
       await page.click("#pause");
-      await page.waitForSelector('#status[data-state="paused"]', { timeout: 10_000 });
+      await page.waitForSelector('#status[data-state="paused"]', { timeout: 30_000 });
       const atPause = await page.evaluate(() => Number(document.getElementById("progress").dataset.done));
       await page.waitForTimeout(500);
       const later = await page.evaluate(() => Number(document.getElementById("progress").dataset.done));
