@@ -65,6 +65,7 @@ export class TrialsTable {
 
   private shownColumns = "";
   private shownRows = 0;
+  private shownContiguous = false;
   private body: HTMLTableSectionElement | null = null;
 
   /** Redraws the table. In the default order (by number, ascending) with the same columns, rows
@@ -84,8 +85,11 @@ export class TrialsTable {
     }
     this.virtual = null;
     const columnsKey = JSON.stringify([params, this.sort]);
+    // Rows can only be appended when those shown are trials 0..n-1 exactly: with several workers,
+    // trials finish out of order and a later one may have been shown before an earlier one.
     const appendOnly =
       this.body !== null &&
+      this.shownContiguous &&
       columnsKey === this.shownColumns &&
       this.sort.key === "number" &&
       !this.sort.descending &&
@@ -98,6 +102,7 @@ export class TrialsTable {
     }
     this.shownColumns = columnsKey;
     this.shownRows = trials.length;
+    this.shownContiguous = trials.every((t, i) => t.number === i);
     const body = document.createElement("tbody");
     for (const t of sortTrials(trials, this.sort)) body.append(this.row(t, params));
     this.body = body;
