@@ -359,3 +359,31 @@ impl WasmStudy {
         to_js(&out)
     }
 }
+
+// ---- page plots: constraints and hypervolume (appended for the playground's Pareto views) ----
+
+#[wasm_bindgen(js_class = WasmStudy)]
+impl WasmStudy {
+    /// Records constraint values for a running trial (feasible when every value is ≤ 0; Optuna's
+    /// `constraints` system attribute).
+    #[wasm_bindgen(js_name = setConstraint)]
+    pub fn set_constraint(&mut self, number: f64, values: Vec<f64>) -> Result<(), JsError> {
+        self.study.set_trial_constraints(number as u64, values).map_err(js_err)
+    }
+}
+
+/// The hypervolume dominated by `points` (each a list of objective values, all minimized) up to
+/// `reference` (the engine's exact computation, for the page's hypervolume history).
+#[wasm_bindgen(js_name = hypervolume)]
+pub fn hypervolume(points: JsValue, reference: Vec<f64>) -> Result<f64, JsError> {
+    let points: Vec<Vec<f64>> = serde_json::from_value(to_json(&points)?)
+        .map_err(|e| JsError::new(&format!("hypervolume: points must be lists of numbers: {e}")))?;
+    if let Some(p) = points.iter().find(|p| p.len() != reference.len()) {
+        return Err(JsError::new(&format!(
+            "hypervolume: a point has {} values, the reference {}",
+            p.len(),
+            reference.len()
+        )));
+    }
+    Ok(crate::multi_objective::hypervolume(&points, &reference))
+}

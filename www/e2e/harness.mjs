@@ -23,6 +23,24 @@ export const CHROMIUM_ARGS = [
   "--enable-unsafe-swiftshader",
 ];
 
+/** A browser context with its own fresh profile (no storage shared with any other). */
+export async function newContext() {
+  const profile = mkdtempSync(join(tmpdir(), "wasmtune-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: { width: 1400, height: 1100 },
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function launch() {
   const profile = mkdtempSync(join(tmpdir(), "wasmtune-chromium-"));
   const server = await preview({ root: ROOT, logLevel: "warn", preview: { port: 0, host: "127.0.0.1", strictPort: false } });

@@ -4,12 +4,13 @@
 import "./style.css";
 import type { Direction, Distribution, FrozenTrial } from "./lib/wasmtune";
 import { BUILTIN_OBJECTIVES, CUSTOM_ID, builtinObjective } from "./objectives";
-import { historyData, historyLayout } from "./plots/history";
-import { NO_INTERMEDIATE_VALUES, intermediateData, intermediateLayout } from "./plots/intermediate";
-import { type Dimension, keepInteractions, parallelData, parallelLayout } from "./plots/parallel";
 import type { PlotlyApi } from "./plots/plotly";
-import type { Best, Report, RunSpec } from "./protocol";
-import { decodeSpec, defaultPrunerOptions, defaultSamplerOptions, defaultSpec, encodeSpec } from "./state";
+import type { Best, Query, Report, RunSpec } from "./protocol";
+import { decodeSpec, defaultPrunerOptions, defaultSamplerOptions, defaultSpec, encodeSpec, readViewOptions } from "./state";
+import { PlotsPanel } from "./ui/plots-panel";
+import { prunerExplainer, samplerExplainer } from "./explainers";
+import { Race } from "./ui/race";
+import { setupTheme } from "./ui/theme";
 import { ViewScheduler } from "./ui/scheduler";
 import { TrialsTable, formatNumber } from "./ui/table";
 import { type SavedStudy, StudyStore, journalLines } from "./store";
@@ -30,6 +31,10 @@ const ui = {
   prunerOptions: $<HTMLTextAreaElement>("pruner-options"),
   seed: $<HTMLInputElement>("seed"),
   nTrials: $<HTMLInputElement>("n-trials"),
+  workers: $<HTMLInputElement>("workers"),
+  race: $<HTMLSelectElement>("race"),
+  raceStatus: $("race-status"),
+  controls: $<HTMLFormElement>("controls"),
   start: $<HTMLButtonElement>("start"),
   pause: $<HTMLButtonElement>("pause"),
   stop: $<HTMLButtonElement>("stop"),
@@ -40,11 +45,6 @@ const ui = {
   bestValue: $("best-value"),
   bestParams: $("best-params"),
   optimum: $("optimum"),
-  logScale: $<HTMLInputElement>("log-scale"),
-  history: $("history"),
-  parallel: $("parallel"),
-  intermediate: $("intermediate"),
-  intermediateNote: $("intermediate-note"),
   table: $<HTMLTableElement>("trials"),
   results: $("results"),
   storageNote: $("storage-note"),
@@ -64,9 +64,10 @@ type Phase = "loading" | "idle" | "opening" | "opened" | "running" | "paused" | 
 let spec: RunSpec = decodeSpec(location.hash);
 let phase: Phase = "loading";
 let trials: FrozenTrial[] = [];
+/** Bumped whenever `trials` changes (views cache on it). */
+let trialsVersion = 0;
 let best: Best | null = null;
 let runTotal = 0;
-let runDirection: Direction = "minimize";
 let samplers: string[] = [];
 let pruners: string[] = [];
 let editor: { view: { state: { doc: { toString(): string } } } } | null = null;
@@ -79,6 +80,9 @@ let worker: Worker;
 let hardStopTimer: ReturnType<typeof setTimeout> | undefined;
 
 function spawnWorker(): void {
+  // Questions the old worker will never answer.
+  for (const q of queries.values()) q.reject(new Error("the study worker was replaced"));
+  queries.clear();
   worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
   worker.onmessage = (e: MessageEvent<Report>) => onReport(e.data);
   worker.onerror = (e) => {
@@ -103,11 +107,11 @@ function onReport(r: Report): void {
       if (!current || current.studyName !== r.name) break;
       trials = [];
       for (const t of r.trials) trials[t.number] = t;
+      trialsVersion++;
       best = r.best;
       current.directions = r.directions;
-      runDirection = r.directions[0] ?? "minimize";
       runTotal = Math.max(current.spec.config.n_trials ?? 0, r.trials.length);
-      freshParallel = true;
+      panel.newStudy();
       saveLines(r.lines);
       showOpenNotes(r.stale, r.skipped);
       setPhase("opened");
@@ -125,6 +129,7 @@ function onReport(r: Report): void {
       break;
     case "trials":
       for (const t of r.trials) trials[t.number] = t;
+      trialsVersion++;
       best = r.best;
       saveLines(r.lines);
       scheduleRender();
@@ -135,6 +140,12 @@ function onReport(r: Report): void {
     case "resumed":
       setPhase("running");
       break;
+    case "answer": {
+      const q = queries.get(r.id);
+      queries.delete(r.id);
+      if (q) r.error !== undefined ? q.reject(new Error(r.error)) : q.resolve(r.result);
+      break;
+    }
     case "finished":
       clearTimeout(hardStopTimer);
       best = r.best;
@@ -146,6 +157,18 @@ function onReport(r: Report): void {
 
 function send(cmd: Parameters<Worker["postMessage"]>[0]): void {
   worker.postMessage(cmd);
+}
+
+/** Questions to the study worker awaiting their answer, by id. */
+const queries = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+let nextQuery = 0;
+
+function ask(query: Query): Promise<unknown> {
+  const id = nextQuery++;
+  return new Promise((resolve, reject) => {
+    queries.set(id, { resolve, reject });
+    send({ type: "query", id, query });
+  });
 }
 
 // ---- controls --------------------------------------------------------------------------------
@@ -168,6 +191,14 @@ function fillSamplers(): void {
   const names = samplers.includes(spec.config.sampler.name) ? samplers : [...samplers, spec.config.sampler.name];
   ui.sampler.replaceChildren(...names.map((n) => option(n, n)));
   ui.sampler.value = spec.config.sampler.name;
+  ui.race.replaceChildren(option("", "(no race)"), ...samplers.map((n) => option(n, n)));
+  ui.race.value = spec.race && samplers.includes(spec.race) ? spec.race : "";
+  showExplainers();
+}
+
+function showExplainers(): void {
+  $("sampler-explainer").textContent = samplerExplainer(ui.sampler.value);
+  $("pruner-explainer").textContent = prunerExplainer(ui.pruner.value);
 }
 
 function fillPruners(): void {
@@ -175,6 +206,7 @@ function fillPruners(): void {
   const names = pruners.includes(current) ? pruners : [...pruners, current];
   ui.pruner.replaceChildren(...names.map((n) => option(n, n)));
   ui.pruner.value = current;
+  showExplainers();
 }
 
 /** A JSON object from an options box (empty: none). */
@@ -211,6 +243,8 @@ function showSpec(): void {
   ui.prunerOptions.value = JSON.stringify(c.pruner?.kwargs ?? {});
   ui.seed.value = c.seed === undefined ? "" : String(c.seed);
   ui.nTrials.value = String(c.n_trials ?? 100);
+  ui.workers.value = String(spec.workers ?? 1);
+  applyHide(spec.hide ?? []);
   if (id === CUSTOM_ID) void ensureEditor();
 }
 
@@ -282,6 +316,11 @@ function readSpec(): RunSpec {
   }
   const next: RunSpec = { config };
   if (id === CUSTOM_ID) next.code = editor ? editor.view.state.doc.toString() : (spec.code ?? "");
+  const workers = Number(ui.workers.value || 1);
+  if (workers !== 1) next.workers = workers;
+  next.view = panel.options as unknown as Record<string, unknown>;
+  if (spec.hide?.length) next.hide = [...spec.hide];
+  if (ui.race.value) next.race = ui.race.value;
   return next;
 }
 
@@ -319,10 +358,12 @@ function onSamplerChange(): void {
   const current = safeReadSpec() ?? spec;
   const kwargs = defaultSamplerOptions(ui.sampler.value, current.config.search_space);
   ui.samplerOptions.value = JSON.stringify(kwargs);
+  showExplainers();
 }
 
 function onPrunerChange(): void {
   ui.prunerOptions.value = JSON.stringify(defaultPrunerOptions(ui.pruner.value));
+  showExplainers();
 }
 
 function safeReadSpec(): RunSpec | null {
@@ -344,9 +385,11 @@ function clearError(): void {
 }
 
 function clearResults(): void {
+  race.clear();
   trials = [];
+  trialsVersion++;
   best = null;
-  freshParallel = true;
+  panel.newStudy();
   renderNow();
 }
 
@@ -362,8 +405,8 @@ function startStudy(): void {
   spec = next;
   history.replaceState(null, "", encodeSpec(spec));
   clearResults();
+  panel.newStudy();
   runTotal = spec.config.n_trials ?? 100;
-  runDirection = spec.config.directions[0];
   // Each run is its own study, named by objective and time, saved with the page's configuration.
   const created = Date.now();
   const name = `${spec.config.objective ?? "study"}-${new Date(created).toISOString()}`;
@@ -373,14 +416,17 @@ function startStudy(): void {
   persist((s) => s.create({ id: name, studyName: name, created, spec: run, trials: 0, source: "page" })).then(refreshSaved);
   clearNotes();
   send({ type: "start", run, journal: "" });
+  if (spec.race) race.start(run, spec.race);
 }
 
 function pauseOrResume(): void {
   if (phase === "running") {
     send({ type: "pause" });
+    race.pause();
     ui.pause.textContent = "Resume";
   } else if (phase === "paused") {
     send({ type: "resume" });
+    race.resume();
     ui.pause.textContent = "Pause";
   }
 }
@@ -390,6 +436,7 @@ function pauseOrResume(): void {
 function stopStudy(): void {
   if (phase !== "running" && phase !== "paused") return;
   send({ type: "stop" });
+  race.stop();
   setPhase("stopping");
   hardStopTimer = setTimeout(() => {
     worker.terminate();
@@ -399,6 +446,7 @@ function stopStudy(): void {
 }
 
 function resetAll(): void {
+  race.clear();
   if (phase === "running" || phase === "paused" || phase === "stopping") {
     clearTimeout(hardStopTimer);
     worker.terminate();
@@ -410,6 +458,7 @@ function resetAll(): void {
   spec = defaultSpec(ui.objective.value);
   history.replaceState(null, "", location.pathname + location.search);
   showSpec();
+  panel.setOptions(readViewOptions(undefined));
   clearResults();
   setPhase(samplers.length ? "idle" : "loading");
 }
@@ -432,7 +481,7 @@ function setPhase(p: Phase): void {
   ui.pause.textContent = p === "paused" ? "Resume" : "Pause";
   ui.stop.disabled = !(p === "running" || p === "paused");
   for (const el of ui.space.querySelectorAll("input")) (el as HTMLInputElement).disabled = busy;
-  for (const el of [ui.objective, ui.sampler, ui.direction, ui.samplerOptions, ui.pruner, ui.prunerOptions, ui.seed, ui.nTrials]) el.disabled = busy;
+  for (const el of [ui.objective, ui.sampler, ui.direction, ui.samplerOptions, ui.pruner, ui.prunerOptions, ui.seed, ui.nTrials, ui.workers, ui.race]) el.disabled = busy;
   ui.status.dataset.state = p;
   const text: Record<Phase, string> = {
     loading: "Loading the engine…",
@@ -450,15 +499,6 @@ function setPhase(p: Phase): void {
   // A pause leaves the views to the scheduler too, so that a quick Resume is never kept waiting.
   if (busy) scheduleRender();
   else renderNow();
-}
-
-function orderedAs(dims: Dimension[] | undefined, order: string[] | null): Dimension[] | undefined {
-  if (!dims || !order) return dims;
-  const at = (d: Dimension) => {
-    const i = order.indexOf(d.label);
-    return i < 0 ? Infinity : i;
-  };
-  return [...dims].sort((a, b) => at(a) - at(b));
 }
 
 function renderSummary(): void {
@@ -482,68 +522,33 @@ function renderSummary(): void {
   }
 }
 
-/** A new study starts with the axes in their own order and nothing brushed. */
-let freshParallel = true;
-let parallelKey = "";
-/** The axis order the person dragged to (Plotly reports it in a `plotly_restyle` event). */
-let parallelOrder: string[] | null = null;
-let listeningToParallel = false;
-type PlotDiv = HTMLElement & {
-  data?: { dimensions?: Dimension[] }[];
-  on?: (event: string, f: (update: [Record<string, unknown>]) => void) => void;
-};
 const finishedTrials = () => trials.filter(Boolean);
-const drawHistory = () =>
-  void plotly?.Plotly.react(ui.history, historyData(finishedTrials(), runDirection), historyLayout(ui.logScale.checked), plotly.PLOT_CONFIG);
 
-function drawIntermediate(): void {
-  const data = intermediateData(finishedTrials());
-  const empty = data.length === 0;
-  ui.intermediate.dataset.traces = String(data.length);
-  ui.intermediateNote.hidden = !empty;
-  ui.intermediateNote.textContent = empty ? NO_INTERMEDIATE_VALUES : "";
-  if (!plotly) return;
-  if (empty) {
-    if (!ui.intermediate.hidden) plotly.Plotly.purge(ui.intermediate);
-    ui.intermediate.hidden = true;
-    return;
-  }
-  ui.intermediate.hidden = false; // shown before drawing, so that Plotly sizes it
-  void plotly.Plotly.react(ui.intermediate, data, intermediateLayout(), plotly.PLOT_CONFIG);
-}
+const panel = new PlotsPanel(
+  {
+    trials: finishedTrials,
+    version: () => trialsVersion,
+    directions: () => current?.directions ?? spec.config.directions,
+    sampler: () => current?.spec.config.sampler.name ?? spec.config.sampler.name,
+    busy: () => phase === "running" || phase === "paused" || phase === "stopping",
+    others: () => race.series(),
+  },
+  ask,
+  (names) => views.invalidate(names),
+  () => writeHash(),
+);
+
+/** The rival study of a race (its own worker), overlaid on the history and EDF plots. */
+const race = new Race(() => {
+  const r = race.series()[0];
+  ui.raceStatus.textContent = r ? `Race: ${r.name} ${race.finished ? "finished" : "running"}, ${race.done} trials, best ${race.best ? formatNumber(race.best.value) : "–"}` : "";
+  ui.raceStatus.dataset.done = String(race.done);
+  ui.raceStatus.dataset.finished = String(race.finished);
+  views.invalidate(["history", "edf"]);
+});
 
 const views = new ViewScheduler(
-  [
-    { name: "history", render: drawHistory },
-    {
-      name: "parallel",
-      render: () => {
-        // Redraw only when there is something new: Plotly's parcoords writes a dragged axis order
-        // into the trace objects it drew from, so a redraw with equal data would lose the order.
-        const key = `${trials.length}/${finishedTrials().length}/${ui.parallel.isConnected}/${freshParallel}`;
-        if (!freshParallel && key === parallelKey) return;
-        parallelKey = key;
-        const gd = ui.parallel as PlotDiv;
-        if (freshParallel) parallelOrder = null;
-        // Brushed ranges are read back from the plot; the order from Plotly's report of it.
-        const shown = freshParallel ? undefined : orderedAs(gd.data?.[0]?.dimensions, parallelOrder);
-        freshParallel = false;
-        const data = keepInteractions(shown, parallelData(finishedTrials(), runDirection));
-        void plotly?.Plotly.react(gd, data, parallelLayout(), plotly.PLOT_CONFIG).then(() => {
-          if (listeningToParallel || !gd.on) return;
-          listeningToParallel = true;
-          gd.on("plotly_restyle", ([update]) => {
-            const dims = (update?.dimensions as Dimension[][] | undefined)?.[0];
-            if (dims) parallelOrder = dims.map((d) => d.label);
-          });
-        });
-      },
-      // WebGL: where it falls back to the CPU (SwiftShader), each redraw also costs the compositor.
-      minIntervalMs: 1000,
-    },
-    { name: "intermediate", render: drawIntermediate, minIntervalMs: 500 },
-    { name: "table", render: () => table.render(finishedTrials()) },
-  ],
+  [...panel.views(), { name: "table", render: () => table.render(panel.filtered()) }],
   300,
   6,
   () => performance.now(),
@@ -562,7 +567,29 @@ function renderNow(): void {
   views.flush();
 }
 
-const table = new TrialsTable(ui.table, () => table.render(finishedTrials()));
+const table = new TrialsTable(ui.table, () => table.render(panel.filtered()));
+
+/** Hides the controls named in the link's `hide` list (`data-control` names). */
+function applyHide(hide: readonly string[]): void {
+  // A class, not `hidden`: rows the page shows and hides itself (direction, code) keep their own.
+  for (const el of document.querySelectorAll<HTMLElement>("[data-control]")) el.classList.toggle("hidden-by-link", hide.includes(el.dataset.control!));
+}
+
+/** The configuration as the controls show it, written to the URL hash: a link copied at any
+ *  time reproduces the page. */
+let hashTimer: ReturnType<typeof setTimeout> | undefined;
+function writeHash(): void {
+  clearTimeout(hashTimer);
+  hashTimer = setTimeout(() => {
+    if (phase === "running" || phase === "paused" || phase === "stopping") {
+      // A running study's configuration is its own; only the view settings follow the controls.
+      history.replaceState(null, "", encodeSpec({ ...spec, view: panel.options as unknown as Record<string, unknown> }));
+      return;
+    }
+    const next = safeReadSpec();
+    if (next) history.replaceState(null, "", encodeSpec(next));
+  }, 150);
+}
 
 // ---- saved studies, export and import ------------------------------------------------------------
 
@@ -678,8 +705,9 @@ function openStudy(meta: SavedStudy, text: string): void {
   clearError();
   clearNotes();
   trials = [];
+  trialsVersion++;
   best = null;
-  freshParallel = true;
+  panel.newStudy();
   setPhase("opening");
   send({ type: "open", run: meta.spec, journal: text });
 }
@@ -782,8 +810,15 @@ function importStudy(text: string, name: string): void {
 
 // ---- wiring ----------------------------------------------------------------------------------
 
+setupTheme($<HTMLButtonElement>("theme"), () => {
+  panel.redrawAll();
+  views.flush();
+});
 fillObjectives();
+$("max-workers").textContent = String(navigator.hardwareConcurrency || 1);
+ui.workers.max = String(Math.max(navigator.hardwareConcurrency || 1, 1));
 showSpec();
+panel.setOptions(readViewOptions(spec.view));
 ui.objective.addEventListener("change", onObjectiveChange);
 ui.sampler.addEventListener("change", onSamplerChange);
 ui.pruner.addEventListener("change", onPrunerChange);
@@ -791,7 +826,8 @@ ui.start.addEventListener("click", startStudy);
 ui.pause.addEventListener("click", pauseOrResume);
 ui.stop.addEventListener("click", stopStudy);
 ui.reset.addEventListener("click", resetAll);
-ui.logScale.addEventListener("change", drawHistory);
+ui.controls.addEventListener("input", writeHash);
+ui.controls.addEventListener("change", writeHash);
 ui.resumeStudy.addEventListener("click", resumeStudy);
 ui.exportJournal.addEventListener("click", exportJournal);
 ui.exportCsv.addEventListener("click", exportCsv);
@@ -823,6 +859,7 @@ renderNow();
 import("./plots/plotly").then(
   (m) => {
     plotly = m;
+    panel.setPlotly(m);
     if (phase === "loading" && samplers.length) setPhase("idle");
     else renderNow();
   },

@@ -7,7 +7,22 @@ import type { Direction, FrozenTrial, ParamValue, StudyConfig } from "./lib/wasm
 export interface RunSpec {
   config: StudyConfig;
   code?: string;
+  /** Evaluator workers running trials at once (1: the study worker runs them itself). */
+  workers?: number;
+  /** The page's view settings (filters, plot choices; see ui/plots-panel.ts), for the link. */
+  view?: Record<string, unknown>;
+  /** A rival sampler racing this study on the same objective (its history overlaid). */
+  race?: string;
+  /** Controls hidden from the page (`data-control` names): a teacher's stripped-down lesson. */
+  hide?: string[];
 }
+
+/** Questions the page asks the study worker about the study on the page (answered between
+ *  trials, from the engine). */
+export type Query =
+  | { kind: "importances"; request: { evaluator?: string; params?: string[]; target?: number; normalize?: boolean } }
+  | { kind: "gpBelief"; request: { params: string[]; resolution?: number } }
+  | { kind: "pareto" };
 
 export type Command =
   /** Runs `run.config.name` (kept in an Optuna journal: `journal` is its saved text, "" for a new
@@ -17,6 +32,7 @@ export type Command =
   | { type: "open"; run: RunSpec; journal: string }
   /** Lists the studies in a journal file. */
   | { type: "inspect"; text: string }
+  | { type: "query"; id: number; query: Query }
   | { type: "pause" }
   | { type: "resume" }
   | { type: "stop" };
@@ -57,6 +73,8 @@ export type Report =
       lines: string[];
     }
   | { type: "inspected"; studies: string[]; lineCount: number }
+  /** The answer to query `id`: its result, or the engine's message. */
+  | { type: "answer"; id: number; result?: unknown; error?: string }
   | { type: "paused"; done: number }
   | { type: "resumed" }
   | { type: "finished"; reason: FinishReason; done: number; best: Best | null };

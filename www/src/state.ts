@@ -3,6 +3,7 @@
 import type { Direction, Distribution, StudyConfig } from "./lib/wasmtune";
 import { BUILTIN_OBJECTIVES, CUSTOM_ID, DEFAULT_CUSTOM_CODE, builtinObjective } from "./objectives";
 import type { RunSpec } from "./protocol";
+export { readViewOptions } from "./view-options";
 
 /** Main options per sampler, with Optuna's keyword names and defaults, so that Optuna's docs apply.
  *  `seed` has its own field. Samplers not listed start with no options. */
@@ -98,8 +99,12 @@ export function decodeSpec(hash: string): RunSpec {
       return defaultSpec();
     }
     if (id === CUSTOM_ID && typeof spec.code !== "string") spec.code = DEFAULT_CUSTOM_CODE;
+    if (spec.workers !== undefined && !(Number.isInteger(spec.workers) && spec.workers >= 1)) delete spec.workers;
+    if (spec.race !== undefined && typeof spec.race !== "string") delete spec.race;
+    if (spec.hide !== undefined) spec.hide = Array.isArray(spec.hide) ? spec.hide.filter((h): h is string => typeof h === "string") : undefined;
     return spec;
   } catch {
     return defaultSpec();
   }
 }
+

@@ -7,20 +7,21 @@ import { Batcher } from "./batcher";
 import {
   type FrozenTrial,
   type Objective,
-  type ParamValue,
   type Study,
-  type Trial,
   type Direction,
   type StudyConfig,
+  type ImportanceRequest,
   createStudyWithJournal,
   init,
   journalStudies,
   prunerNames,
   samplerNames,
 } from "./lib/wasmtune";
-import { CUSTOM_ID, builtinObjective, compileObjective } from "./objectives";
+import { objectiveFor } from "./objective-for";
 import { errorMessage } from "./objectives/custom";
-import type { Best, Command, Report, RunSpec } from "./protocol";
+import type { Best, Command, Query, Report, RunSpec } from "./protocol";
+import { ParallelRun, withConstantLiar } from "./coordinator";
+import { paretoInfo } from "./pareto-info";
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -45,22 +46,6 @@ function bestOf(study: Study): Best | null {
   } catch {
     return null; // nothing complete yet
   }
-}
-
-/** The objective for a run: the user's compiled code, or a built-in objective over the
- *  (possibly edited) search space. Throws what the page shows when it cannot be built. */
-export function objectiveFor(spec: RunSpec): Objective {
-  const id = spec.config.objective ?? "garden";
-  if (id === CUSTOM_ID) return compileObjective(spec.code ?? "");
-  const builtin = builtinObjective(id);
-  if (!builtin) throw new Error(`unknown objective "${id}"`);
-  const space = spec.config.search_space ?? builtin.searchSpace;
-  return (trial: Trial) => {
-    const params: Record<string, ParamValue> = {};
-    for (const [name, d] of Object.entries(space)) params[name] = trial.suggest(name, d);
-    if (builtin.train) return builtin.train(trial, params);
-    return builtin.evaluate(params as Record<string, number>);
-  };
 }
 
 class Run {
@@ -151,7 +136,8 @@ class Run {
   }
 }
 
-let current: Run | null = null;
+let current: Run | ParallelRun | null = null;
+
 
 const loaded = init();
 
@@ -194,9 +180,42 @@ async function open(spec: RunSpec, text: string): Promise<void> {
       skipped: study.journalReport().skipped.length,
       lines: study.takeJournal(),
     });
-    study.free();
+    setActive(study);
   } catch (e) {
     post({ type: "error", message: errorMessage(e) });
+  }
+}
+
+/** The study on the page (running, finished or opened): what queries are about. */
+let active: Study | null = null;
+
+function setActive(study: Study): void {
+  // The previous study is not freed here: a stopped run may still be finishing its last trial.
+  active = study;
+}
+
+function answer(id: number, query: Query): void {
+  if (!active) {
+    post({ type: "answer", id, error: "no study yet" });
+    return;
+  }
+  try {
+    post({ type: "answer", id, result: ask(active, query) });
+  } catch (e) {
+    post({ type: "answer", id, error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+function ask(study: Study, query: Query): unknown {
+  switch (query.kind) {
+    case "importances":
+      if (!study.hasImportances) throw new Error("needs a newer engine build");
+      return study.importances(query.request as ImportanceRequest);
+    case "gpBelief":
+      if (!study.hasGpBelief) throw new Error("needs a newer engine build");
+      return study.gpBelief(query.request);
+    case "pareto":
+      return paretoInfo(study);
   }
 }
 
@@ -216,19 +235,22 @@ async function start(spec: RunSpec, text: string): Promise<void> {
   await loaded;
   current?.stop();
   current = null;
-  let run: Run;
+  let run: Run | ParallelRun;
   try {
     const objective = objectiveFor(spec);
     const nTrials = spec.config.n_trials ?? 100;
     if (!(Number.isInteger(nTrials) && nTrials > 0)) throw new Error(`number of trials must be a positive integer, got ${nTrials}`);
-    const { study } = openStudy(spec.config, text);
+    const workers = spec.workers ?? 1;
+    if (!(Number.isInteger(workers) && workers >= 1 && workers <= 64)) throw new Error(`workers must be an integer from 1 to 64, got ${workers}`);
+    const { study } = openStudy(workers > 1 ? withConstantLiar(spec.config) : spec.config, text);
+    setActive(study);
     const remaining = nTrials - study.trials.length;
     if (remaining <= 0) {
       post({ type: "trials", trials: [], best: bestOf(study), sentAt: performance.now(), lines: study.takeJournal() });
       post({ type: "finished", reason: "completed", done: 0, best: bestOf(study) });
       return;
     }
-    run = new Run(study, objective, remaining);
+    run = workers > 1 ? new ParallelRun(study, spec, workers, remaining, post, bestOf) : new Run(study, objective, remaining);
   } catch (e) {
     post({ type: "error", message: errorMessage(e) });
     return;
@@ -236,6 +258,7 @@ async function start(spec: RunSpec, text: string): Promise<void> {
   current = run;
   try {
     await run.run();
+    if (run instanceof ParallelRun) post({ type: "finished", reason: run.reason, done: run.completed, best: bestOf(active!) });
   } catch (e) {
     // The engine itself could not go on (not an objective's failure: those fail their trial).
     post({ type: "error", message: errorMessage(e) });
@@ -263,6 +286,9 @@ self.onmessage = (e: MessageEvent<Command>) => {
       break;
     case "stop":
       current?.stop();
+      break;
+    case "query":
+      answer(cmd.id, cmd.query);
       break;
   }
 };

@@ -61,3 +61,34 @@ describe("ViewScheduler", () => {
     expect(gaps.at(-1)).toBeGreaterThanOrEqual(450);
   });
 });
+
+describe("ViewScheduler's shared budget", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("many views together keep to about 1/costFactor of the time while a study runs", () => {
+    let t = 0;
+    let busy = 0;
+    const views = Array.from({ length: 12 }, (_, i) => ({
+      name: `v${i}`,
+      render: () => {
+        t += 50;
+        busy += 50;
+      },
+    }));
+    const s = new ViewScheduler(views, 250, 4, () => t);
+    s.invalidate();
+    vi.advanceTimersByTime(0);
+    busy = 0;
+    const start = t;
+    for (let i = 0; i < 1000; i++) {
+      t += 10;
+      s.invalidate();
+      vi.advanceTimersByTime(10);
+    }
+    // 12 views of 50 ms each with a 250 ms floor would take 100% of the time; the budget holds
+    // them to about a quarter.
+    expect(busy / (t - start)).toBeLessThan(0.3);
+    expect(busy / (t - start)).toBeGreaterThan(0.15);
+  });
+});

@@ -131,3 +131,35 @@ describe("custom code", () => {
     expect(() => compileObjective("const f = 1;")).toThrow(/named `objective/);
   });
 });
+
+describe("virtualized table window", () => {
+  it("covers the rows in view plus a margin, clamped to the table", async () => {
+    const { rowWindow } = await import("../src/ui/table");
+    expect(rowWindow(10_000, 0, 440, 22)).toEqual([0, 50]);
+    expect(rowWindow(10_000, 22 * 5000, 440, 22)).toEqual([4970, 5050]);
+    expect(rowWindow(10_000, 22 * 9990, 440, 22)).toEqual([9960, 10_000]);
+    expect(rowWindow(0, 0, 440, 22)).toEqual([0, 0]);
+  });
+});
+
+describe("parallel workers and links", () => {
+  it("TPE gets the constant liar with several workers unless the options say otherwise", async () => {
+    const { withConstantLiar } = await import("../src/coordinator");
+    const tpe = { directions: ["minimize" as const], sampler: { name: "TPESampler", kwargs: { n_startup_trials: 5 } }, pruner: { name: "NopPruner", kwargs: null } };
+    expect(withConstantLiar(tpe).sampler.kwargs).toEqual({ n_startup_trials: 5, constant_liar: true });
+    const explicit = { ...tpe, sampler: { name: "TPESampler", kwargs: { constant_liar: false } } };
+    expect(withConstantLiar(explicit).sampler.kwargs).toEqual({ constant_liar: false });
+    const random = { ...tpe, sampler: { name: "RandomSampler", kwargs: null } };
+    expect(withConstantLiar(random)).toBe(random);
+  });
+
+  it("a link keeps workers, race, hide and view settings; junk in them is dropped", () => {
+    const spec = { ...defaultSpec("branin"), workers: 4, race: "TPESampler", hide: ["storage", 3], view: { log: true } };
+    const back = decodeSpec(encodeSpec(spec as never));
+    expect(back.workers).toBe(4);
+    expect(back.race).toBe("TPESampler");
+    expect(back.hide).toEqual(["storage"]);
+    expect(back.view).toEqual({ log: true });
+    expect(decodeSpec(encodeSpec({ ...defaultSpec(), workers: 0 } as never)).workers).toBeUndefined();
+  });
+});

@@ -13,6 +13,7 @@
 
 import initWasm, {
   WasmStudy,
+  hypervolume as wasmHypervolume,
   journalStudies as wasmJournalStudies,
   samplerNames as wasmSamplerNames,
   prunerNames as wasmPrunerNames,
@@ -189,6 +190,36 @@ export class Trial {
   setUserAttr(key: string, value: unknown): void {
     call(() => this.inner.setUserAttr(this.number, key, value));
   }
+
+  /** Constraint values (feasible when every one is ≤ 0; Optuna's `constraints` attribute). */
+  setConstraint(values: number[]): void {
+    call(() => this.inner.setConstraint(this.number, values));
+  }
+}
+
+/** What `study.importances` takes (Optuna's `get_param_importances` arguments). */
+export interface ImportanceRequest {
+  evaluator?: "FanovaImportanceEvaluator" | "PedAnovaImportanceEvaluator";
+  kwargs?: Record<string, unknown>;
+  params?: string[];
+  target?: number;
+  normalize?: boolean;
+}
+
+/** What the GP sampler's model believes over one or two parameters (objective units). 1-D: flat
+ *  arrays of length n; 2-D: z[j][i], j along the second parameter (Plotly's contour layout). */
+export interface GpBelief {
+  params: string[];
+  axes: number[][];
+  mean: number[] | number[][];
+  std: number[] | number[][];
+  acquisition: number[] | number[][];
+}
+
+/** Bindings that newer engine builds add; feature-detected so that the page works on either. */
+interface OptionalBindings {
+  importances?: (request: ImportanceRequest) => unknown;
+  gpBelief?: (request: { params: string[]; resolution?: number }) => unknown;
 }
 
 /** What an objective may return: one number per objective. */
@@ -239,6 +270,27 @@ export class Study {
     return call(() => this.inner.failStaleTrials(reason)) as number[];
   }
 
+  /** Whether this engine build computes parameter importances. */
+  get hasImportances(): boolean {
+    return typeof (this.inner as unknown as OptionalBindings).importances === "function";
+  }
+  /** Whether this engine build exposes the GP sampler's model. */
+  get hasGpBelief(): boolean {
+    return typeof (this.inner as unknown as OptionalBindings).gpBelief === "function";
+  }
+  /** Parameter importances (descending), the engine's fANOVA or PED-ANOVA. */
+  importances(request: ImportanceRequest = {}): Record<string, number> {
+    const f = (this.inner as unknown as OptionalBindings).importances;
+    if (!f) throw new Error("needs a newer engine build");
+    return call(() => f.call(this.inner, request)) as Record<string, number>;
+  }
+  /** The GP model's mean, σ and acquisition over `params` (GPSampler studies). */
+  gpBelief(request: { params: string[]; resolution?: number }): GpBelief {
+    const f = (this.inner as unknown as OptionalBindings).gpBelief;
+    if (!f) throw new Error("needs a newer engine build");
+    return call(() => f.call(this.inner, request)) as GpBelief;
+  }
+
   /** Every trial, in number order, as plain objects. */
   get trials(): FrozenTrial[] {
     return call(() => this.inner.trials()) as FrozenTrial[];
@@ -258,6 +310,11 @@ export class Study {
   }
   get directions(): Direction[] {
     return call(() => this.inner.directions()) as Direction[];
+  }
+
+  /** A handle on running trial `number` (for a coordinator that relays an evaluator's calls). */
+  trialAt(number: number): Trial {
+    return new Trial(this.inner, number);
   }
 
   /** Starts a trial (ask-and-tell interface). */
@@ -357,4 +414,10 @@ export function createStudyWithJournal(config: StudyConfig, journal: string): St
 export function journalStudies(text: string): string[] {
   requireInit();
   return call(() => wasmJournalStudies(text)) as string[];
+}
+
+/** The hypervolume dominated by `points` (all objectives minimized) up to `reference`. */
+export function hypervolume(points: number[][], reference: number[]): number {
+  requireInit();
+  return call(() => wasmHypervolume(points, reference));
 }

@@ -18,7 +18,10 @@ export interface BuiltinObjective {
   searchSpace: Record<string, Distribution>;
   /** Absent where no optimum is known (the learning curve). */
   optimum?: KnownOptimum;
-  evaluate(params: Record<string, number>): number;
+  /** One value per direction (a number for a single objective). */
+  evaluate(params: Record<string, number>): number | number[];
+  /** Constraint values (feasible when all are ≤ 0), for constrained problems. */
+  constraints?(params: Record<string, number>): number[];
   /** Objectives that report intermediate values run here instead of `evaluate`: they may report
    *  (`trial.report`) and throw `TrialPruned` when `trial.shouldPrune()` says so. */
   train?(trial: ReportingTrial, params: Record<string, ParamValue>): number;

@@ -1,9 +1,18 @@
 // Optimization history (Optuna's plot_optimization_history): each complete trial's value and the
-// best value so far, with a log-scale toggle.
+// best value so far, with a log-scale toggle; other studies (a race) overlaid, each in its color.
 import type { Direction, FrozenTrial } from "../lib/wasmtune";
-import type { PlotData } from "./plotly";
+import { type PlotData, plotText, scatterType } from "./figure";
 
-export function historyData(trials: readonly FrozenTrial[], direction: Direction): PlotData[] {
+/** One study's trials, named for the legend. */
+export interface Series {
+  name: string;
+  trials: readonly FrozenTrial[];
+  direction: Direction;
+}
+
+const COLORS = ["#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e"];
+
+function oneStudy(trials: readonly FrozenTrial[], direction: Direction, name: string | null, i: number): PlotData[] {
   const xs: number[] = [];
   const ys: number[] = [];
   const best: number[] = [];
@@ -15,10 +24,18 @@ export function historyData(trials: readonly FrozenTrial[], direction: Direction
     ys.push(t.value);
     best.push(b);
   }
+  const prefix = name === null ? "" : `${plotText(name)}: `;
   return [
-    { type: "scatter", mode: "markers", name: "Objective value", x: xs, y: ys, marker: { size: 6, color: "#1f77b4" } },
-    { type: "scatter", mode: "lines", name: "Best value", x: xs, y: best, line: { color: "#d62728", width: 2 } },
+    { type: scatterType(xs.length), mode: "markers", name: `${prefix}Objective value`, x: xs, y: ys, marker: { size: 6, color: COLORS[i % COLORS.length] } },
+    { type: scatterType(xs.length), mode: "lines", name: `${prefix}Best value`, x: xs, y: best, line: { color: i === 0 ? "#d62728" : COLORS[i % COLORS.length], width: 2 } },
   ];
+}
+
+/** Two traces (values, best so far) for the study on the page, then two per overlaid study. */
+export function historyData(trials: readonly FrozenTrial[], direction: Direction, others: readonly Series[] = []): PlotData[] {
+  const data = oneStudy(trials, direction, others.length ? "this study" : null, 0);
+  others.forEach((s, i) => data.push(...oneStudy(s.trials, s.direction, s.name, i + 1)));
+  return data;
 }
 
 export function historyLayout(logScale: boolean): Record<string, unknown> {

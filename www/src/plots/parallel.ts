@@ -1,10 +1,11 @@
-// Parallel coordinates (Optuna's plot_parallel_coordinate, HiPlot's interactions): one axis for the
-// objective and one per parameter, lines colored by the objective. Plotly's parcoords brushes
-// (drag along an axis to filter lines) and reorders (drag an axis by its title). Log-scale
-// parameters are drawn on log10 with ticks labelled in the parameter's units; categorical ones on
-// their choice index with the choices as tick labels.
+// Parallel coordinates (Optuna's plot_parallel_coordinate, HiPlot's interactions): one axis per
+// objective and per parameter. Plotly's parcoords (WebGL) brushes (drag along an axis to filter
+// lines: the page turns the brushed ranges into a filter every view shares) and reorders (drag an
+// axis by its title). Lines are colored by any axis (HiPlot's color-by). Each numeric axis is
+// linear or log10 (by default as its distribution says), a log axis labelled in the parameter's
+// units; categorical axes sit on their choice index with the choices as tick labels.
 import type { Direction, Distribution, FrozenTrial, ParamValue } from "../lib/wasmtune";
-import type { PlotData } from "./plotly";
+import { type PlotData, plotText } from "./figure";
 
 export interface Dimension {
   label: string;
@@ -12,6 +13,23 @@ export interface Dimension {
   range?: [number, number];
   tickvals?: number[];
   ticktext?: string[];
+}
+
+export type AxisScale = "linear" | "log";
+
+export interface ParallelOptions {
+  /** The axis label to color lines by (default: the first objective). */
+  colorBy?: string | null;
+  /** Per-parameter scale overriding the distribution's own (`log` needs positive bounds). */
+  scales?: Record<string, AxisScale>;
+}
+
+/** One axis: its label (as drawn, escaped), and where a trial sits on it. */
+export interface Axis {
+  label: string;
+  param: string | null;
+  value(t: FrozenTrial): number | undefined;
+  dimension(rows: readonly FrozenTrial[]): Dimension;
 }
 
 function label(v: ParamValue): string {
@@ -27,52 +45,89 @@ export function logTicks(lo: number, hi: number): { tickvals: number[]; ticktext
   return { tickvals: ticks, ticktext: ticks.map((k) => Number((10 ** k).toPrecision(3)).toString()) };
 }
 
-function dimension(name: string, d: Distribution, values: ParamValue[]): Dimension {
+export function objectiveLabels(nObjectives: number): string[] {
+  return nObjectives <= 1 ? ["Objective value"] : Array.from({ length: nObjectives }, (_, i) => `Objective ${i}`);
+}
+
+function paramAxis(name: string, d: Distribution, scale: AxisScale | undefined): Axis {
+  const shown = plotText(name);
   if (d.name === "CategoricalDistribution") {
     const choices = d.attributes.choices;
-    const index = (v: ParamValue) => choices.findIndex((c) => c === v);
+    const value = (t: FrozenTrial) => {
+      if (!(name in t.params)) return undefined;
+      const i = choices.findIndex((c) => c === t.params[name]);
+      return i < 0 ? undefined : i;
+    };
     return {
-      label: name,
-      values: values.map(index),
-      range: [0, Math.max(choices.length - 1, 1)],
-      tickvals: choices.map((_, i) => i),
-      ticktext: choices.map(label),
+      label: shown,
+      param: name,
+      value,
+      dimension: (rows) => ({
+        label: shown,
+        values: rows.map((t) => value(t) ?? NaN),
+        range: [0, Math.max(choices.length - 1, 1)],
+        tickvals: choices.map((_, i) => i),
+        ticktext: choices.map((c) => plotText(label(c))),
+      }),
     };
   }
-  const nums = values.map((v) => Number(v));
-  if (d.attributes.log) {
+  const log = (scale ?? (d.attributes.log ? "log" : "linear")) === "log" && d.attributes.low > 0;
+  if (log) {
+    const value = (t: FrozenTrial) => (name in t.params ? Math.log10(Number(t.params[name])) : undefined);
     const lo = Math.log10(d.attributes.low);
     const hi = Math.log10(d.attributes.high);
-    return { label: `${name} (log)`, values: nums.map(Math.log10), range: [lo, hi], ...logTicks(lo, hi) };
+    const l = `${shown} (log)`;
+    return { label: l, param: name, value, dimension: (rows) => ({ label: l, values: rows.map((t) => value(t)!), range: [lo, hi], ...logTicks(lo, hi) }) };
   }
-  return { label: name, values: nums, range: [d.attributes.low, d.attributes.high] };
+  const value = (t: FrozenTrial) => (name in t.params ? Number(t.params[name]) : undefined);
+  return {
+    label: shown,
+    param: name,
+    value,
+    dimension: (rows) => ({ label: shown, values: rows.map((t) => value(t)!), range: [d.attributes.low, d.attributes.high] }),
+  };
+}
+
+/** The axes for these trials: objectives, then parameters by name. */
+export function parallelAxes(trials: readonly FrozenTrial[], nObjectives: number, options: ParallelOptions = {}): Axis[] {
+  const axes: Axis[] = objectiveLabels(nObjectives).map((l, i) => ({
+    label: l,
+    param: null,
+    value: (t: FrozenTrial) => (t.state === "COMPLETE" && t.values ? t.values[i] : undefined),
+    dimension: (rows) => ({ label: l, values: rows.map((t) => t.values![i]) }),
+  }));
+  const dists = new Map<string, Distribution>();
+  for (const t of trials) for (const [k, d] of Object.entries(t.distributions)) if (!dists.has(k)) dists.set(k, d);
+  for (const n of [...dists.keys()].sort()) axes.push(paramAxis(n, dists.get(n)!, options.scales?.[n]));
+  return axes;
 }
 
 /** The parcoords trace: complete trials that have every parameter seen so far (as Optuna, trials
  *  missing a parameter of a conditional space are left out). */
-export function parallelData(trials: readonly FrozenTrial[], direction: Direction): PlotData[] {
-  const complete = trials.filter((t) => t.state === "COMPLETE" && t.value !== null);
-  const dists = new Map<string, Distribution>();
-  for (const t of complete) for (const [k, d] of Object.entries(t.distributions)) if (!dists.has(k)) dists.set(k, d);
-  const names = [...dists.keys()].sort();
-  const rows = complete.filter((t) => names.every((n) => n in t.params));
-  const objective = rows.map((t) => t.value as number);
-  const dimensions: Dimension[] = [{ label: "Objective value", values: objective }];
-  for (const n of names) {
-    dimensions.push(dimension(n, dists.get(n)!, rows.map((t) => t.params[n])));
-  }
+export function parallelData(
+  trials: readonly FrozenTrial[],
+  direction: Direction,
+  options: ParallelOptions = {},
+  nObjectives = 1,
+): PlotData[] {
+  const complete = trials.filter((t) => t.state === "COMPLETE" && t.values !== null);
+  const axes = parallelAxes(complete, nObjectives, options);
+  const rows = complete.filter((t) => axes.every((a) => a.param === null || a.param in t.params));
+  const dimensions = axes.map((a) => a.dimension(rows));
+  const colorAxis = dimensions.find((d) => d.label === options.colorBy) ?? dimensions[0];
+  const byObjective = colorAxis === dimensions[0];
   return [
     {
       type: "parcoords",
       dimensions,
       labelangle: 0,
       line: {
-        color: objective,
+        color: colorAxis.values,
         colorscale: "Viridis",
         // Better trials get the bright end of the scale in either direction.
-        reversescale: direction === "minimize",
+        reversescale: byObjective && direction === "minimize",
         showscale: true,
-        colorbar: { title: { text: "Objective" } },
+        colorbar: { title: { text: byObjective ? "Objective" : colorAxis.label } },
       },
     },
   ];
@@ -99,4 +154,15 @@ export function keepInteractions(
   // Axes seen before keep their order; new ones follow in their own order.
   const sorted = [...dims].sort((a, b) => (order.get(a.label) ?? Infinity) - (order.get(b.label) ?? Infinity));
   return [{ ...next[0], dimensions: sorted }];
+}
+
+/** Brushed ranges as the filter keeps them, set on the matching axes (a page opened from a link
+ *  shows the brushes it was shared with). */
+export function withRanges(next: PlotData[], ranges: Record<string, [number, number][]>): PlotData[] {
+  if (!next.length) return next;
+  for (const d of next[0].dimensions as (Dimension & { constraintrange?: unknown })[]) {
+    const r = ranges[d.label];
+    if (r?.length) d.constraintrange = r.length === 1 ? r[0] : r;
+  }
+  return next;
 }

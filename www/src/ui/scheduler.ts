@@ -1,7 +1,8 @@
 // Keeps the page responsive while a study streams in: each view (plot, table) refreshes in its own
-// task, and no more often than `max(minIntervalMs, costFactor × its last render time)`, so that
-// however many trials arrive, views take at most about 1/costFactor of the main thread and a
-// click waits for at most one view's render.
+// task, and no more often than `max(minIntervalMs, costFactor × its last render time)`; and after
+// any view's render the others wait `(costFactor − 1) ×` its cost, so that however many views and
+// trials there are, views together take at most about 1/costFactor of the main thread and a click
+// waits for at most one view's render.
 
 export interface View {
   name: string;
@@ -17,10 +18,14 @@ interface Slot {
   lastCost: number;
   prevCost: number;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** Asked for by `flush`: not held back by the shared budget. */
+  urgent: boolean;
 }
 
 export class ViewScheduler {
   private readonly slots: Slot[];
+  /** No view (unless urgent) renders before this time: the main thread's share for views. */
+  private sharedNext = -Infinity;
 
   constructor(
     views: View[],
@@ -30,13 +35,14 @@ export class ViewScheduler {
     /** Told whether every view is up to date (false as soon as one is stale). */
     private readonly onSettled: (settled: boolean) => void = () => {},
   ) {
-    this.slots = views.map((view) => ({ view, dirty: false, lastEnd: -Infinity, lastCost: 0, prevCost: 0, timer: undefined }));
+    this.slots = views.map((view) => ({ view, dirty: false, lastEnd: -Infinity, lastCost: 0, prevCost: 0, timer: undefined, urgent: false }));
   }
 
-  /** Marks every view stale; each refreshes when its interval allows. */
-  invalidate(): void {
+  /** Marks every view (or the named ones) stale; each refreshes when its interval allows. */
+  invalidate(names?: readonly string[]): void {
     this.onSettled(false);
     for (const s of this.slots) {
+      if (names && !names.includes(s.view.name)) continue;
       s.dirty = true;
       if (s.timer !== undefined) continue;
       const floor = Math.max(this.minIntervalMs, s.view.minIntervalMs ?? 0);
@@ -58,6 +64,7 @@ export class ViewScheduler {
     for (const s of this.slots) {
       clearTimeout(s.timer);
       s.dirty = true;
+      s.urgent = true;
       s.timer = setTimeout(() => {
         s.timer = undefined;
         this.run(s);
@@ -71,6 +78,14 @@ export class ViewScheduler {
   }
 
   private run(s: Slot): void {
+    const wait = this.sharedNext - this.now();
+    if (!s.urgent && s.dirty && wait > 0) {
+      s.timer = setTimeout(() => {
+        s.timer = undefined;
+        this.run(s);
+      }, wait);
+      return;
+    }
     this.runView(s);
     if (this.settled) this.onSettled(true);
   }
@@ -78,11 +93,13 @@ export class ViewScheduler {
   private runView(s: Slot): void {
     if (!s.dirty) return;
     s.dirty = false;
+    s.urgent = false;
     const t0 = this.now();
     s.view.render();
     s.lastEnd = this.now();
     s.prevCost = s.lastCost;
     s.lastCost = s.lastEnd - t0;
+    this.sharedNext = s.lastEnd + (this.costFactor - 1) * Math.min(s.lastCost, s.prevCost);
     if (typeof performance !== "undefined" && performance.measure) {
       // Read by the pause-click benchmark.
       performance.measure(`wasmtune:${s.view.name}`, { start: t0, end: s.lastEnd });

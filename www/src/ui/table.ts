@@ -40,7 +40,21 @@ function formatParam(v: ParamValue | undefined): string {
   return v === null ? "null" : String(v);
 }
 
-/** Renders into `table` (textContent only: parameter values are data, never markup). */
+/** Above this many trials only the rows in view (and a margin) are in the document. */
+export const VIRTUAL_ROWS = 1000;
+const MARGIN_ROWS = 30;
+
+/** The rows to put in the document for a scroll position: [start, end). */
+export function rowWindow(total: number, scrollTop: number, viewHeight: number, rowHeight: number): [number, number] {
+  const first = Math.floor(scrollTop / rowHeight);
+  const start = Math.max(0, first - MARGIN_ROWS);
+  const end = Math.min(total, first + Math.ceil(viewHeight / rowHeight) + MARGIN_ROWS);
+  return [start, Math.max(start, end)];
+}
+
+/** Renders into `table` (textContent only: parameter values are data, never markup). Past
+ *  `VIRTUAL_ROWS` trials the table is virtualized: spacer rows stand for those out of view, and
+ *  scrolling its container redraws the window. */
 export class TrialsTable {
   private sort: Sort = { key: "number", descending: false };
 
@@ -51,17 +65,31 @@ export class TrialsTable {
 
   private shownColumns = "";
   private shownRows = 0;
+  private shownContiguous = false;
   private body: HTMLTableSectionElement | null = null;
 
   /** Redraws the table. In the default order (by number, ascending) with the same columns, rows
    *  already shown are kept and only new trials are appended: a 1,000-trial study does not rebuild
    *  1,000 rows several times a second. */
   render(trials: readonly FrozenTrial[]): void {
-    const params: string[] = [];
-    for (const t of trials) for (const k of Object.keys(t.params)) if (!params.includes(k)) params.push(k);
+    const paramSet = new Set<string>();
+    for (const t of trials) for (const k of Object.keys(t.params)) paramSet.add(k);
+    const params = [...paramSet];
+    this.table.dataset.rows = String(trials.length);
+    if (trials.length > VIRTUAL_ROWS) {
+      this.virtual = { sorted: sortTrials(trials, this.sort), params };
+      this.shownColumns = "";
+      this.body = null;
+      this.drawWindow();
+      return;
+    }
+    this.virtual = null;
     const columnsKey = JSON.stringify([params, this.sort]);
+    // Rows can only be appended when those shown are trials 0..n-1 exactly: with several workers,
+    // trials finish out of order and a later one may have been shown before an earlier one.
     const appendOnly =
       this.body !== null &&
+      this.shownContiguous &&
       columnsKey === this.shownColumns &&
       this.sort.key === "number" &&
       !this.sort.descending &&
@@ -74,6 +102,62 @@ export class TrialsTable {
     }
     this.shownColumns = columnsKey;
     this.shownRows = trials.length;
+    this.shownContiguous = trials.every((t, i) => t.number === i);
+    const body = document.createElement("tbody");
+    for (const t of sortTrials(trials, this.sort)) body.append(this.row(t, params));
+    this.body = body;
+    this.table.replaceChildren(this.head(params), body);
+  }
+
+  private virtual: { sorted: FrozenTrial[]; params: string[] } | null = null;
+  private rowHeight = 0;
+  private scrollHooked = false;
+
+  /** The virtualized table's rows in view, between two spacers. */
+  private drawWindow(): void {
+    const v = this.virtual;
+    if (!v) return;
+    const wrap = this.table.parentElement!;
+    if (!this.scrollHooked) {
+      this.scrollHooked = true;
+      let queued = false;
+      wrap.addEventListener(
+        "scroll",
+        () => {
+          if (queued || !this.virtual) return;
+          queued = true;
+          requestAnimationFrame(() => {
+            queued = false;
+            this.drawWindow();
+          });
+        },
+        { passive: true },
+      );
+    }
+    const rowHeight = this.rowHeight || 22;
+    const [start, end] = rowWindow(v.sorted.length, wrap.scrollTop, wrap.clientHeight || 600, rowHeight);
+    const body = document.createElement("tbody");
+    const spacer = (rows: number) => {
+      const tr = document.createElement("tr");
+      tr.className = "spacer";
+      tr.setAttribute("aria-hidden", "true");
+      tr.style.height = `${rows * rowHeight}px`;
+      return tr;
+    };
+    if (start > 0) body.append(spacer(start));
+    for (const t of v.sorted.slice(start, end)) body.append(this.row(t, v.params));
+    if (end < v.sorted.length) body.append(spacer(v.sorted.length - end));
+    this.table.replaceChildren(this.head(v.params), body);
+    if (!this.rowHeight) {
+      const first = body.querySelector<HTMLElement>("tr:not(.spacer)");
+      if (first && first.offsetHeight > 0) {
+        this.rowHeight = first.offsetHeight;
+        this.drawWindow();
+      }
+    }
+  }
+
+  private head(params: string[]): HTMLTableSectionElement {
     const columns: [SortKey, string][] = [
       ["number", "#"],
       ["state", "State"],
@@ -89,18 +173,25 @@ export class TrialsTable {
       const active = this.sort.key === key;
       th.textContent = text + (active ? (this.sort.descending ? " ▼" : " ▲") : "");
       th.setAttribute("aria-sort", active ? (this.sort.descending ? "descending" : "ascending") : "none");
-      th.addEventListener("click", () => {
+      // Sortable from the keyboard too: Tab to a header, Enter or Space.
+      th.tabIndex = 0;
+      const sortBy = () => {
         this.sort = { key, descending: this.sort.key === key ? !this.sort.descending : false };
         this.onSort();
+        (this.table.querySelector(`th[data-key="${CSS.escape(key)}"]`) as HTMLElement | null)?.focus();
+      };
+      th.addEventListener("click", sortBy);
+      th.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" || e.key === " ") {
+          e.preventDefault();
+          sortBy();
+        }
       });
       head.append(th);
     }
-    const body = document.createElement("tbody");
-    for (const t of sortTrials(trials, this.sort)) body.append(this.row(t, params));
     const thead = document.createElement("thead");
     thead.append(head);
-    this.body = body;
-    this.table.replaceChildren(thead, body);
+    return thead;
   }
 
   private row(t: FrozenTrial, params: string[]): HTMLTableRowElement {

@@ -1,0 +1,79 @@
+// Issue #9's teaching features: two studies racing with their histories overlaid, explainers,
+// dark mode, a phone-sized page, and the keyboard.
+import { join } from "node:path";
+import { ARTIFACTS, assert } from "./harness.mjs";
+import { plots, runStudy } from "./plots.test.mjs";
+
+export const tests = [
+  [
+    "race: Random against TPE on the garden, histories and EDFs overlaid",
+    async (page) => {
+      await page.selectOption("#race", "TPESampler");
+      await runStudy(page, { nTrials: 30 });
+      await page.waitForFunction(() => document.getElementById("race-status").dataset.finished === "true", null, { timeout: 60_000 });
+      // The overlay follows the rival's last batch on the views' next refresh.
+      await page.waitForFunction(() => document.getElementById("history").data?.[2]?.x?.length === 30, null, { timeout: 15_000 });
+      const names = await page.evaluate(() => document.getElementById("history").data.map((d) => `${d.name}:${d.x.length}`));
+      assert(names.join() === "this study: Objective value:30,this study: Best value:30,TPESampler: Objective value:30,TPESampler: Best value:30", `overlaid: ${names}`);
+      const p = await plots(page);
+      assert(p.edf.drawn === 2, `two EDF lines: ${JSON.stringify(p.edf)}`);
+      assert(/TPESampler finished, 30 trials/.test(await page.textContent("#race-status")), await page.textContent("#race-status"));
+      const spec = JSON.parse(decodeURIComponent(await page.evaluate(() => location.hash.slice(1))));
+      assert(spec.race === "TPESampler", "the race is in the link");
+      await page.locator('[data-control="plot-history"]').screenshot({ path: join(ARTIFACTS, "race-history.png") });
+    },
+  ],
+  [
+    "explainers, dark mode, keyboard: every sampler and pruner is explained; the theme toggles; a study starts and the table sorts from the keyboard",
+    async (page) => {
+      for (const sampler of await page.$$eval("#sampler option", (os) => os.map((o) => o.value))) {
+        await page.selectOption("#sampler", sampler);
+        const text = await page.textContent("#sampler-explainer");
+        assert(text.length > 40, `${sampler} explained: ${text}`);
+      }
+      for (const pruner of await page.$$eval("#pruner option", (os) => os.map((o) => o.value))) {
+        await page.selectOption("#pruner", pruner);
+        assert((await page.textContent("#pruner-explainer")).length > 20, `${pruner} explained`);
+      }
+      await page.selectOption("#sampler", "RandomSampler");
+      await page.selectOption("#pruner", "NopPruner");
+      await page.fill("#n-trials", "20");
+      await page.focus("#start");
+      await page.keyboard.press("Enter");
+      await page.waitForSelector('#status[data-state="finished"]', { timeout: 30_000 });
+      await page.waitForSelector('#results[data-views="settled"]');
+      await page.focus('#trials th[data-key="value"]');
+      await page.keyboard.press("Enter");
+      await page.keyboard.press("Enter");
+      assert((await page.getAttribute('#trials th[data-key="value"]', "aria-sort")) === "descending", "sorted from the keyboard");
+      const focused = await page.evaluate(() => document.activeElement?.dataset?.key);
+      assert(focused === "value", `focus stays on the header: ${focused}`);
+      const bg = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+      const light = await bg();
+      await page.click("#theme"); // auto -> dark
+      await page.waitForTimeout(600);
+      const dark = await bg();
+      assert(light !== dark && /rgb\((\d+), (\d+), (\d+)\)/.exec(dark).slice(1).every((c) => Number(c) < 60), `dark background: ${light} -> ${dark}`);
+      await page.waitForSelector('#results[data-views="settled"]');
+      const papers = await page.evaluate(() => ["history", "slice", "rank", "edf", "timeline"].map((id) => document.getElementById(id).layout?.paper_bgcolor));
+      assert(papers.every((p) => p === "rgba(0,0,0,0)"), `every plot follows: ${papers}`);
+      await page.screenshot({ path: join(ARTIFACTS, "dark-mode.png"), fullPage: true });
+      await page.click("#theme"); // dark -> light
+      await page.click("#theme"); // light -> auto
+    },
+  ],
+  [
+    "phone: at 390 px wide nothing overflows sideways and a study runs",
+    async (page) => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.fill("#n-trials", "15");
+      await page.click("#start");
+      await page.waitForSelector('#status[data-state="finished"]', { timeout: 30_000 });
+      await page.waitForSelector('#results[data-views="settled"]');
+      const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth, history: document.getElementById("history").getBoundingClientRect().width }));
+      assert(widths.doc <= widths.view + 1, `no sideways scroll: ${JSON.stringify(widths)}`);
+      assert(widths.history > 300, `plots use the width: ${JSON.stringify(widths)}`);
+      await page.screenshot({ path: join(ARTIFACTS, "phone.png"), fullPage: false });
+    },
+  ],
+];

@@ -1,0 +1,204 @@
+// A study run on N evaluator workers: the study worker stays the only owner of the study (one
+// source of truth) and hands trials out; evaluators run the objective and send back suggestions
+// they need, reports and the outcome (see evaluation.ts). Each trial records the evaluator that
+// ran it (user attribute `worker`) for the timeline. An evaluator that dies mid-trial (an uncaught
+// error, or the objective closing its worker) fails that trial and is replaced.
+import { Batcher } from "./batcher";
+import type { FromEvaluator, ToEvaluator } from "./evaluation";
+import type { FrozenTrial, ParamValue, Study, StudyConfig } from "./lib/wasmtune";
+import { builtinObjective } from "./objectives";
+import type { Best, Report, RunSpec } from "./protocol";
+
+interface Slot {
+  index: number;
+  worker: Worker;
+  ready: boolean;
+  trial: number | null;
+}
+
+export class ParallelRun {
+  private paused = false;
+  private stopRequested = false;
+  private assigned = 0;
+  private done = 0;
+  private readonly slots: Slot[] = [];
+  private finish: (() => void) | null = null;
+  private readonly batcher: Batcher<FrozenTrial>;
+
+  constructor(
+    private readonly study: Study,
+    private readonly spec: RunSpec,
+    private readonly nWorkers: number,
+    private readonly nTrials: number,
+    private readonly post: (r: Report) => void,
+    bestOf: (s: Study) => Best | null,
+  ) {
+    this.batcher = new Batcher<FrozenTrial>((trials) =>
+      post({ type: "trials", trials, best: bestOf(study), sentAt: performance.now(), lines: study.takeJournal() }),
+    );
+  }
+
+  /** No new trial starts; "paused" is reported once the trials already running have ended, so
+   *  that nothing changes while the page says Paused. */
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.reportPausedWhenIdle();
+  }
+
+  private pausedReported = false;
+
+  private reportPausedWhenIdle(): void {
+    if (!this.paused || this.pausedReported || this.slots.some((s) => s.trial !== null)) return;
+    this.pausedReported = true;
+    this.batcher.flush();
+    this.post({ type: "paused", done: this.done });
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    if (this.pausedReported) this.post({ type: "resumed" });
+    this.pausedReported = false;
+    for (const s of this.slots) this.assign(s);
+  }
+
+  stop(): void {
+    this.stopRequested = true;
+    this.checkFinished();
+  }
+
+  run(): Promise<void> {
+    this.post({ type: "started" });
+    for (let i = 0; i < this.nWorkers; i++) this.slots.push(this.spawn(i));
+    return new Promise<void>((resolve) => (this.finish = resolve));
+  }
+
+  private spawn(index: number): Slot {
+    const worker = new Worker(new URL("./evaluator.ts", import.meta.url), { type: "module", name: `evaluator-${index}` });
+    const slot: Slot = { index, worker, ready: false, trial: null };
+    worker.onmessage = (e: MessageEvent<FromEvaluator>) => this.onMessage(slot, e.data);
+    worker.onerror = (e) => {
+      e.preventDefault();
+      this.died(slot, `worker ${index} died mid-trial: ${e.message || "uncaught error"}`);
+    };
+    worker.postMessage({ type: "init", run: this.spec } satisfies ToEvaluator);
+    return slot;
+  }
+
+  /** The evaluator is gone: its trial fails, a fresh one takes its place. */
+  private died(slot: Slot, reason: string): void {
+    if (this.slots[slot.index] !== slot) return;
+    slot.worker.terminate();
+    // The replacement first, so that the next trial goes to it.
+    this.slots[slot.index] = this.spawn(slot.index);
+    if (slot.trial !== null) this.end(slot, () => this.study.tell(slot.trial!, undefined, { state: "fail", reason }));
+  }
+
+  private send(slot: Slot, m: ToEvaluator): void {
+    slot.worker.postMessage(m);
+  }
+
+  /** Hands `slot` its next trial, if the run wants one. */
+  private assign(slot: Slot): void {
+    if (this.slots[slot.index] !== slot || !slot.ready || slot.trial !== null || this.paused || this.stopRequested || this.study.isStopped) return;
+    if (this.assigned >= this.nTrials) return;
+    this.assigned++;
+    const trial = this.study.ask();
+    slot.trial = trial.number;
+    trial.setUserAttr("worker", slot.index);
+    // A built-in objective's space is known: suggest it all now (no round trips).
+    const params: Record<string, ParamValue> = {};
+    const builtin = builtinObjective(this.spec.config.objective ?? "");
+    if (builtin) {
+      const space = this.spec.config.search_space ?? builtin.searchSpace;
+      for (const [name, d] of Object.entries(space)) params[name] = trial.suggest(name, d);
+    }
+    this.send(slot, { type: "trial", number: trial.number, params });
+  }
+
+  private onMessage(slot: Slot, m: FromEvaluator): void {
+    if (this.slots[slot.index] !== slot) return;
+    switch (m.type) {
+      case "ready":
+        slot.ready = true;
+        this.assign(slot);
+        break;
+      case "closing":
+        this.died(slot, `worker ${slot.index} closed mid-trial`);
+        break;
+      case "suggest": {
+        let reply: ToEvaluator;
+        try {
+          reply = { type: "param", number: m.number, name: m.name, value: this.study.trialAt(m.number).suggest(m.name, m.distribution) };
+        } catch (e) {
+          reply = { type: "param", number: m.number, name: m.name, error: e instanceof Error ? e.message : String(e) };
+        }
+        this.send(slot, reply);
+        break;
+      }
+      case "report": {
+        let reply: ToEvaluator;
+        try {
+          for (const [step, value] of m.reports) this.study.trialAt(m.number).report(value, step);
+          reply = { type: "prune", number: m.number, call: m.call, prune: this.study.trialAt(m.number).shouldPrune() };
+        } catch (e) {
+          reply = { type: "prune", number: m.number, call: m.call, error: e instanceof Error ? e.message : String(e) };
+        }
+        this.send(slot, reply);
+        break;
+      }
+      case "tell":
+        this.end(slot, () => {
+          try {
+            for (const [step, value] of m.reports) this.study.trialAt(m.number).report(value, step);
+            for (const [k, v] of Object.entries(m.attrs)) this.study.trialAt(m.number).setUserAttr(k, v);
+            if (m.constraints) this.study.trialAt(m.number).setConstraint(m.constraints);
+          } catch (e) {
+            return this.study.tell(m.number, undefined, { state: "fail", reason: e instanceof Error ? e.message : String(e) });
+          }
+          if (m.state) return this.study.tell(m.number, undefined, { state: m.state, reason: m.reason });
+          const ok = typeof m.values === "number" || (Array.isArray(m.values) && m.values.every((v) => typeof v === "number"));
+          if (!ok) return this.study.tell(m.number, undefined, { state: "fail", reason: "the objective must return a number (or one per objective)" });
+          return this.study.tell(m.number, m.values);
+        });
+        break;
+    }
+  }
+
+  /** Records the end of `slot`'s trial and moves on. */
+  private end(slot: Slot, tell: () => FrozenTrial): void {
+    const frozen = tell();
+    slot.trial = null;
+    this.done++;
+    this.batcher.push(frozen);
+    this.assign(slot);
+    this.reportPausedWhenIdle();
+    this.checkFinished();
+  }
+
+  private checkFinished(): void {
+    const running = this.slots.some((s) => s.trial !== null);
+    const over = this.stopRequested || this.study.isStopped || this.assigned >= this.nTrials;
+    if (running || !over || !this.finish) return;
+    for (const s of this.slots) s.worker.terminate();
+    this.batcher.flush();
+    const f = this.finish;
+    this.finish = null;
+    f();
+  }
+
+  get reason(): "stopped" | "completed" | "exhausted" {
+    return this.stopRequested ? "stopped" : this.done < this.nTrials ? "exhausted" : "completed";
+  }
+  get completed(): number {
+    return this.done;
+  }
+}
+
+/** TPE with several evaluators: running trials count as their worst value (constant liar), so
+ *  that trials asked at once spread out. An explicit setting is kept. */
+export function withConstantLiar(config: StudyConfig): StudyConfig {
+  if (config.sampler.name !== "TPESampler" || (config.sampler.kwargs && "constant_liar" in config.sampler.kwargs)) return config;
+  return { ...config, sampler: { ...config.sampler, kwargs: { ...(config.sampler.kwargs ?? {}), constant_liar: true } } };
+}

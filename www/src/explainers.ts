@@ -1,0 +1,36 @@
+// One or two sentences per sampler and pruner, shown beside the menus: what it does and when to
+// use it, written for the page (Optuna's class names as keys).
+
+export const SAMPLER_EXPLAINERS: Record<string, string> = {
+  RandomSampler: "Draws every parameter independently and uniformly (log-uniformly on log scales). A baseline; hard to beat with very few trials or many workers.",
+  TPESampler:
+    "Tree-structured Parzen Estimator: splits past trials into good and bad, models each as a density, and proposes points likely under the good one. A strong default for mixed and conditional spaces.",
+  GPSampler:
+    "A Gaussian-process model of the objective with an acquisition function that trades predicted value against uncertainty. Best for few, expensive trials over continuous parameters.",
+  CmaEsSampler:
+    "CMA-ES: evolves a multivariate normal over the parameters, adapting its shape to the landscape. Good for continuous problems with hundreds of trials or more.",
+  QMCSampler: "Quasi-Monte Carlo (Sobol or Halton): spreads points evenly over the space. Better coverage than random search for the same budget; no learning.",
+  GridSampler: "Tries every combination of the listed values. For small discrete spaces where you want them all.",
+  BruteForceSampler: "Enumerates every point of a discrete (and conditional) space once. Floats need a step.",
+  PartialFixedSampler: "Holds some parameters at fixed values and lets another sampler choose the rest: to explore a slice of the space.",
+  NSGAIISampler: "A genetic algorithm for several objectives: keeps a population ranked by Pareto dominance and spread. For multi-objective studies with many trials.",
+};
+
+export const PRUNER_EXPLAINERS: Record<string, string> = {
+  NopPruner: "Never prunes: every trial runs to the end.",
+  MedianPruner: "Stops a trial whose intermediate value is worse than the median of earlier trials at the same step. A simple, robust default.",
+  PercentilePruner: "Like the median rule, at a percentile you choose: lower percentiles prune more aggressively.",
+  ThresholdPruner: "Stops a trial whose intermediate value leaves the bounds you set (e.g. a loss that diverges).",
+  PatientPruner: "Wraps another pruner and only lets it prune after the trial has stopped improving for `patience` steps.",
+  SuccessiveHalvingPruner: "Asynchronous successive halving: at each rung only the best fraction of trials continues. Saves much of the budget on many cheap trials.",
+  HyperbandPruner: "Runs several successive-halving brackets with different aggressiveness, so that slow starters also get a chance.",
+  WilcoxonPruner: "For objectives evaluated over many instances: prunes when a signed-rank test says the trial is worse than the best so far.",
+};
+
+export function samplerExplainer(name: string): string {
+  return SAMPLER_EXPLAINERS[name] ?? "";
+}
+
+export function prunerExplainer(name: string): string {
+  return PRUNER_EXPLAINERS[name] ?? "";
+}

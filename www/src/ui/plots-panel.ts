@@ -1,0 +1,515 @@
+// The plots beside the study: each one a card that draws a figure or says why it cannot (a note
+// instead of an empty chart), all drawing the trials that pass the shared filter (states, top k%,
+// ranges brushed on the parallel-coordinates plot). Figures that need the engine (importances, the
+// GP model, the Pareto front and hypervolume) are asked of the study worker, no more often than
+// their cost allows, and drawn when the answer comes.
+import { type TrialFilter, applyFilter, normalizeRanges } from "../filters";
+import type { Direction, FrozenTrial, GpBelief } from "../lib/wasmtune";
+import { contourPlot } from "../plots/contour";
+import { edfPlot } from "../plots/edf";
+import { type PlotResult, isNote } from "../plots/figure";
+import { GP_NEEDS_ENGINE, GP_NEEDS_SAMPLER, type GpState, gpBeliefPlot } from "../plots/gp-belief";
+import { type Series, historyData, historyLayout } from "../plots/history";
+import { EVALUATORS, type ImportanceEvaluator, type ImportanceState, IMPORTANCES_NEED_ENGINE, importancesPlot } from "../plots/importances";
+import { NO_INTERMEDIATE_VALUES, intermediateData, intermediateLayout } from "../plots/intermediate";
+import { type Axis, type Dimension, keepInteractions, parallelAxes, parallelData, parallelLayout, withRanges } from "../plots/parallel";
+import { type ParetoInfo, paretoPlot } from "../plots/pareto";
+import type { PlotlyApi } from "../plots/plotly";
+import { rankPlot } from "../plots/rank";
+import { paramNames, slicePlot } from "../plots/slice";
+import { timelinePlot } from "../plots/timeline";
+import type { Query } from "../protocol";
+import type { View } from "./scheduler";
+import { themed } from "./theme";
+import { type ViewOptions, defaultViewOptions } from "../view-options";
+
+/** What the panel reads from the page. */
+export interface PanelSource {
+  trials(): FrozenTrial[];
+  /** Changes whenever trials change. */
+  version(): number;
+  directions(): Direction[];
+  sampler(): string;
+  busy(): boolean;
+  /** Other studies to overlay (a race). */
+  others(): Series[];
+}
+
+type PlotDiv = HTMLElement & {
+  data?: { dimensions?: (Dimension & { constraintrange?: unknown })[] }[];
+  on?: (event: string, f: (update: [Record<string, unknown>]) => void) => void;
+};
+
+/** How often the plots other than the history redraw while a study runs, at most: each Plotly
+ *  redraw also costs the browser layout and paint that a render's own timing does not see. */
+const SECONDARY_MS = 1000;
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** A question to the worker whose answer a view draws; asked again when the trials changed, at
+ *  most every `max(2 s, 10 × its last cost)` while the study runs. */
+class Asked<T> {
+  state: { value: T } | { error: string } | null = null;
+  private askedAt = -Infinity;
+  private askedVersion = -1;
+  private key = "";
+  private pending = false;
+  private cost = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly onAnswer: () => void) {}
+
+  reset(): void {
+    this.state = null;
+    this.askedVersion = -1;
+    this.key = "";
+    this.askedAt = -Infinity;
+  }
+
+  maybeAsk(version: number, key: string, busy: boolean, ask: () => Promise<unknown>): void {
+    if (this.pending) return;
+    if (version === this.askedVersion && key === this.key) return;
+    const now = performance.now();
+    const wait = Math.max(2000, 10 * this.cost) - (now - this.askedAt);
+    if (busy && key === this.key && wait > 0) {
+      if (this.timer === undefined) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.onAnswer();
+        }, wait + 10);
+      }
+      return;
+    }
+    if (key !== this.key) this.state = null;
+    this.pending = true;
+    this.askedAt = now;
+    this.askedVersion = version;
+    this.key = key;
+    ask().then(
+      (r) => (this.state = { value: r as T }),
+      (e: Error) => (this.state = { error: e.message }),
+    ).finally(() => {
+      this.pending = false;
+      this.cost = performance.now() - now;
+      this.onAnswer();
+    });
+  }
+}
+
+export class PlotsPanel {
+  options: ViewOptions = defaultViewOptions();
+  private plotly: { Plotly: PlotlyApi; PLOT_CONFIG: Record<string, unknown> } | null = null;
+  private filteredCache: { key: string; trials: FrozenTrial[] } = { key: "", trials: [] };
+  private readonly importances: Asked<Record<string, number>>;
+  private readonly gp: Asked<GpBelief>;
+  private readonly pareto: Asked<ParetoInfo>;
+  private listeningToParallel = false;
+  private parallelKey = "";
+  /** A new study starts with the axes in their own order; the order dragged to is kept after. */
+  private freshParallel = true;
+  private parallelOrder: string[] | null = null;
+
+  constructor(
+    private readonly source: PanelSource,
+    private readonly query: (q: Query) => Promise<unknown>,
+    private readonly invalidate: (names: string[]) => void,
+    /** The filter or a plot setting changed (the page rewrites the URL). */
+    private readonly onOptions: () => void,
+  ) {
+    this.importances = new Asked(() => invalidate(["importances"]));
+    this.gp = new Asked(() => invalidate(["gp"]));
+    this.pareto = new Asked(() => invalidate(["pareto"]));
+    this.wire();
+  }
+
+  setPlotly(p: { Plotly: PlotlyApi; PLOT_CONFIG: Record<string, unknown> }): void {
+    this.plotly = p;
+  }
+
+  /** A new study on the page: engine answers and the parallel plot's interactions start over. */
+  newStudy(): void {
+    this.importances.reset();
+    this.gp.reset();
+    this.pareto.reset();
+    this.freshParallel = true;
+    this.parallelKey = "";
+  }
+
+  /** Applies options (from the URL) to the controls. */
+  setOptions(o: ViewOptions): void {
+    this.options = o;
+    for (const box of document.querySelectorAll<HTMLInputElement>('#filters input[name="state"]')) {
+      box.checked = o.filter.states.includes(box.value as TrialFilter["states"][number]);
+    }
+    $<HTMLInputElement>("top-percent").value = o.filter.topPercent === null ? "" : String(o.filter.topPercent);
+    $<HTMLInputElement>("log-scale").checked = o.log;
+    $<HTMLSelectElement>("importance-evaluator").value = o.evaluator;
+    this.freshParallel = true;
+    this.parallelKey = "";
+    this.changed(false);
+  }
+
+  /** The trials every view draws. */
+  filtered(): FrozenTrial[] {
+    const key = `${this.source.version()}|${JSON.stringify(this.options.filter)}|${JSON.stringify(this.options.scales)}`;
+    if (key === this.filteredCache.key) return this.filteredCache.trials;
+    const all = this.source.trials();
+    const axes = parallelAxes(all, this.source.directions().length, this.options);
+    const byLabel = new Map(axes.map((a) => [a.label, a]));
+    const trials = applyFilter(all, this.options.filter, this.source.directions()[0] ?? "minimize", (t, label) => byLabel.get(label)?.value(t));
+    this.filteredCache = { key, trials };
+    const count = $("filter-count");
+    count.textContent = `${trials.length} of ${all.length} trials shown`;
+    count.dataset.shown = String(trials.length);
+    count.dataset.total = String(all.length);
+    $<HTMLButtonElement>("clear-ranges").disabled = Object.keys(this.options.filter.ranges).length === 0;
+    return trials;
+  }
+
+  /** Plots on screen now; while a study runs, the others wait until they are scrolled to. */
+  private readonly onScreen = new Set<string>();
+  private readonly stale = new Set<string>();
+  private observer: IntersectionObserver | null = null;
+
+  private watch(name: string): void {
+    if (typeof IntersectionObserver === "undefined") return;
+    this.observer ??= new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        const id = (e.target as HTMLElement).dataset.view!;
+        if (e.isIntersecting) this.onScreen.add(id);
+        else this.onScreen.delete(id);
+        if (e.isIntersecting && this.stale.delete(id)) this.invalidate([id]);
+      }
+    });
+    const card = $(name).closest<HTMLElement>(".card");
+    if (!card) return;
+    card.dataset.view = name;
+    this.observer.observe(card);
+  }
+
+  /** Runs a view's render unless a study is running and it is off screen (then it is stale). */
+  private guarded(name: string, render: () => void): () => void {
+    this.watch(name);
+    return () => {
+      if (this.observer && this.source.busy() && !this.onScreen.has(name)) {
+        this.stale.add(name);
+        return;
+      }
+      this.stale.delete(name);
+      render();
+    };
+  }
+
+  /** The panel's views, for the page's scheduler (the table is the page's). */
+  views(): View[] {
+    return this.allViews().map((v) => ({ ...v, render: this.guarded(v.name, v.render) }));
+  }
+
+  private allViews(): View[] {
+    return [
+      { name: "history", render: () => this.drawHistory() },
+      { name: "parallel", render: () => this.drawParallel(), minIntervalMs: 1000 },
+      { name: "intermediate", render: () => this.draw("intermediate", this.intermediate()), minIntervalMs: SECONDARY_MS },
+      { name: "importances", render: () => this.draw("importances", this.importancesResult()), minIntervalMs: SECONDARY_MS },
+      { name: "slice", render: () => this.draw("slice", slicePlot(this.filtered())), minIntervalMs: SECONDARY_MS },
+      { name: "contour", render: () => this.draw("contour", contourPlot(this.filtered(), this.pick("contour"))), minIntervalMs: SECONDARY_MS },
+      { name: "edf", render: () => this.draw("edf", edfPlot(this.series())), minIntervalMs: SECONDARY_MS },
+      { name: "pareto", render: () => this.draw("pareto", this.paretoResult()), minIntervalMs: SECONDARY_MS },
+      { name: "timeline", render: () => this.draw("timeline", timelinePlot(this.filtered())), minIntervalMs: SECONDARY_MS },
+      { name: "rank", render: () => this.draw("rank", rankPlot(this.filtered(), this.direction(), this.pick("rank"))), minIntervalMs: SECONDARY_MS },
+      { name: "gp", render: () => this.draw("gp", this.gpResult()), minIntervalMs: SECONDARY_MS },
+    ];
+  }
+
+  private direction(): Direction {
+    return this.source.directions()[0] ?? "minimize";
+  }
+
+  private series(): Series[] {
+    return [{ name: "this study", trials: this.filtered(), direction: this.direction() }, ...this.source.others()];
+  }
+
+  /** The parameters chosen for a pair plot, kept in the options; the selectors list the study's. */
+  private pick(plot: "contour" | "rank" | "gp"): (string | undefined)[] {
+    const names = paramNames(this.source.trials());
+    const chosen = this.options[plot];
+    for (const [i, id] of [`${plot}-x`, `${plot}-y`].entries()) {
+      const sel = $<HTMLSelectElement>(id);
+      const want = [...(i === 1 ? ["(none)"] : []), ...names];
+      if (sel.options.length !== want.length || [...sel.options].some((o, k) => o.value !== want[k])) {
+        sel.replaceChildren(
+          ...want.map((n) => {
+            const o = document.createElement("option");
+            o.value = n;
+            o.textContent = n;
+            return o;
+          }),
+        );
+      }
+      const fallback = i === 0 ? names[0] : (names.find((n) => n !== (chosen[0] ?? names[0])) ?? "(none)");
+      const v = chosen[i] && want.includes(chosen[i]) ? chosen[i] : fallback;
+      if (v !== undefined) sel.value = v;
+    }
+    const x = $<HTMLSelectElement>(`${plot}-x`).value || undefined;
+    const y = $<HTMLSelectElement>(`${plot}-y`).value;
+    return [x, y === "(none)" ? undefined : y];
+  }
+
+  private intermediate(): PlotResult {
+    const data = intermediateData(this.filtered());
+    return data.length ? { data, layout: intermediateLayout() } : { note: NO_INTERMEDIATE_VALUES };
+  }
+
+  private importancesResult(): PlotResult {
+    const all = this.source.trials();
+    if (!all.some((t) => t.state === "COMPLETE")) return { note: "Parameter importances: no complete trial yet." };
+    const evaluator = this.options.evaluator;
+    // Several objectives: importances for the first one (Optuna asks for a target there).
+    const target = this.source.directions().length > 1 ? { target: 0 } : {};
+    this.importances.maybeAsk(this.source.version(), evaluator, this.source.busy(), () =>
+      this.query({ kind: "importances", request: { evaluator, ...target } }),
+    );
+    const s = this.importances.state;
+    if (s && "error" in s && /newer engine/.test(s.error)) return { note: IMPORTANCES_NEED_ENGINE };
+    const state: ImportanceState = s === null ? null : "error" in s ? s : { importances: s.value };
+    return importancesPlot(state, evaluator);
+  }
+
+  private gpResult(): PlotResult {
+    if (this.source.sampler() !== "GPSampler") return { note: GP_NEEDS_SAMPLER };
+    const [x, y] = this.pick("gp");
+    if (!x) return { note: "What the model believes: no trial yet." };
+    const params = y ? [x, y] : [x];
+    this.gp.maybeAsk(this.source.version(), params.join("\u0000"), this.source.busy(), () =>
+      this.query({ kind: "gpBelief", request: { params, resolution: params.length === 1 ? 100 : 30 } }),
+    );
+    const s = this.gp.state;
+    if (s && "error" in s && /newer engine/.test(s.error)) return { note: GP_NEEDS_ENGINE };
+    const state: GpState = s === null ? null : "error" in s ? s : { belief: s.value };
+    return gpBeliefPlot(state, this.filtered());
+  }
+
+  private paretoResult(): PlotResult {
+    const n = this.source.directions().length;
+    if (n >= 2 && n <= 3 && this.source.trials().length) {
+      this.pareto.maybeAsk(this.source.version(), "pareto", this.source.busy(), () => this.query({ kind: "pareto" }));
+    }
+    const s = this.pareto.state;
+    return paretoPlot(this.filtered(), n, s && "value" in s ? s.value : null);
+  }
+
+  /** Draws a figure into plot `id`, or shows its note instead. `data-traces` / `data-points`
+   *  (the tests read them) count what was drawn. */
+  private draw(id: string, result: PlotResult): void {
+    const el = $(id);
+    const note = $(`${id}-note`);
+    if (isNote(result)) {
+      note.hidden = false;
+      note.textContent = result.note;
+      el.dataset.traces = "0";
+      el.dataset.points = "0";
+      if (!el.hidden && this.plotly) this.plotly.Plotly.purge(el);
+      el.hidden = true;
+      return;
+    }
+    note.hidden = true;
+    note.textContent = "";
+    el.dataset.traces = String(result.data.length);
+    el.dataset.points = String(result.data.reduce((n, d) => n + (Array.isArray(d.x) ? d.x.length : 0), 0));
+    if ("workers" in result) el.dataset.workers = String((result as { workers: number }).workers);
+    if (!this.plotly) return;
+    el.hidden = false; // shown before drawing, so that Plotly sizes it
+    void this.plotly.Plotly.react(el, result.data, themed(result.layout), this.plotly.PLOT_CONFIG);
+  }
+
+  private drawHistory(): void {
+    const trials = this.filtered();
+    const data = historyData(trials, this.direction(), this.source.others());
+    if (this.source.directions().length > 1) {
+      this.draw("history", { note: "Optimization history: drawn for single-objective studies (see the Pareto front and its hypervolume history)." });
+      return;
+    }
+    this.draw("history", { data, layout: historyLayout(this.options.log) });
+  }
+
+  private drawParallel(): void {
+    const trials = this.filtered();
+    // Redraw only when there is something new: Plotly's parcoords writes a dragged axis order
+    // into the trace objects it drew from, so a redraw with equal data would lose the order.
+    const key = `${this.source.version()}/${trials.length}/${JSON.stringify([this.options.colorBy, this.options.scales])}/${this.freshParallel}`;
+    if (!this.freshParallel && key === this.parallelKey) return;
+    this.parallelKey = key;
+    const gd = $("parallel") as PlotDiv;
+    if (this.freshParallel) this.parallelOrder = null;
+    // Brushed ranges are the filter's; the order is Plotly's report of the drag.
+    const previous = this.freshParallel ? undefined : orderedAs(gd.data?.[0]?.dimensions, this.parallelOrder);
+    this.freshParallel = false;
+    // The parallel plot shows the trials the other filters pass; its own brushes highlight.
+    const unbrushed = { ...this.options.filter, ranges: {} };
+    const all = this.source.trials();
+    const axes = parallelAxes(all, this.source.directions().length, this.options);
+    const byLabel = new Map(axes.map((a) => [a.label, a]));
+    const rows = applyFilter(all, unbrushed, this.direction(), (t, l) => byLabel.get(l)?.value(t));
+    const data = withRanges(keepInteractions(previous, parallelData(rows, this.direction(), this.options, this.source.directions().length)), this.options.filter.ranges);
+    this.fillParallelTools(axes);
+    const dims = (data[0]?.dimensions as Dimension[] | undefined) ?? [];
+    const count = dims[0]?.values.length ?? 0;
+    const el = $("parallel");
+    el.dataset.traces = "1";
+    el.dataset.points = String(count);
+    const note = $("parallel-note");
+    note.hidden = count > 0;
+    note.textContent = count > 0 ? "" : "Parallel coordinates: no complete trial yet.";
+    if (!this.plotly) return;
+    if (count === 0) {
+      // Nothing to draw: the note alone (a purge drops Plotly's listeners too).
+      if (!gd.hidden && gd.data) {
+        this.plotly.Plotly.purge(gd);
+        this.listeningToParallel = false;
+      }
+      gd.hidden = true;
+      return;
+    }
+    gd.hidden = false;
+    void this.plotly.Plotly.react(gd, data, themed(parallelLayout()), this.plotly.PLOT_CONFIG).then(() => {
+      if (this.listeningToParallel || !gd.on) return;
+      this.listeningToParallel = true;
+      gd.on("plotly_restyle", ([update]) => {
+        const dims = (update?.dimensions as Dimension[][] | undefined)?.[0];
+        if (dims) this.parallelOrder = dims.map((d) => d.label);
+        if (Object.keys(update ?? {}).some((k) => k.includes("constraintrange"))) this.readBrushes(gd);
+      });
+    });
+  }
+
+  /** The brushed ranges, read back from the plot into the shared filter. */
+  private readBrushes(gd: PlotDiv): void {
+    const ranges: Record<string, [number, number][]> = {};
+    for (const d of gd.data?.[0]?.dimensions ?? []) {
+      const r = normalizeRanges(d.constraintrange);
+      if (r.length) ranges[d.label] = r;
+    }
+    this.options.filter = { ...this.options.filter, ranges };
+    this.changed(true);
+  }
+
+  private fillParallelTools(axes: Axis[]): void {
+    const color = $<HTMLSelectElement>("parallel-color");
+    const labels = axes.map((a) => a.label);
+    const params = axes.filter((a) => a.param !== null).map((a) => a.param!);
+    if (color.options.length !== labels.length || [...color.options].some((o, i) => o.value !== labels[i])) {
+      color.replaceChildren(
+        ...axes.map((a) => {
+          const o = document.createElement("option");
+          // The value is the axis label as Plotly has it (escaped); the menu shows the name as text.
+          o.value = a.label;
+          o.textContent = a.param === null ? a.label : a.param;
+          return o;
+        }),
+      );
+    }
+    color.value = this.options.colorBy && labels.includes(this.options.colorBy) ? this.options.colorBy : labels[0] ?? "";
+    const scales = $("parallel-scales");
+    const numeric = params.filter((p) => {
+      const d = this.source.trials().find((t) => p in t.distributions)?.distributions[p];
+      return d && d.name !== "CategoricalDistribution" && d.attributes.low > 0;
+    });
+    if (scales.dataset.params !== JSON.stringify(numeric)) {
+      scales.dataset.params = JSON.stringify(numeric);
+      scales.replaceChildren(
+        ...numeric.map((p) => {
+          const l = document.createElement("label");
+          const box = document.createElement("input");
+          box.type = "checkbox";
+          box.dataset.param = p;
+          box.addEventListener("change", () => {
+            this.options.scales = { ...this.options.scales, [p]: box.checked ? "log" : "linear" };
+            this.changed(true);
+          });
+          l.append(box, ` ${p} log`);
+          return l;
+        }),
+      );
+    }
+    for (const box of scales.querySelectorAll<HTMLInputElement>("input")) {
+      const p = box.dataset.param!;
+      const d = this.source.trials().find((t) => p in t.distributions)?.distributions[p];
+      const dflt = d && d.name !== "CategoricalDistribution" && d.attributes.log ? "log" : "linear";
+      box.checked = (this.options.scales[p] ?? dflt) === "log";
+    }
+  }
+
+  /** Every plot redraws (the theme changed). */
+  redrawAll(): void {
+    this.changed(false);
+  }
+
+  /** Something in the options changed: every view redraws, the page saves the URL. */
+  private changed(notify: boolean): void {
+    this.filteredCache.key = "";
+    this.parallelKey = "";
+    this.invalidate(["history", "parallel", "intermediate", "importances", "slice", "contour", "edf", "pareto", "timeline", "rank", "gp", "table"]);
+    if (notify) this.onOptions();
+  }
+
+  private wire(): void {
+    for (const box of document.querySelectorAll<HTMLInputElement>('#filters input[name="state"]')) {
+      box.addEventListener("change", () => {
+        const states = [...document.querySelectorAll<HTMLInputElement>('#filters input[name="state"]')].filter((b) => b.checked).map((b) => b.value);
+        this.options.filter = { ...this.options.filter, states: states as TrialFilter["states"] };
+        this.changed(true);
+      });
+    }
+    $<HTMLInputElement>("top-percent").addEventListener("input", (e) => {
+      const v = Number((e.target as HTMLInputElement).value);
+      this.options.filter = { ...this.options.filter, topPercent: v > 0 && v <= 100 ? v : null };
+      this.changed(true);
+    });
+    $<HTMLButtonElement>("clear-ranges").addEventListener("click", () => {
+      this.options.filter = { ...this.options.filter, ranges: {} };
+      this.freshParallel = true;
+      this.parallelOrder = null;
+      this.changed(true);
+    });
+    $<HTMLInputElement>("log-scale").addEventListener("change", (e) => {
+      this.options.log = (e.target as HTMLInputElement).checked;
+      this.changed(true);
+    });
+    $<HTMLSelectElement>("parallel-color").addEventListener("change", (e) => {
+      this.options.colorBy = (e.target as HTMLSelectElement).value;
+      this.changed(true);
+    });
+    const evaluator = $<HTMLSelectElement>("importance-evaluator");
+    evaluator.replaceChildren(
+      ...EVALUATORS.map((name) => {
+        const o = document.createElement("option");
+        o.value = name;
+        o.textContent = name === "FanovaImportanceEvaluator" ? "fANOVA" : "PED-ANOVA";
+        return o;
+      }),
+    );
+    evaluator.addEventListener("change", () => {
+      this.options.evaluator = evaluator.value as ImportanceEvaluator;
+      this.changed(true);
+    });
+    for (const plot of ["contour", "rank", "gp"] as const) {
+      for (const [i, id] of [`${plot}-x`, `${plot}-y`].entries()) {
+        $<HTMLSelectElement>(id).addEventListener("change", (e) => {
+          const next = [...this.options[plot]];
+          next[i] = (e.target as HTMLSelectElement).value;
+          this.options[plot] = next;
+          this.changed(true);
+        });
+      }
+    }
+  }
+}
+
+function orderedAs<T extends { label: string }>(dims: T[] | undefined, order: string[] | null): T[] | undefined {
+  if (!dims || !order) return dims;
+  const at = (d: T) => {
+    const i = order.indexOf(d.label);
+    return i < 0 ? Infinity : i;
+  };
+  return [...dims].sort((a, b) => at(a) - at(b));
+}
