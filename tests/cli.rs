@@ -202,3 +202,42 @@ fn a_nan_value_fails_the_trial_and_the_stream_goes_on() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(lines(&out).last().unwrap()["best"]["number"], 1);
 }
+
+#[test]
+fn cma_es_and_nsga_samplers_run_over_the_stream_and_refuse_bad_options() {
+    // CMA-ES on the garden through the Python driver: the maximum region is found.
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scripts/garden_stream.py");
+    let out = Command::new("python3")
+        .args([script, BIN, "--sampler", "CmaEsSampler", "--sampler-kwargs", r#"{"seed": 1}"#, "--n-trials", "60"])
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let best = lines(&out)[0]["best"]["values"][0].as_f64().unwrap();
+    assert!(best >= 31_000.0, "CMA-ES best {best}");
+    // NSGA-II with two objectives: every trial is answered and the front comes back.
+    let space = garden_space();
+    let input: String = (0..12).map(|n| format!("{{\"number\":{n},\"values\":[{n},{}]}}\n", 12 - n)).collect();
+    let args = ["--search-space", &space, "--n-trials", "12", "--sampler", "NSGAIISampler", "--sampler-kwargs"];
+    let out = stream(
+        &[&args[..], &[r#"{"seed":3,"population_size":4}"#, "--direction", "minimize", "--direction", "minimize"]]
+            .concat(),
+        &input,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(lines(&out).iter().filter(|m| m.get("params").is_some()).count(), 12);
+    let out = stream(
+        &[
+            "--search-space",
+            &space,
+            "--n-trials",
+            "1",
+            "--sampler",
+            "CmaEsSampler",
+            "--sampler-kwargs",
+            r#"{"popsize":0}"#,
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("popsize"), "{}", stderr(&out));
+}

@@ -330,3 +330,34 @@ fn ped_anova_matches_optuna_in_wasm_too() {
     }
     assert!(checked > 80);
 }
+
+#[wasm_bindgen_test]
+fn cma_es_and_nsga_samplers_run_through_the_js_bindings() {
+    let mut cma = WasmStudy::new(config(r#"{"sampler":{"name":"CmaEsSampler","kwargs":{"seed":2}}}"#)).unwrap();
+    for _ in 0..80 {
+        let n = cma.ask().unwrap();
+        let x = cma.suggest_float(n, "x", -5.0, 5.0, None, false).unwrap();
+        let y = cma.suggest_float(n, "y", -5.0, 5.0, None, false).unwrap();
+        cma.tell(n, JsValue::from_f64(x * x + (y - 1.0) * (y - 1.0)), None, None).unwrap();
+    }
+    assert!(cma.best_value().unwrap() < 1e-2, "{}", cma.best_value().unwrap());
+    let t = cma.trial(79.0).unwrap();
+    assert!(get(&get(&t, "systemAttrs"), "cma:generation").as_f64().unwrap() > 5.0);
+    let mut nsga = WasmStudy::new(config(
+        r#"{"directions":["minimize","minimize"],"sampler":{"name":"NSGAIIISampler","kwargs":{"seed":1,"population_size":6}}}"#,
+    ))
+    .unwrap();
+    for _ in 0..30 {
+        let n = nsga.ask().unwrap();
+        let x = nsga.suggest_float(n, "x", 0.0, 1.0, None, false).unwrap();
+        let values = js_sys::Array::of2(&JsValue::from_f64(x), &JsValue::from_f64(1.0 - x));
+        nsga.tell(n, values.into(), None, None).unwrap();
+    }
+    assert_eq!(js_sys::Array::from(&nsga.best_trials().unwrap()).length(), 30, "every point of x, 1 − x is optimal");
+    let names = wasmtune::wasm::sampler_names();
+    for name in ["CmaEsSampler", "NSGAIISampler", "NSGAIIISampler"] {
+        assert!(names.iter().any(|n| n == name), "{name} missing from samplerNames()");
+    }
+    let e = WasmStudy::new(config(r#"{"sampler":{"name":"CmaEsSampler","kwargs":{"popsize":0}}}"#)).err().unwrap();
+    assert!(error_message(e).contains("popsize"));
+}

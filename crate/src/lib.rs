@@ -43,6 +43,7 @@ pub mod error;
 pub mod importance;
 pub mod multi_objective;
 pub mod overhead;
+pub mod portable;
 pub mod pruners;
 pub mod rng;
 pub mod samplers;

@@ -26,6 +26,13 @@ pub fn parity_samplers() -> Vec<(&'static str, Value)> {
         ("QMCSampler", json!({"qmc_type": "sobol", "scramble": false, "seed": 7})),
         ("TPESampler", json!({"seed": 42})),
         ("TPESampler", json!({"seed": 42, "multivariate": false, "n_startup_trials": 5})),
+        ("CmaEsSampler", json!({"seed": 42})),
+        ("CmaEsSampler", json!({"seed": 42, "with_margin": true, "restart_strategy": "bipop", "popsize": 6})),
+        (
+            "NSGAIISampler",
+            json!({"seed": 42, "population_size": 10, "crossover": "SBXCrossover", "mutation": "PolynomialMutation"}),
+        ),
+        ("NSGAIIISampler", json!({"seed": 42, "population_size": 10, "crossover": "UNDXCrossover"})),
     ]
 }
 

@@ -23,6 +23,9 @@ pub struct OverheadArgs {
     /// Trials to run.
     #[arg(long, default_value_t = 1000)]
     n_trials: usize,
+    /// Objectives (all minimized; spheres centred at 0, 1, ...).
+    #[arg(long, default_value_t = 1)]
+    objectives: usize,
 }
 
 /// Runs the measurement and prints one JSON object.
@@ -33,8 +36,14 @@ pub fn run(args: OverheadArgs) -> Result<(), StreamError> {
         }
         None => Value::Null,
     };
-    let config =
-        StudyConfig { sampler: ComponentSpec { name: args.sampler.clone(), kwargs }, ..StudyConfig::default() };
+    if args.objectives == 0 {
+        return Err(StreamError::Config("--objectives must be at least 1".into()));
+    }
+    let config = StudyConfig {
+        directions: vec![wasmtune::StudyDirection::Minimize; args.objectives],
+        sampler: ComponentSpec { name: args.sampler.clone(), kwargs },
+        ..StudyConfig::default()
+    };
     let start = std::time::Instant::now();
     let now = move || start.elapsed().as_secs_f64() * 1000.0;
     let times = per_trial_ms(&config, args.dim, args.n_trials, &now).map_err(|e| StreamError::Config(e.to_string()))?;

@@ -17,6 +17,7 @@
 use nalgebra::{DMatrix, DVector, SymmetricEigen};
 use serde::{Deserialize, Serialize};
 
+use crate::portable::PortableMath;
 use crate::rng::Rng;
 
 const EPS: f64 = 1e-8;
@@ -97,18 +98,18 @@ impl Cma {
         let n = cfg.mean.len();
         assert!(n > 0, "CMA-ES needs at least one dimension");
         let nf = n as f64;
-        let lambda = cfg.popsize.unwrap_or(4 + (3.0 * nf.ln()).floor() as usize);
+        let lambda = cfg.popsize.unwrap_or(4 + (3.0 * nf.ln_p()).floor() as usize);
         assert!(lambda > 0, "population size must be positive");
         let mu = lambda / 2;
         let (weights, mu_eff, c1, cmu, c_sigma, cc);
         if cfg.separable {
-            let w: Vec<f64> = (0..mu).map(|i| ((mu + 1) as f64).ln() - ((i + 1) as f64).ln()).collect();
+            let w: Vec<f64> = (0..mu).map(|i| ((mu + 1) as f64).ln_p() - ((i + 1) as f64).ln_p()).collect();
             let s: f64 = w.iter().sum();
             weights = w.iter().map(|x| x / s).collect::<Vec<_>>();
             mu_eff = 1.0 / weights.iter().map(|w| w * w).sum::<f64>();
-            c1 = 2.0 / ((nf + 1.3).powi(2) + mu_eff);
-            let cmu_full = 2.0 / mu_eff / (nf + 2f64.sqrt()).powi(2)
-                + (1.0 - 1.0 / mu_eff) * (1f64).min((2.0 * mu_eff - 1.0) / ((nf + 2.0).powi(2) + mu_eff));
+            c1 = 2.0 / ((nf + 1.3).powi_p(2) + mu_eff);
+            let cmu_full = 2.0 / mu_eff / (nf + 2f64.sqrt()).powi_p(2)
+                + (1.0 - 1.0 / mu_eff) * (1f64).min((2.0 * mu_eff - 1.0) / ((nf + 2.0).powi_p(2) + mu_eff));
             cmu = (nf + 2.0) / 3.0 * cmu_full;
             c_sigma = (mu_eff + 2.0) / (nf + mu_eff + 3.0);
             cc = 4.0 / (nf + 4.0);
@@ -116,12 +117,12 @@ impl Cma {
             // Tutorial eqs. 49–53: log-linear positive weights for the better half, negative
             // weights for the worse half scaled so the update stays positive definite.
             let prime: Vec<f64> =
-                (0..lambda).map(|i| ((lambda + 1) as f64 / 2.0).ln() - ((i + 1) as f64).ln()).collect();
-            let eff = |w: &[f64]| w.iter().sum::<f64>().powi(2) / w.iter().map(|x| x * x).sum::<f64>();
+                (0..lambda).map(|i| ((lambda + 1) as f64 / 2.0).ln_p() - ((i + 1) as f64).ln_p()).collect();
+            let eff = |w: &[f64]| w.iter().sum::<f64>().powi_p(2) / w.iter().map(|x| x * x).sum::<f64>();
             mu_eff = eff(&prime[..mu]);
             let mu_eff_minus = eff(&prime[mu..]);
-            c1 = 2.0 / ((nf + 1.3).powi(2) + mu_eff);
-            cmu = (1.0 - c1 - 1e-8).min(2.0 * (mu_eff - 2.0 + 1.0 / mu_eff) / ((nf + 2.0).powi(2) + mu_eff));
+            c1 = 2.0 / ((nf + 1.3).powi_p(2) + mu_eff);
+            cmu = (1.0 - c1 - 1e-8).min(2.0 * (mu_eff - 2.0 + 1.0 / mu_eff) / ((nf + 2.0).powi_p(2) + mu_eff));
             let min_alpha =
                 (1.0 + c1 / cmu).min(1.0 + 2.0 * mu_eff_minus / (mu_eff + 2.0)).min((1.0 - c1 - cmu) / (nf * cmu));
             let pos: f64 = prime.iter().filter(|w| **w > 0.0).sum();
@@ -316,11 +317,11 @@ impl Cma {
             self.p_sigma[i] = (1.0 - self.c_sigma) * self.p_sigma[i] + k_sigma * whitened[i];
         }
         let norm_ps = self.p_sigma.iter().map(|v| v * v).sum::<f64>().sqrt();
-        self.sigma *= ((self.c_sigma / self.d_sigma) * (norm_ps / self.chi_n - 1.0)).exp();
+        self.sigma *= ((self.c_sigma / self.d_sigma) * (norm_ps / self.chi_n - 1.0)).exp_p();
         self.sigma = self.sigma.min(SIGMA_MAX);
 
         // Stall the rank-one path while p_σ is long (tutorial p. 28).
-        let left = norm_ps / (1.0 - (1.0 - self.c_sigma).powf(2.0 * (self.generation as f64 + 1.0))).sqrt();
+        let left = norm_ps / (1.0 - (1.0 - self.c_sigma).powf_p(2.0 * (self.generation as f64 + 1.0))).sqrt();
         let h_sigma = if left < (1.4 + 2.0 / (n as f64 + 1.0)) * self.chi_n { 1.0 } else { 0.0 };
         let k_c = h_sigma * (self.cc * (2.0 - self.cc) * self.mu_eff).sqrt();
         for i in 0..n {
@@ -401,9 +402,9 @@ impl Cma {
         let snr_sigma = (es - BETA_SIGMA / (2.0 - BETA_SIGMA) * lr.v_sigma) / (lr.v_sigma - es);
         let eta_mean_before = lr.eta_mean;
         let rel_mean = (snr_mean / ALPHA / lr.eta_mean - 1.0).clamp(-1.0, 1.0);
-        lr.eta_mean *= ((GAMMA * lr.eta_mean).min(BETA_MEAN) * rel_mean).exp();
+        lr.eta_mean *= ((GAMMA * lr.eta_mean).min(BETA_MEAN) * rel_mean).exp_p();
         let rel_sigma = (snr_sigma / ALPHA / lr.eta_sigma - 1.0).clamp(-1.0, 1.0);
-        lr.eta_sigma *= ((GAMMA * lr.eta_sigma).min(BETA_SIGMA) * rel_sigma).exp();
+        lr.eta_sigma *= ((GAMMA * lr.eta_sigma).min(BETA_SIGMA) * rel_sigma).exp_p();
         lr.eta_mean = lr.eta_mean.min(1.0);
         lr.eta_sigma = lr.eta_sigma.min(1.0);
         let (eta_mean, eta_sigma) = (lr.eta_mean, lr.eta_sigma);
@@ -414,8 +415,8 @@ impl Cma {
         let sig = old_sig + delta_sig * eta_sigma;
         // Split Σ back into σ² C with det C = 1.
         let eig = SymmetricEigen::new(sig.clone());
-        let log_det: f64 = eig.eigenvalues.iter().map(|e| e.max(f64::MIN_POSITIVE).ln()).sum();
-        self.sigma = (log_det / 2.0 / n as f64).exp().min(SIGMA_MAX);
+        let log_det: f64 = eig.eigenvalues.iter().map(|e| e.max(f64::MIN_POSITIVE).ln_p()).sum();
+        self.sigma = (log_det / 2.0 / n as f64).exp_p().min(SIGMA_MAX);
         for i in 0..n {
             for j in 0..n {
                 self.cov[i * n + j] = sig[(i, j)] / (self.sigma * self.sigma);

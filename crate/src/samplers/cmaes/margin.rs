@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::cma::Cma;
+use crate::portable::PortableMath;
 use crate::rng::Rng;
 
 /// CMA-ES whose discrete coordinates keep a minimum probability of moving to a neighbour cell.
@@ -193,9 +194,9 @@ pub(crate) fn ndtri(p: f64) -> f64 {
             / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
     };
     let x = if p < 0.02425 {
-        tail((-2.0 * p.ln()).sqrt())
+        tail((-2.0 * p.ln_p()).sqrt())
     } else if p > 1.0 - 0.02425 {
-        -tail((-2.0 * (1.0 - p).ln()).sqrt())
+        -tail((-2.0 * (1.0 - p).ln_p()).sqrt())
     } else {
         let q = p - 0.5;
         let r = q * q;
@@ -204,7 +205,7 @@ pub(crate) fn ndtri(p: f64) -> f64 {
     };
     // Halley's step on Φ(x) − p.
     let e = ndtr(x) - p;
-    let u = e * (2.0 * std::f64::consts::PI).sqrt() * (x * x / 2.0).exp();
+    let u = e * (2.0 * std::f64::consts::PI).sqrt() * (x * x / 2.0).exp_p();
     x - u / (1.0 + x * u / 2.0)
 }
 

@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::portable::PortableMath;
 use crate::rng::Rng;
 
 /// Which restart scheme to run (Optuna's `restart_strategy`).
@@ -77,11 +78,11 @@ impl Restarts {
                 if self.evals_small < self.evals_large {
                     self.current_is_large = false;
                     let u = rng.uniform();
-                    let largest = self.popsize0 as f64 * inc.powi(self.n_large as i32);
-                    let popsize = (self.popsize0 as f64 * (0.5 * largest / self.popsize0 as f64).max(1.0).powf(u * u))
+                    let largest = self.popsize0 as f64 * inc.powi_p(self.n_large as i32);
+                    let popsize = (self.popsize0 as f64 * (0.5 * largest / self.popsize0 as f64).max(1.0).powf_p(u * u))
                         .floor()
                         .max(self.popsize0 as f64) as usize;
-                    NextRun { popsize, sigma_factor: 10f64.powf(-2.0 * rng.uniform()) }
+                    NextRun { popsize, sigma_factor: 10f64.powf_p(-2.0 * rng.uniform()) }
                 } else {
                     self.current_is_large = true;
                     self.n_large += 1;

@@ -9,6 +9,7 @@
 use nalgebra::{DMatrix, DVector};
 
 use crate::error::{Error, Result};
+use crate::portable::PortableMath;
 
 /// The warm-start distribution: `(mean, sigma, cov)` with `cov` row-major and `det cov = 1`.
 pub fn warm_start_distribution(
@@ -35,8 +36,8 @@ pub fn warm_start_distribution(
     let second = xs.iter().fold(DMatrix::zeros(n, n), |acc, x| acc + x * x.transpose()) / top as f64;
     let sigma_matrix = DMatrix::identity(n, n) * (alpha * alpha) + second - &mean * mean.transpose();
     let det = sigma_matrix.determinant();
-    let sigma = det.powf(0.5 / n as f64);
-    let cov = sigma_matrix / det.powf(1.0 / n as f64);
+    let sigma = det.powf_p(0.5 / n as f64);
+    let cov = sigma_matrix / det.powf_p(1.0 / n as f64);
     let cov_rows = (0..n * n).map(|k| cov[(k / n, k % n)]).collect();
     Ok((mean.iter().copied().collect(), sigma, cov_rows))
 }

@@ -18,6 +18,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::portable::PortableMath;
 use crate::rng::Rng;
 
 /// A crossover operator with its options.
@@ -178,12 +179,12 @@ impl Crossover {
                     let diff = (hi - lo).max(1e-10);
                     let [xl, xu] = bounds[i];
                     let beta_q = |beta: f64| {
-                        let alpha = 2.0 - beta.powf(-(eta + 1.0));
+                        let alpha = 2.0 - beta.powf_p(-(eta + 1.0));
                         let u = us[i];
                         if u > 1.0 / alpha {
-                            (1.0 / (2.0 - u * alpha)).powf(1.0 / (eta + 1.0))
+                            (1.0 / (2.0 - u * alpha)).powf_p(1.0 / (eta + 1.0))
                         } else {
-                            (u * alpha).powf(1.0 / (eta + 1.0))
+                            (u * alpha).powf_p(1.0 / (eta + 1.0))
                         }
                     };
                     c1[i] = 0.5 * ((lo + hi) - beta_q(1.0 + 2.0 * (lo - xl) / diff) * diff);
@@ -194,9 +195,9 @@ impl Crossover {
             Crossover::Vsbx(o) => {
                 let eta = o.eta.unwrap_or(if multi_objective { 20.0 } else { 2.0 });
                 let us: Vec<f64> = (0..n).map(|_| rng.uniform()).collect();
-                let b1: Vec<f64> = us.iter().map(|u| (1.0 / (2.0 * u).max(1e-10)).powf(1.0 / (eta + 1.0))).collect();
+                let b1: Vec<f64> = us.iter().map(|u| (1.0 / (2.0 * u).max(1e-10)).powf_p(1.0 / (eta + 1.0))).collect();
                 let b2: Vec<f64> =
-                    us.iter().map(|u| (1.0 / (2.0 * (1.0 - u)).max(1e-10)).powf(1.0 / (eta + 1.0))).collect();
+                    us.iter().map(|u| (1.0 / (2.0 * (1.0 - u)).max(1e-10)).powf_p(1.0 / (eta + 1.0))).collect();
                 let (p0, p1) = (&parents[0], &parents[1]);
                 let c1: Vec<f64> = if rng.uniform() <= 0.5 {
                     (0..n).map(|i| 0.5 * ((1.0 + b1[i]) * p0[i] + (1.0 - b2[i]) * p1[i])).collect()
@@ -214,7 +215,7 @@ impl Crossover {
             Crossover::Spx { epsilon } => {
                 let k = parents.len();
                 let g: Vec<f64> = (0..n).map(|i| parents.iter().map(|p| p[i]).sum::<f64>() / k as f64).collect();
-                let rs: Vec<f64> = (0..k - 1).map(|j| rng.uniform().powf(1.0 / (j as f64 + 1.0))).collect();
+                let rs: Vec<f64> = (0..k - 1).map(|j| rng.uniform().powf_p(1.0 / (j as f64 + 1.0))).collect();
                 let eps = epsilon.unwrap_or(((n + 2) as f64).sqrt());
                 let xs: Vec<Vec<f64>> =
                     parents.iter().map(|p| (0..n).map(|i| g[i] + eps * (p[i] - g[i])).collect()).collect();

@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::portable::PortableMath;
 use crate::rng::Rng;
 
 /// A mutation operator.
@@ -53,10 +54,10 @@ impl Mutation {
         let power = 1.0 / (eta + 1.0);
         let delta_q = if u <= 0.5 {
             let xy = 1.0 - (x - low) / width;
-            (2.0 * u + (1.0 - 2.0 * u) * xy.powf(eta + 1.0)).powf(power) - 1.0
+            (2.0 * u + (1.0 - 2.0 * u) * xy.powf_p(eta + 1.0)).powf_p(power) - 1.0
         } else {
             let xy = 1.0 - (high - x) / width;
-            1.0 - (2.0 * (1.0 - u) + 2.0 * (u - 0.5) * xy.powf(eta + 1.0)).powf(power)
+            1.0 - (2.0 * (1.0 - u) + 2.0 * (u - 0.5) * xy.powf_p(eta + 1.0)).powf_p(power)
         };
         x + delta_q * width
     }

@@ -18,6 +18,7 @@ use serde::Deserialize;
 
 use super::{EliteSelection, GaOptions, GeneticSampler, OperatorSpec};
 use crate::error::{Error, Result};
+use crate::portable::PortableMath;
 use crate::rng::Rng;
 use crate::trial::{FrozenTrial, StudyDirection};
 
@@ -193,7 +194,7 @@ fn associate(points: &[Vec<f64>], refs: &[Vec<f64>]) -> (Vec<usize>, Vec<f64>) {
         for (k, r) in refs.iter().enumerate() {
             let rr: f64 = r.iter().map(|x| x * x).sum();
             let t = p.iter().zip(r).map(|(a, b)| a * b).sum::<f64>() / rr;
-            let d = p.iter().zip(r).map(|(a, b)| (a - t * b).powi(2)).sum::<f64>().sqrt();
+            let d = p.iter().zip(r).map(|(a, b)| (a - t * b).powi_p(2)).sum::<f64>().sqrt();
             if d < best.1 {
                 best = (k, d);
             }
