@@ -14,6 +14,8 @@ export const SAMPLER_EXPLAINERS: Record<string, string> = {
   BruteForceSampler: "Enumerates every point of a discrete (and conditional) space once. Floats need a step.",
   PartialFixedSampler: "Holds some parameters at fixed values and lets another sampler choose the rest: to explore a slice of the space.",
   NSGAIISampler: "A genetic algorithm for several objectives: keeps a population ranked by Pareto dominance and spread. For multi-objective studies with many trials.",
+  NSGAIIISampler:
+    "NSGA-II's successor for three or more objectives: keeps the population spread along reference directions instead of by crowding. For many-objective studies.",
 };
 
 export const PRUNER_EXPLAINERS: Record<string, string> = {

@@ -15,6 +15,7 @@ export const SAMPLER_OPTIONS: Record<string, Record<string, unknown>> = {
   CmaEsSampler: { sigma0: null, n_startup_trials: 1 },
   GPSampler: { n_startup_trials: 10 },
   NSGAIISampler: { population_size: 50 },
+  NSGAIIISampler: { population_size: 50, dividing_parameter: 3 },
 };
 
 /** Options per pruner, with Optuna's keyword names: sensible starting points for the 30-step
