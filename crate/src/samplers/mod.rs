@@ -9,6 +9,7 @@
 //! follows, one line in [`from_name`], one test file.
 
 mod brute_force;
+pub mod gp;
 mod grid;
 mod partial_fixed;
 mod qmc;
@@ -22,6 +23,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 pub use brute_force::{BruteForceSampler, BruteForceSamplerOptions};
+pub use gp::{GpSampler, GpSamplerOptions};
 pub use grid::{GridSampler, GridSamplerOptions};
 pub use partial_fixed::{PartialFixedSampler, PartialFixedSamplerOptions};
 pub use qmc::{QmcSampler, QmcSamplerOptions, QmcType, halton_point, sobol_point};
@@ -126,8 +128,15 @@ pub trait Sampler {
 }
 
 /// The sampler names [`from_name`] knows, as Optuna's class names.
-pub const SAMPLER_NAMES: &[&str] =
-    &["RandomSampler", "TPESampler", "GridSampler", "BruteForceSampler", "QMCSampler", "PartialFixedSampler"];
+pub const SAMPLER_NAMES: &[&str] = &[
+    "RandomSampler",
+    "TPESampler",
+    "GridSampler",
+    "BruteForceSampler",
+    "QMCSampler",
+    "PartialFixedSampler",
+    "GPSampler",
+];
 
 /// Builds a sampler from Optuna's class name and keyword arguments (a JSON object, or null).
 pub fn from_name(name: &str, kwargs: &Value) -> Result<Box<dyn Sampler>> {
@@ -138,6 +147,7 @@ pub fn from_name(name: &str, kwargs: &Value) -> Result<Box<dyn Sampler>> {
         "BruteForceSampler" => Box::new(BruteForceSampler::new(options(name, kwargs)?)),
         "QMCSampler" => Box::new(QmcSampler::new(options(name, kwargs)?)?),
         "PartialFixedSampler" => Box::new(PartialFixedSampler::new(options(name, kwargs)?)?),
+        "GPSampler" => Box::new(GpSampler::new(options(name, kwargs)?)?),
         _ => {
             return Err(Error::UnknownName { kind: "sampler", name: name.to_owned(), known: SAMPLER_NAMES.join(", ") });
         }
