@@ -8,7 +8,7 @@
 //! variance and Gamma(1.1, 30) on the noise, whose floor is `1e-6`; the parameters are optimized
 //! in log space with L-BFGS from the previous fit, falling back to all-ones when that fails.
 
-use super::optim::{LbfgsOptions, minimize};
+use super::optim::{LbfgsMemory, LbfgsOptions, minimize_with_memory};
 use super::posterior::{Posterior, dot};
 
 /// The noise variance's floor (Optuna's `DEFAULT_MINIMUM_NOISE_VAR`).
@@ -39,6 +39,9 @@ impl KernelParams {
     /// The weighted squared distance Σ ℓ_j⁻² δ_j² between two points.
     #[inline]
     pub fn sq_dist(&self, a: &[f64], b: &[f64], is_cat: &[bool]) -> f64 {
+        if !is_cat.contains(&true) {
+            return a.iter().zip(b).zip(&self.inv_sq_lengthscales).map(|((x, y), w)| w * (x - y) * (x - y)).sum();
+        }
         let mut r2 = 0.0;
         for j in 0..a.len() {
             let diff = a[j] - b[j];
@@ -165,6 +168,19 @@ fn to_raw(p: &KernelParams, deterministic: bool) -> Vec<f64> {
 /// Fits the hyperparameters to standardized values `y`, starting from `start` (the previous fit;
 /// all-ones when it fails). Optuna's tolerance: projected gradient ≤ 1e-2.
 pub fn fit(inputs: &Inputs, y: &[f64], start: &KernelParams, deterministic: bool) -> KernelParams {
+    fit_with_memory(inputs, y, start, deterministic, &mut LbfgsMemory::default())
+}
+
+/// [`fit`], carrying the optimizer's curvature memory from the previous fit: after one more
+/// observation the likelihood's shape barely changes, so the search needs a few steps instead of
+/// rebuilding its curvature estimate from a steepest-descent start.
+pub fn fit_with_memory(
+    inputs: &Inputs,
+    y: &[f64],
+    start: &KernelParams,
+    deterministic: bool,
+    memory: &mut LbfgsMemory,
+) -> KernelParams {
     let d = inputs.d;
     let opts = LbfgsOptions { pgtol: 1e-2, ..Default::default() };
     let bounds = vec![[f64::NEG_INFINITY, f64::INFINITY]; d + 1 + usize::from(!deterministic)];
@@ -173,7 +189,13 @@ pub fn fit(inputs: &Inputs, y: &[f64], start: &KernelParams, deterministic: bool
         if s.inv_sq_lengthscales.len() != d {
             continue;
         }
-        let r = minimize(|raw, g| loss(inputs, y, raw, deterministic, g), &to_raw(s, deterministic), &bounds, &opts);
+        let r = minimize_with_memory(
+            |raw, g| loss(inputs, y, raw, deterministic, g),
+            &to_raw(s, deterministic),
+            &bounds,
+            &opts,
+            memory,
+        );
         if r.f.is_finite() {
             return from_raw(&r.x, d, deterministic);
         }

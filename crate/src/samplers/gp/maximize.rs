@@ -33,14 +33,19 @@ impl Default for SearchBudget {
 }
 
 impl SearchBudget {
-    /// Quasi-random candidates to draw against `n` observations: every one costs O(n²), so past
-    /// 100 observations the count falls as 1/n², to no fewer than 256 (Optuna: always 2048).
+    /// Quasi-random candidates to draw against `n` observations. Each costs O(n²), so past 100
+    /// observations the count ramps down linearly to 256 at 150 and stays there (Optuna: always
+    /// 2048); the local searches, not the candidates, find the maximum.
     pub fn preliminary_for(&self, n: usize) -> usize {
-        if n <= 100 {
-            return self.n_preliminary;
-        }
-        let scaled = self.n_preliminary as f64 * (100.0 / n as f64).powi(2);
-        (scaled as usize).clamp(256.min(self.n_preliminary), self.n_preliminary)
+        let floor = 256.min(self.n_preliminary);
+        let t = (n.saturating_sub(100) as f64 / 50.0).min(1.0);
+        (self.n_preliminary as f64 + t * (floor as f64 - self.n_preliminary as f64)).round() as usize
+    }
+
+    /// Local searches against `n` observations: Optuna's count up to 100, half of it past that,
+    /// where each step of each search costs O(n²).
+    pub fn local_for(&self, n: usize) -> usize {
+        if n <= 100 { self.n_local } else { self.n_local.div_ceil(2).max(1) }
     }
 }
 
@@ -74,7 +79,9 @@ pub fn maximize(
     let mut starts = vec![candidates[best].clone()];
     let mut weights: Vec<f64> = values.iter().map(|v| (v - values[best]).exp()).collect();
     weights[best] = 0.0;
-    let n_roulette = budget.n_local.saturating_sub(1 + warm_starts.len());
+    let n_local = budget.local_for(acq.n_observations());
+    let warm_starts = &warm_starts[..warm_starts.len().min(n_local.saturating_sub(1))];
+    let n_roulette = n_local.saturating_sub(1 + warm_starts.len());
     for _ in 0..n_roulette {
         let total: f64 = weights.iter().sum();
         if total.is_nan() || total <= 0.0 {

@@ -10,7 +10,8 @@
 use serde_json::Value;
 
 use super::acquisition::{Acquisition, N_EHVI_SAMPLES, Objective, normal_samples};
-use super::kernel::{Inputs, KernelParams, fit};
+use super::kernel::{Inputs, KernelParams, fit_with_memory};
+use super::optim::LbfgsMemory;
 use super::posterior::Posterior;
 use super::space::GpSpace;
 use crate::error::{Error, Result};
@@ -23,14 +24,14 @@ use crate::trial::{FrozenTrial, StudyDirection};
 const EPS: f64 = 1e-10;
 
 /// Hyperparameters are refitted at every trial below this many observations (as Optuna), and
-/// above it only once the data has grown by a tenth since the last fit; in between, the factor is
+/// above it only once the data has grown by a fifth since the last fit; in between, the factor is
 /// extended by the new rows in O(n²) per row. Optuna refits every trial; a fit costs O(n³) per
 /// likelihood evaluation, which past a hundred observations would be most of a trial's time.
 pub const REFIT_EVERY_TRIAL_BELOW: usize = 100;
 
 /// Whether `n` observations call for a new fit, the last one having seen `n_fit`.
 pub fn needs_refit(n: usize, n_fit: usize) -> bool {
-    n < REFIT_EVERY_TRIAL_BELOW || n * 10 >= n_fit * 11
+    n < REFIT_EVERY_TRIAL_BELOW || n * 5 >= n_fit * 6
 }
 
 /// A GP kept between trials with the count it was fitted on.
@@ -38,6 +39,7 @@ pub fn needs_refit(n: usize, n_fit: usize) -> bool {
 pub struct Fitted {
     gp: Posterior,
     n_fit: usize,
+    memory: LbfgsMemory,
 }
 
 /// Fitted GPs kept between trials, so each fit starts from the last and unchanged
@@ -104,24 +106,26 @@ fn constraint_rows(trials: &[&FrozenTrial]) -> Result<Option<Vec<Vec<f64>>>> {
 
 fn fit_posterior(space: &GpSpace, x: &[f64], y: Vec<f64>, cached: Option<Fitted>, deterministic: bool) -> Fitted {
     let (d, is_cat, n) = (space.dim(), space.is_cat(), y.len());
-    let mut start = KernelParams::ones(d);
+    let (mut start, mut memory) = (KernelParams::ones(d), LbfgsMemory::default());
     if let Some(mut c) = cached.filter(|c| c.gp.params().inv_sq_lengthscales.len() == d) {
         start = c.gp.params().clone();
+        memory = std::mem::take(&mut c.memory);
         let old = c.gp.x().len();
         // Same rows first (trials finish in order unless a parallel one overtakes) and no refit due.
         if old <= x.len() && x[..old] == *c.gp.x() && !needs_refit(n, c.n_fit) && c.gp.extend(&x[old..]).is_ok() {
             c.gp.set_values(y);
+            c.memory = memory;
             return c;
         }
     }
     let inputs = Inputs { x, d, is_cat: &is_cat };
-    let params = fit(&inputs, &y, &start, deterministic);
+    let params = fit_with_memory(&inputs, &y, &start, deterministic, &mut memory);
     let gp = Posterior::new(x.to_vec(), d, is_cat.clone(), y.clone(), params).unwrap_or_else(|_| {
         // The fit's optimum was positive definite; this guards the fallback parameters.
         let safe = KernelParams { noise: 1.0, ..KernelParams::ones(d) };
         Posterior::new(x.to_vec(), d, is_cat, y, safe).expect("unit noise keeps the matrix positive definite")
     });
-    Fitted { gp, n_fit: n }
+    Fitted { gp, n_fit: n, memory }
 }
 
 /// Fits one GP per column of `ys`, reusing `cached` when it has one per column.

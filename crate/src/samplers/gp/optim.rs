@@ -30,6 +30,14 @@ impl Default for LbfgsOptions {
     }
 }
 
+/// Curvature pairs (step, gradient change) remembered between calls: a problem that changes
+/// little from one call to the next (the GP's likelihood after one more observation) starts with
+/// the last call's curvature instead of a steepest-descent step.
+#[derive(Debug, Clone, Default)]
+pub struct LbfgsMemory {
+    pairs: Vec<(Vec<f64>, Vec<f64>)>,
+}
+
 /// Where the search ended.
 #[derive(Debug, Clone)]
 pub struct LbfgsResult {
@@ -48,10 +56,22 @@ pub struct LbfgsResult {
 /// failed trial step and is backtracked from; `x0` itself must give a finite value, or it is
 /// returned unchanged.
 pub fn minimize(
+    fg: impl FnMut(&[f64], &mut [f64]) -> f64,
+    x0: &[f64],
+    bounds: &[[f64; 2]],
+    opts: &LbfgsOptions,
+) -> LbfgsResult {
+    minimize_with_memory(fg, x0, bounds, opts, &mut LbfgsMemory::default())
+}
+
+/// [`minimize`], starting from and leaving behind the curvature pairs in `memory` (pairs of
+/// another length are dropped).
+pub fn minimize_with_memory(
     mut fg: impl FnMut(&[f64], &mut [f64]) -> f64,
     x0: &[f64],
     bounds: &[[f64; 2]],
     opts: &LbfgsOptions,
+    memory: &mut LbfgsMemory,
 ) -> LbfgsResult {
     let n = x0.len();
     let project = |x: &mut [f64]| {
@@ -68,6 +88,14 @@ pub fn minimize(
         return LbfgsResult { x, f, iters: 0, evals };
     }
     let (mut s_hist, mut y_hist, mut rho): (Vec<Vec<f64>>, Vec<Vec<f64>>, Vec<f64>) = (vec![], vec![], vec![]);
+    for (s, y) in std::mem::take(&mut memory.pairs) {
+        let sy: f64 = s.iter().zip(&y).map(|(a, b)| a * b).sum();
+        if s.len() == n && sy > 0.0 {
+            rho.push(1.0 / sy);
+            s_hist.push(s);
+            y_hist.push(y);
+        }
+    }
     let (mut x_new, mut g_new, mut d) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
     let mut free = vec![true; n];
     let mut iters = 0;
@@ -129,7 +157,12 @@ pub fn minimize(
         let mut step = if s_hist.is_empty() { (1.0 / slope.abs().sqrt()).min(1.0) } else { 1.0 };
         let mut accepted = false;
         let mut f_new = f;
-        for _ in 0..40 {
+        let d_max = d.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        for _ in 0..20 {
+            // A step too short to move any variable measurably means no progress is possible here.
+            if step * d_max <= 1e-10 * x.iter().fold(1.0f64, |m, v| m.max(v.abs())) {
+                break;
+            }
             for i in 0..n {
                 x_new[i] = x[i] + step * d[i];
             }
@@ -168,6 +201,7 @@ pub fn minimize(
             break;
         }
     }
+    memory.pairs = s_hist.into_iter().zip(y_hist).collect();
     LbfgsResult { x, f, iters, evals }
 }
 
@@ -236,6 +270,29 @@ mod tests {
         let opts = LbfgsOptions { pgtol: 1e-8, ftol: 0.0, ..Default::default() };
         let r = minimize(fg, &[0.0; 10], &[[-inf, inf]; 10], &opts);
         assert!(r.x.iter().all(|v| (v - 1.0).abs() < 1e-6), "{r:?}");
+    }
+
+    #[test]
+    fn remembered_curvature_shortens_a_nearby_problem() {
+        let inf = f64::INFINITY;
+        let quad = |c: f64| {
+            move |x: &[f64], g: &mut [f64]| {
+                let mut f = 0.0;
+                for i in 0..x.len() {
+                    let w = 1.0 + 30.0 * i as f64;
+                    f += 0.5 * w * (x[i] - c).powi(2);
+                    g[i] = w * (x[i] - c);
+                }
+                f
+            }
+        };
+        let opts = LbfgsOptions { pgtol: 1e-6, ftol: 0.0, ..Default::default() };
+        let mut memory = LbfgsMemory::default();
+        let first = minimize_with_memory(quad(1.0), &[0.0; 6], &[[-inf, inf]; 6], &opts, &mut memory);
+        let cold = minimize(quad(1.1), &first.x, &[[-inf, inf]; 6], &opts);
+        let warm = minimize_with_memory(quad(1.1), &first.x, &[[-inf, inf]; 6], &opts, &mut memory);
+        assert!(warm.x.iter().all(|v| (v - 1.1).abs() < 1e-6), "{warm:?}");
+        assert!(warm.evals < cold.evals, "warm {} vs cold {}", warm.evals, cold.evals);
     }
 
     #[test]

@@ -206,22 +206,21 @@ impl Posterior {
     }
 }
 
-/// A dot product with four independent accumulators over exact chunks (no bounds checks in the
-/// loop), so that it vectorizes.
+/// A dot product with eight independent accumulators over exact chunks (no bounds checks in the
+/// loop): enough parallel additions to hide their latency once vectorized.
 #[inline]
 pub fn dot(a: &[f64], b: &[f64]) -> f64 {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
-    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
     let (ra, rb) = (ca.remainder(), cb.remainder());
-    let mut acc = [0.0f64; 4];
+    let mut acc = [0.0f64; 8];
     for (x, y) in ca.zip(cb) {
-        acc[0] += x[0] * y[0];
-        acc[1] += x[1] * y[1];
-        acc[2] += x[2] * y[2];
-        acc[3] += x[3] * y[3];
+        for l in 0..8 {
+            acc[l] += x[l] * y[l];
+        }
     }
-    let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    let mut s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
     for (x, y) in ra.iter().zip(rb) {
         s += x * y;
     }
