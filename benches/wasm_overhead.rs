@@ -3,7 +3,10 @@
 //! runs only from `benches/run.sh`, which reads the `WASM_OVERHEAD` line it prints.
 //!
 //! TPE, 1,000 trials by default; another sampler is chosen at build time, e.g.
-//! `WASM_OVERHEAD_SAMPLER=GPSampler WASM_OVERHEAD_TRIALS=300 wasm-pack test --release ...`.
+//! `WASM_OVERHEAD_SAMPLER=GPSampler WASM_OVERHEAD_TRIALS=300 WASM_BINDGEN_TEST_TIMEOUT=900
+//! wasm-pack test --release --headless --chrome . --test wasm_overhead -- --nocapture` (the
+//! measurement runs in one synchronous call, so a slow sampler needs the runner's timeout raised
+//! past its 20 s default).
 
 #![cfg(target_arch = "wasm32")]
 
