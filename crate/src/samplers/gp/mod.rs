@@ -47,13 +47,16 @@ pub use belief::{Belief, BeliefRequest, belief};
 use super::{InternalParams, Sampler, SearchSpace, StudyView, SystemAttrs};
 use crate::config::ComponentSpec;
 use crate::distributions::Distribution;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::rng::Rng;
 use crate::search_space::IntersectionSearchSpace;
 use crate::trial::{FrozenTrial, TrialState};
 use maximize::{SearchBudget, maximize};
 use model::FitCache;
 use space::GpSpace;
+
+/// The most parameters the joint space may have (the columns of the Sobol table).
+const MAX_DIM: usize = 1000;
 
 /// Options, with Optuna's keyword names and defaults.
 #[derive(Debug, Clone, Deserialize)]
@@ -149,6 +152,12 @@ impl Sampler for GpSampler {
             return Ok(InternalParams::new());
         }
         let gp_space = GpSpace::new(space);
+        if gp_space.dim() > MAX_DIM {
+            return Err(Error::InvalidArgument(format!(
+                "GPSampler: the joint space has {} parameters; the candidates' Sobol sequence covers at most {MAX_DIM}",
+                gp_space.dim()
+            )));
+        }
         let model = model::build(
             &gp_space,
             &trials,
