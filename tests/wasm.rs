@@ -361,3 +361,39 @@ fn cma_es_and_nsga_samplers_run_through_the_js_bindings() {
     let e = WasmStudy::new(config(r#"{"sampler":{"name":"CmaEsSampler","kwargs":{"popsize":0}}}"#)).err().unwrap();
     assert!(error_message(e).contains("popsize"));
 }
+
+// ---------- GPSampler ----------
+
+#[wasm_bindgen_test]
+fn gp_sampler_runs_through_the_bindings_and_gives_its_belief() {
+    let mut s = WasmStudy::new(config(
+        r#"{"directions":["maximize"],"sampler":{"name":"GPSampler","kwargs":{"seed":1,"n_startup_trials":5}}}"#,
+    ))
+    .unwrap();
+    for _ in 0..20 {
+        let n = s.ask().unwrap();
+        let x = s.suggest_float(n, "x", 0.0, 250.0, None, false).unwrap();
+        let k = s.suggest_int(n, "k", 1.0, 3.0, 1.0, false).unwrap();
+        s.tell(n, JsValue::from_f64(500.0 * x - 2.0 * x * x + k), None, None).unwrap();
+    }
+    let best = js_sys::Array::from(&get(&s.best_trial().unwrap(), "values")).get(0).as_f64().unwrap();
+    assert!(best > 31_000.0, "best {best}");
+
+    let line = s.gp_belief(config(r#"{"params":["x"],"resolution":40}"#)).unwrap();
+    assert_eq!(js_sys::Array::from(&get(&line, "mean")).length(), 40);
+    assert_eq!(js_sys::Array::from(&get(&line, "std")).length(), 40);
+    let axes = js_sys::Array::from(&get(&line, "axes"));
+    assert_eq!(js_sys::Array::from(&axes.get(0)).get(39).as_f64(), Some(250.0));
+    let surface = s.gp_belief(config(r#"{"params":["x","k"]}"#)).unwrap();
+    let rows = js_sys::Array::from(&get(&surface, "acquisition"));
+    assert_eq!(rows.length(), 3, "one row per value of k");
+    assert_eq!(js_sys::Array::from(&rows.get(0)).length(), 50, "default resolution along x");
+
+    let e = s.gp_belief(config(r#"{"params":["nope"]}"#)).err().unwrap();
+    assert!(error_message(e).contains("'nope'"));
+    let e = s.gp_belief(config(r#"{"params":["x"],"bins":3}"#)).err().unwrap();
+    assert!(error_message(e).contains("gpBelief"));
+    let fresh = WasmStudy::new(JsValue::UNDEFINED).unwrap();
+    let e = fresh.gp_belief(config(r#"{"params":["x"]}"#)).err().unwrap();
+    assert!(error_message(e).contains("gpBelief"));
+}

@@ -32,7 +32,7 @@ optuna.logging.set_verbosity(optuna.logging.ERROR)
 
 # Options under test, by Optuna class name: both sides get exactly these kwargs plus the seed.
 # `--samplers` picks which of them a run compares (each sampler's issue adds its line here).
-SAMPLERS = {"TPESampler": {}, "CmaEsSampler": {}, "NSGAIISampler": {}}
+SAMPLERS = {"TPESampler": {}, "CmaEsSampler": {}, "NSGAIISampler": {}, "GPSampler": {}}
 
 
 # ---------- Optuna side ----------

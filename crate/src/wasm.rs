@@ -387,3 +387,17 @@ pub fn hypervolume(points: JsValue, reference: Vec<f64>) -> Result<f64, JsError>
     }
     Ok(crate::multi_objective::hypervolume(&points, &reference))
 }
+#[wasm_bindgen(js_class = WasmStudy)]
+impl WasmStudy {
+    /// What a Gaussian process fitted to the complete trials (as `GPSampler` fits it) believes over
+    /// one or two numeric parameters, the others at the best trial: `request` is
+    /// `{params: [x] | [x, y], resolution?: 50}`; returns `{params, axes, mean, std, acquisition}`
+    /// (objective units; flat arrays for one parameter, rows `z[j][i]` along y for two).
+    #[wasm_bindgen(js_name = gpBelief)]
+    pub fn gp_belief(&self, request: JsValue) -> Result<JsValue, JsError> {
+        let request: samplers::gp::BeliefRequest =
+            serde_json::from_value(to_json(&request)?).map_err(|e| JsError::new(&format!("gpBelief: {e}")))?;
+        let belief = samplers::gp::belief(self.study.trials(), self.study.directions(), &request).map_err(js_err)?;
+        to_js(&belief)
+    }
+}

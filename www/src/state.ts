@@ -13,7 +13,7 @@ export const SAMPLER_OPTIONS: Record<string, Record<string, unknown>> = {
   BruteForceSampler: { avoid_premature_stop: false },
   TPESampler: { n_startup_trials: 10, n_ei_candidates: 24, multivariate: false },
   CmaEsSampler: { sigma0: null, n_startup_trials: 1 },
-  GPSampler: { n_startup_trials: 10 },
+  GPSampler: { n_startup_trials: 10, deterministic_objective: false },
   NSGAIISampler: { population_size: 50 },
   NSGAIIISampler: { population_size: 50, dividing_parameter: 3 },
 };

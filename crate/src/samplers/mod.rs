@@ -10,6 +10,7 @@
 
 mod brute_force;
 pub mod cmaes;
+pub mod gp;
 mod grid;
 pub mod nsga;
 mod partial_fixed;
@@ -25,6 +26,7 @@ use serde_json::Value;
 
 pub use brute_force::{BruteForceSampler, BruteForceSamplerOptions};
 pub use cmaes::{CmaEsSampler, CmaEsSamplerOptions};
+pub use gp::{GpSampler, GpSamplerOptions};
 pub use grid::{GridSampler, GridSamplerOptions};
 pub use nsga::{NsgaIIISampler, NsgaIIISamplerOptions, NsgaIISampler, NsgaIISamplerOptions};
 pub use partial_fixed::{PartialFixedSampler, PartialFixedSamplerOptions};
@@ -140,6 +142,7 @@ pub const SAMPLER_NAMES: &[&str] = &[
     "BruteForceSampler",
     "QMCSampler",
     "PartialFixedSampler",
+    "GPSampler",
 ];
 
 /// Builds a sampler from Optuna's class name and keyword arguments (a JSON object, or null).
@@ -154,6 +157,7 @@ pub fn from_name(name: &str, kwargs: &Value) -> Result<Box<dyn Sampler>> {
         "BruteForceSampler" => Box::new(BruteForceSampler::new(options(name, kwargs)?)),
         "QMCSampler" => Box::new(QmcSampler::new(options(name, kwargs)?)?),
         "PartialFixedSampler" => Box::new(PartialFixedSampler::new(options(name, kwargs)?)?),
+        "GPSampler" => Box::new(GpSampler::new(options(name, kwargs)?)?),
         _ => {
             return Err(Error::UnknownName { kind: "sampler", name: name.to_owned(), known: SAMPLER_NAMES.join(", ") });
         }

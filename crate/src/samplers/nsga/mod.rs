@@ -14,8 +14,7 @@
 //! Where we differ: parent populations are cached in the sampler's memory, not in the study's
 //! system attributes, so a reloaded study recomputes them from the trials (the same ones, unless
 //! trials of an old generation completed after its successor started). Constraints come from the
-//! trials' `constraints` system attribute (`Trial::set_constraint`), not a callable. Crossovers
-//! and mutations are named by Optuna's class names. A crossover child outside the box is clipped
+//! trials' `constraints` system attribute (`Trial::set_constraint`), not a callable. A crossover child outside the box is clipped
 //! onto it rather than drawn again (Optuna redraws until a child falls inside), which helps on
 //! problems whose optimum lies on the boundary: on ZDT1/ZDT2 with BLX-α the same options reach
 //! 97%/96% of the true hypervolume here and 79%/0% in Optuna (`benches/NSGA.md`). Crossovers

@@ -1,0 +1,196 @@
+//! Maximizing the acquisition over the normalized space, as Optuna 5.0.0's `optimize_acqf_mixed`:
+//! evaluate quasi-random candidates, start local searches from the best of them, from others drawn
+//! with probability ∝ exp(acquisition − best) (a roulette on the acquisition's own scale, so
+//! near-best regions get several starts), and from the given warm starts (the best trials);
+//! each local search alternates bounded L-BFGS over the continuous columns (scaled by the length
+//! scales so the problem is well conditioned) with an exhaustive pass over each short grid and
+//! categorical column, until neither moves.
+//!
+//! Where we differ: Optuna line-searches long integer grids; we search them as continuous and
+//! round, which the decoding does anyway.
+
+use super::acquisition::Acquisition;
+use super::optim::{LbfgsOptions, minimize};
+use super::space::{Column, GpSpace};
+use crate::rng::Rng;
+use crate::samplers::sobol_point;
+
+/// How hard to search.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchBudget {
+    /// Quasi-random candidates (Optuna: 2048).
+    pub n_preliminary: usize,
+    /// Local searches, warm starts included (Optuna: 10).
+    pub n_local: usize,
+    /// Optuna's `tol` (the L-BFGS projected-gradient tolerance is its square root).
+    pub tol: f64,
+}
+
+impl Default for SearchBudget {
+    fn default() -> Self {
+        SearchBudget { n_preliminary: 2048, n_local: 10, tol: 1e-4 }
+    }
+}
+
+impl SearchBudget {
+    /// Quasi-random candidates to draw against `n` observations. Each costs O(n²), so past 100
+    /// observations the count ramps down linearly to 256 at 150 and stays there (Optuna: always
+    /// 2048); the local searches, not the candidates, find the maximum.
+    pub fn preliminary_for(&self, n: usize) -> usize {
+        let floor = 256.min(self.n_preliminary);
+        let t = (n.saturating_sub(100) as f64 / 50.0).min(1.0);
+        (self.n_preliminary as f64 + t * (floor as f64 - self.n_preliminary as f64)).round() as usize
+    }
+
+    /// Local searches against `n` observations: Optuna's count up to 100, half of it past that,
+    /// where each step of each search costs O(n²).
+    pub fn local_for(&self, n: usize) -> usize {
+        if n <= 100 { self.n_local } else { self.n_local.div_ceil(2).max(1) }
+    }
+}
+
+/// The candidate the search ends on and its acquisition value.
+pub fn maximize(
+    acq: &Acquisition,
+    space: &GpSpace,
+    lengthscales: &[f64],
+    warm_starts: &[Vec<f64>],
+    budget: &SearchBudget,
+    rng: &mut Rng,
+) -> (Vec<f64>, f64) {
+    let d = space.dim();
+    // A Sobol sequence under a random shift modulo 1 (Cranley–Patterson rotation).
+    let shift: Vec<f64> = (0..d).map(|_| rng.uniform()).collect();
+    let n_preliminary = budget.preliminary_for(acq.n_observations());
+    let mut candidates = Vec::with_capacity(n_preliminary);
+    let mut values = Vec::with_capacity(n_preliminary);
+    for i in 0..n_preliminary {
+        let u: Vec<f64> = sobol_point(i as u64, d, None)
+            .expect("a GP's space fits Sobol's table")
+            .iter()
+            .zip(&shift)
+            .map(|(a, b)| (a + b).fract())
+            .collect();
+        let x = space.from_unit(&u);
+        values.push(acq.eval(&x));
+        candidates.push(x);
+    }
+    let best = argmax(&values);
+    let mut starts = vec![candidates[best].clone()];
+    let mut weights: Vec<f64> = values.iter().map(|v| (v - values[best]).exp()).collect();
+    weights[best] = 0.0;
+    let n_local = budget.local_for(acq.n_observations());
+    let warm_starts = &warm_starts[..warm_starts.len().min(n_local.saturating_sub(1))];
+    let n_roulette = n_local.saturating_sub(1 + warm_starts.len());
+    for _ in 0..n_roulette {
+        let total: f64 = weights.iter().sum();
+        if total.is_nan() || total <= 0.0 {
+            break;
+        }
+        let mut r = rng.uniform() * total;
+        let mut pick = weights.len() - 1;
+        for (i, w) in weights.iter().enumerate() {
+            if r < *w {
+                pick = i;
+                break;
+            }
+            r -= w;
+        }
+        weights[pick] = 0.0;
+        starts.push(candidates[pick].clone());
+    }
+    starts.extend(warm_starts.iter().cloned());
+    let mut best = (starts[0].clone(), f64::NEG_INFINITY);
+    for s in starts {
+        let (x, v) = local_search(acq, space, lengthscales, s, budget.tol);
+        if v > best.1 {
+            best = (x, v);
+        }
+    }
+    best
+}
+
+fn argmax(v: &[f64]) -> usize {
+    let mut b = 0;
+    for i in 1..v.len() {
+        if v[i] > v[b] || v[b].is_nan() {
+            b = i;
+        }
+    }
+    b
+}
+
+/// Alternating continuous and discrete moves from `x` until neither improves.
+fn local_search(
+    acq: &Acquisition,
+    space: &GpSpace,
+    lengthscales: &[f64],
+    mut x: Vec<f64>,
+    tol: f64,
+) -> (Vec<f64>, f64) {
+    let cont: Vec<usize> =
+        space.columns().iter().enumerate().filter(|(_, c)| matches!(c, Column::Continuous)).map(|(j, _)| j).collect();
+    let mut fx = acq.eval(&x);
+    let opts = LbfgsOptions { pgtol: tol.sqrt(), max_iters: 200, ..Default::default() };
+    for _ in 0..100 {
+        let mut moved = false;
+        if !cont.is_empty() {
+            let scale: Vec<f64> = cont.iter().map(|&j| lengthscales[j]).collect();
+            let z0: Vec<f64> = cont.iter().zip(&scale).map(|(&j, s)| x[j] / s).collect();
+            let bounds: Vec<[f64; 2]> = scale.iter().map(|s| [0.0, 1.0 / s]).collect();
+            let mut point = x.clone();
+            let mut grad = vec![0.0; x.len()];
+            let r = minimize(
+                |z, g| {
+                    for (k, &j) in cont.iter().enumerate() {
+                        point[j] = z[k] * scale[k];
+                    }
+                    let v = acq.eval_grad(&point, &mut grad);
+                    for (k, &j) in cont.iter().enumerate() {
+                        g[k] = -grad[j] * scale[k];
+                    }
+                    -v
+                },
+                &z0,
+                &bounds,
+                &opts,
+            );
+            if r.iters > 0 && -r.f > fx {
+                let mut y = x.clone();
+                for (k, &j) in cont.iter().enumerate() {
+                    y[j] = r.x[k] * scale[k];
+                }
+                // Long grids were moved as continuous: put them back on their grid.
+                space.snap(&mut y);
+                let snapped = acq.eval(&y);
+                if snapped > fx {
+                    (x, fx, moved) = (y, snapped, true);
+                }
+            }
+        }
+        for (j, column) in space.columns().iter().enumerate() {
+            let choices: Vec<f64> = match column {
+                Column::Continuous => continue,
+                Column::Grid(g) => g.clone(),
+                Column::Categorical(k) => (0..*k).map(|c| c as f64).collect(),
+            };
+            let start = x[j];
+            let mut best = start;
+            for c in choices {
+                if c == start {
+                    continue;
+                }
+                x[j] = c;
+                let v = acq.eval(&x);
+                if v > fx {
+                    (fx, best, moved) = (v, c, true);
+                }
+            }
+            x[j] = best;
+        }
+        if !moved {
+            break;
+        }
+    }
+    (x, fx)
+}
