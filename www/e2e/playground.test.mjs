@@ -579,10 +579,21 @@ tests.push(
   [
     "journal: a page reloaded mid-trial reopens with that trial FAIL, and Resume finishes the study",
     async (page) => {
-      await typeCustom(page, SLOW_CODE(400));
+      // Trial 3 runs for 6 s, the others 300 ms: however slowly the page saves under load, trial 3
+      // is still running when the saved journal catches up with the page.
+      await typeCustom(
+        page,
+        `function objective(trial) {
+  const x = trial.suggestFloat("x", 0, 250);
+  const t0 = performance.now();
+  const ms = trial.number === 3 ? 6000 : 300;
+  while (performance.now() - t0 < ms) {}
+  return x * (500 - 2 * x);
+}`,
+      );
       await runStudy(page, { nTrials: 8, wait: false });
       await waitForDone(page, 3);
-      // Trial 3 is running (400 ms): its RUNNING record has reached the page and is written.
+      // Trial 3 is running: its RUNNING record has reached the page and is written.
       await page.waitForTimeout(100);
       await page.waitForFunction(() => {
         const e = document.getElementById("study-name");
