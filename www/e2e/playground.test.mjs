@@ -344,6 +344,10 @@ tests.push(
       await runStudy(page, { nTrials: 30 });
       await views(page);
       await page.check("#log-scale");
+      // Redraws are throttled and asynchronous: wait for the toggle to reach the plot.
+      await page
+        .waitForFunction(() => document.getElementById("history").layout?.yaxis?.type === "log", null, { timeout: 10_000 })
+        .catch(() => {});
       const type = await page.evaluate(() => document.getElementById("history").layout.yaxis.type);
       assert(type === "log", `y axis ${type}`);
       await page.click('#trials th[data-key="value"]');
