@@ -4,6 +4,7 @@
 //! objective's own units, and the acquisition the sampler maximizes (log EI, log constrained EI or
 //! log EHVI). The page draws it beside a running study.
 
+use crate::portable::PortableMath;
 use serde::{Deserialize, Serialize};
 
 use super::model::{FitCache, build};
@@ -179,7 +180,7 @@ fn axis(d: &Distribution, n: usize) -> Vec<f64> {
     let mut out: Vec<f64> = (0..n)
         .map(|k| {
             let t = k as f64 / (n - 1) as f64;
-            if log { (low.ln() + t * (high.ln() - low.ln())).exp() } else { low + t * (high - low) }
+            if log { (low.ln_p() + t * (high.ln_p() - low.ln_p())).exp_p() } else { low + t * (high - low) }
         })
         .map(|v| v.clamp(low, high))
         .collect();

@@ -10,6 +10,7 @@
 
 use super::optim::{LbfgsMemory, LbfgsOptions, minimize_with_memory};
 use super::posterior::{Posterior, dot};
+use crate::portable::PortableMath;
 
 /// The noise variance's floor (Optuna's `DEFAULT_MINIMUM_NOISE_VAR`).
 pub const MIN_NOISE: f64 = 1e-6;
@@ -56,7 +57,7 @@ impl KernelParams {
 #[inline]
 pub fn matern52(r2: f64) -> (f64, f64) {
     let s = (5.0 * r2).sqrt();
-    let e = (-s).exp();
+    let e = (-s).exp_p();
     (e * (1.0 + s + 5.0 / 3.0 * r2), -5.0 / 6.0 * (1.0 + s) * e)
 }
 
@@ -69,12 +70,12 @@ fn log_prior(p: &KernelParams, noise_raw: Option<f64>, grad: &mut [f64]) -> f64 
         grad[j] = 0.1 / v - 0.1 * v;
     }
     // Gamma(2, 1) on the scale, without its constant.
-    lp += p.scale.ln() - p.scale;
+    lp += p.scale.ln_p() - p.scale;
     grad[d] = 1.0 - p.scale;
     // Gamma(1.1, 30) on the noise.
-    lp += 0.1 * p.noise.ln() - 30.0 * p.noise;
+    lp += 0.1 * p.noise.ln_p() - 30.0 * p.noise;
     if let Some(raw) = noise_raw {
-        grad[d + 1] = (0.1 / p.noise - 30.0) * raw.exp();
+        grad[d + 1] = (0.1 / p.noise - 30.0) * raw.exp_p();
     }
     lp
 }
@@ -141,7 +142,7 @@ pub fn loss(inputs: &Inputs, y: &[f64], raw: &[f64], deterministic: bool, grad: 
     }
     grad[d] = -(g_scale + grad[d]);
     if !deterministic {
-        grad[d + 1] = -(0.5 * trace_w * raw[d + 1].exp() + grad[d + 1]);
+        grad[d + 1] = -(0.5 * trace_w * raw[d + 1].exp_p() + grad[d + 1]);
     }
     -(mll + lp)
 }
@@ -149,18 +150,18 @@ pub fn loss(inputs: &Inputs, y: &[f64], raw: &[f64], deterministic: bool, grad: 
 /// The parameters a raw vector stands for.
 pub fn from_raw(raw: &[f64], d: usize, deterministic: bool) -> KernelParams {
     KernelParams {
-        inv_sq_lengthscales: raw[..d].iter().map(|v| v.exp()).collect(),
-        scale: raw[d].exp(),
-        noise: if deterministic { MIN_NOISE } else { raw[d + 1].exp() + MIN_NOISE },
+        inv_sq_lengthscales: raw[..d].iter().map(|v| v.exp_p()).collect(),
+        scale: raw[d].exp_p(),
+        noise: if deterministic { MIN_NOISE } else { raw[d + 1].exp_p() + MIN_NOISE },
     }
 }
 
 fn to_raw(p: &KernelParams, deterministic: bool) -> Vec<f64> {
-    let mut raw: Vec<f64> = p.inv_sq_lengthscales.iter().map(|v| v.ln()).collect();
-    raw.push(p.scale.ln());
+    let mut raw: Vec<f64> = p.inv_sq_lengthscales.iter().map(|v| v.ln_p()).collect();
+    raw.push(p.scale.ln_p());
     if !deterministic {
         // A start exactly on the floor would be ln 0.
-        raw.push((p.noise - 0.99 * MIN_NOISE).max(1e-12).ln());
+        raw.push((p.noise - 0.99 * MIN_NOISE).max(1e-12).ln_p());
     }
     raw
 }

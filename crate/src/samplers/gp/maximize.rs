@@ -12,6 +12,7 @@
 use super::acquisition::Acquisition;
 use super::optim::{LbfgsOptions, minimize};
 use super::space::{Column, GpSpace};
+use crate::portable::PortableMath;
 use crate::rng::Rng;
 use crate::samplers::sobol_point;
 
@@ -77,7 +78,7 @@ pub fn maximize(
     }
     let best = argmax(&values);
     let mut starts = vec![candidates[best].clone()];
-    let mut weights: Vec<f64> = values.iter().map(|v| (v - values[best]).exp()).collect();
+    let mut weights: Vec<f64> = values.iter().map(|v| (v - values[best]).exp_p()).collect();
     weights[best] = 0.0;
     let n_local = budget.local_for(acq.n_observations());
     let warm_starts = &warm_starts[..warm_starts.len().min(n_local.saturating_sub(1))];

@@ -8,6 +8,7 @@
 //! one bordered — instead of refactoring in O(n³).
 
 use super::kernel::{KernelParams, matern52};
+use crate::portable::PortableMath;
 
 /// A GP conditioned on its training data.
 #[derive(Debug, Clone)]
@@ -144,7 +145,7 @@ impl Posterior {
 
     /// ln det(K + noise·I).
     pub fn log_det(&self) -> f64 {
-        -2.0 * (0..self.n_rows()).map(|i| self.inv_l[i * (i + 1) / 2 + i].ln()).sum::<f64>()
+        -2.0 * (0..self.n_rows()).map(|i| self.inv_l[i * (i + 1) / 2 + i].ln_p()).sum::<f64>()
     }
 
     /// K⁻¹y.
