@@ -32,6 +32,7 @@ optuna.logging.set_verbosity(optuna.logging.ERROR)
 
 # Options under test, by Optuna class name: both sides get exactly these kwargs plus the seed.
 # `--samplers` picks which of them a run compares (each sampler's issue adds its line here).
+VENV_HINT = "benches/.venv/bin/pip install torch greenlet"
 SAMPLERS = {"TPESampler": {}, "CmaEsSampler": {}, "NSGAIISampler": {}, "GPSampler": {}}
 
 
@@ -161,6 +162,8 @@ def main() -> int:
     ap.add_argument("--dims", help="comma-separated problem dimensions to keep (e.g. 2,5)")
     ap.add_argument("--overhead-ranges", default="0-100,100-500,500-1000",
                     help="trial ranges (half-open) for the overhead table; the run lasts until the largest end")
+    ap.add_argument("--torch-threads", type=int, default=1,
+                    help="torch intra-op threads for Optuna's GPSampler; 1 is faster on a shared 2-core machine")
     ap.add_argument("--out", default="benches/RESULTS.md")
     ap.add_argument("--command", default=" ".join(sys.argv))
     args = ap.parse_args()
@@ -174,6 +177,17 @@ def main() -> int:
     if unknown:
         ap.error(f"unknown sampler(s) {unknown}; known: {list(SAMPLERS)}")
     ranges = [tuple(int(x) for x in r.split("-")) for r in args.overhead_ranges.split(",")]
+    gp_note = ""
+    if "GPSampler" in samplers:
+        # Optuna's GPSampler needs torch, and runs its L-BFGS-B restarts in a batch only with greenlet
+        # (about 4x faster here); measure it at its best, so both must be present.
+        try:
+            import greenlet  # noqa: F401
+            import torch
+        except ImportError as e:
+            ap.error(f"Optuna's GPSampler needs torch and greenlet: {VENV_HINT} ({e})")
+        torch.set_num_threads(args.torch_threads)
+        gp_note = f", torch {torch.__version__} ({args.torch_threads} thread(s)), greenlet {greenlet.__version__}"
     args.overhead_trials = max(hi for _, hi in ranges)
     lines = [
         "# Benchmark results: wasmtune vs Optuna 5.0.0",
@@ -182,7 +196,7 @@ def main() -> int:
         f"- date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
         f"- machine: {machine()}; load average at start {os.getloadavg()[0]:.2f} (other work on the machine slows"
         " both sides, Python's more: compare ratios from quiet runs)",
-        f"- versions: optuna {optuna.__version__}, python {platform.python_version()}, wasmtune {git_rev()}",
+        f"- versions: optuna {optuna.__version__}, python {platform.python_version()}, wasmtune {git_rev()}{gp_note}",
         f"- seeds 0..{args.seeds - 1}, budgets {budgets}; regret = best value - known optimum (lower is better);"
         " Mann-Whitney U two-sided, p < 0.05 = significant",
         "",
