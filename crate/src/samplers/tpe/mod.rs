@@ -34,7 +34,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-pub use parzen::{DimSpec, ParzenEstimator, ParzenParams};
+pub use parzen::{DimSpec, ParzenEstimator, ParzenParams, ordered_bits};
 
 use super::{InternalParams, RandomSampler, Sampler, SearchSpace, StudyView};
 use crate::distributions::Distribution;
@@ -144,6 +144,26 @@ enum Cached {
     Present(Vec<f64>),
 }
 
+/// What is kept per search space across trials.
+#[derive(Default)]
+struct SpaceCache {
+    /// By trial number.
+    rows: Vec<Cached>,
+    /// Per dimension, `(ordered_bits(coordinate), trial number)` of every cached finished
+    /// observation, sorted: kept up to date by insertion, so the estimators' bandwidth rule needs
+    /// no sort per trial.
+    sorted: Vec<Vec<(u64, u32)>>,
+}
+
+/// The observations one TPE draw models.
+struct Observations<'t> {
+    trials: Vec<&'t FrozenTrial>,
+    /// A row of working coordinates per trial.
+    flat: Vec<f64>,
+    /// Per dimension, indices into `trials` by increasing coordinate (ties by trial number).
+    orders: Vec<Vec<u32>>,
+}
+
 /// The TPE sampler.
 pub struct TpeSampler {
     options: TpeSamplerOptions,
@@ -156,7 +176,7 @@ pub struct TpeSampler {
     current_groups: Vec<SearchSpace>,
     /// Observation vectors by space (names joined) and trial number; a finished trial's parameters
     /// never change, so its vector is computed once.
-    cache: HashMap<String, Vec<Cached>>,
+    cache: HashMap<String, SpaceCache>,
     /// Relative samples of trials still running, for the constant liar.
     pending: HashMap<u64, InternalParams>,
 }
@@ -251,10 +271,11 @@ impl TpeSampler {
         names: &[&String],
         specs: &[DimSpec],
         space: &SearchSpace,
-    ) -> (Vec<&'t FrozenTrial>, Vec<f64>) {
+    ) -> Observations<'t> {
         let key = names.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\u{1f}");
         let cache = self.cache.entry(key).or_default();
-        cache.resize(study.number_bound().max(cache.len()), Cached::Unknown);
+        cache.rows.resize(study.number_bound().max(cache.rows.len()), Cached::Unknown);
+        cache.sorted.resize(specs.len(), Vec::new());
         let states: &[TrialState] = if self.options.constant_liar {
             &[TrialState::Complete, TrialState::Pruned, TrialState::Running]
         } else {
@@ -263,6 +284,9 @@ impl TpeSampler {
         // One flat buffer (a row per trial) rather than a vector per trial: no allocation per
         // observation on the hot path.
         let (mut trials, mut flat) = (Vec::new(), Vec::new());
+        // Position in `trials` by trial number, and the running trials' keys (not cached).
+        let mut position = vec![u32::MAX; study.number_bound()];
+        let mut running: Vec<Vec<(u64, u32)>> = vec![Vec::new(); specs.len()];
         let pending = &self.pending;
         for &t in &study.trials {
             if t.number == current || !states.contains(&t.state) {
@@ -294,28 +318,57 @@ impl TpeSampler {
             if t.state == TrialState::Running {
                 // Not cached: a running trial's parameters are still arriving.
                 if let Some(v) = vector() {
+                    for (r, &x) in running.iter_mut().zip(&v) {
+                        r.push((ordered_bits(x), t.number as u32));
+                    }
+                    position[t.number as usize] = trials.len() as u32;
                     trials.push(t);
                     flat.extend_from_slice(&v);
                 }
                 continue;
             }
-            let slot = &mut cache[t.number as usize];
+            let slot = &mut cache.rows[t.number as usize];
             if let Cached::Unknown = slot {
                 *slot = vector().map_or(Cached::Missing, Cached::Present);
+                if let Cached::Present(v) = slot {
+                    for (sorted, &x) in cache.sorted.iter_mut().zip(v.iter()) {
+                        let entry = (ordered_bits(x), t.number as u32);
+                        let at = sorted.partition_point(|e| *e < entry);
+                        sorted.insert(at, entry);
+                    }
+                }
             }
             if let Cached::Present(v) = slot {
+                position[t.number as usize] = trials.len() as u32;
                 trials.push(t);
                 flat.extend_from_slice(v);
             }
         }
-        (trials, flat)
+        let orders = cache
+            .sorted
+            .iter()
+            .zip(&mut running)
+            .zip(specs)
+            .map(|((sorted, running), spec)| {
+                if matches!(spec, DimSpec::Categorical { .. }) {
+                    return Vec::new();
+                }
+                running.sort_unstable();
+                merge_sorted(sorted, running)
+                    .map(|(_, number)| position[number as usize])
+                    // Cached trials that this draw leaves out (the current one's own row).
+                    .filter(|&p| p != u32::MAX)
+                    .collect()
+            })
+            .collect();
+        Observations { trials, flat, orders }
     }
 
     /// One TPE draw for `space` (internal values by name).
     fn sample_space(&mut self, study: &StudyView, trial: &FrozenTrial, space: &SearchSpace) -> InternalParams {
         let names: Vec<&String> = space.keys().collect();
         let specs: Vec<DimSpec> = space.values().map(DimSpec::of).collect();
-        let (obs, flat) = self.vectors(study, trial.number, &names, &specs, space);
+        let Observations { trials: obs, flat, orders } = self.vectors(study, trial.number, &names, &specs, space);
         let n_finished = obs.iter().filter(|t| t.state != TrialState::Running).count();
         let n_below = self.gamma(n_finished, study.directions.len());
         let Split { is_below, uniform_below } = split(study.directions, &obs, n_below);
@@ -329,8 +382,25 @@ impl TpeSampler {
         let params = self.parzen;
         let w_below = if uniform_below { vec![1.0; rows_below.len()] } else { self.weights(rows_below.len()) };
         let w_above = self.weights(rows_above.len());
-        let l = ParzenEstimator::new(&specs, &rows_below, &w_below, params);
-        let g = ParzenEstimator::new(&specs, &rows_above, &w_above, params);
+        // Each side's rows in each dimension's order, from the shared order: row positions within
+        // a side follow trial order, like the side's rows.
+        let mut side_row = vec![0u32; obs.len()];
+        let (mut nb, mut na) = (0u32, 0u32);
+        for (i, &below) in is_below.iter().enumerate() {
+            let counter = if below { &mut nb } else { &mut na };
+            side_row[i] = *counter;
+            *counter += 1;
+        }
+        let split_orders = |want_below: bool| -> Vec<Vec<u32>> {
+            orders
+                .iter()
+                .map(|o| {
+                    o.iter().filter(|&&i| is_below[i as usize] == want_below).map(|&i| side_row[i as usize]).collect()
+                })
+                .collect()
+        };
+        let l = ParzenEstimator::with_orders(&specs, &rows_below, &w_below, params, &split_orders(true));
+        let g = ParzenEstimator::with_orders(&specs, &rows_above, &w_above, params, &split_orders(false));
 
         let candidates = l.sample(&mut self.rng, self.options.n_ei_candidates);
         let (ll, lg) = (l.log_pdf(&candidates), g.log_pdf(&candidates));
@@ -343,6 +413,29 @@ impl TpeSampler {
         let x = &candidates[best * d..(best + 1) * d];
         names.iter().zip(&specs).zip(x).map(|((name, spec), &v)| ((*name).clone(), spec.decode(v))).collect()
     }
+}
+
+/// Two sorted lists merged, in order.
+fn merge_sorted<'a>(a: &'a [(u64, u32)], b: &'a [(u64, u32)]) -> impl Iterator<Item = (u64, u32)> + 'a {
+    let (mut i, mut j) = (0, 0);
+    std::iter::from_fn(move || {
+        let next = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x <= y => {
+                i += 1;
+                *x
+            }
+            (_, Some(y)) => {
+                j += 1;
+                *y
+            }
+            (Some(x), None) => {
+                i += 1;
+                *x
+            }
+            (None, None) => return None,
+        };
+        Some(next)
+    })
 }
 
 /// Which observations are good.
