@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Fuzzes one target of fuzz/ (cargo-fuzz, libFuzzer) for a while, then minimizes its corpus.
+#   bash scripts/fuzz.sh TARGET [SECONDS]     # TARGET: journal, search_space, stream_line
+#   bash scripts/fuzz.sh --list
+# Installs cargo-fuzz and the nightly toolchain when missing. Runs niced on one job, so it can run
+# beside other work; CI does not fuzz. Crashes land in fuzz/artifacts/TARGET/ (reproduce with
+# `cargo +nightly fuzz run TARGET fuzz/artifacts/TARGET/crash-...`). The corpus it grows is
+# fuzz/corpus/TARGET, minimized in place at the end (`cargo fuzz cmin`) and committed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+
+if [ "${1:-}" = "--list" ]; then
+  cargo +nightly fuzz list
+  exit 0
+fi
+target=${1:?usage: scripts/fuzz.sh TARGET [SECONDS] (targets: journal, search_space, stream_line)}
+seconds=${2:-600}
+mkdir -p "fuzz/corpus/$target"
+# -timeout: an input taking over 10 s counts as a hang; -rss_limit_mb: over 2 GB as a leak or a
+# bomb. Both are failures the engine must not have.
+nice -n 19 cargo +nightly fuzz run "$target" "fuzz/corpus/$target" -- \
+  -max_total_time="$seconds" -jobs=1 -workers=1 -timeout=10 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1
+# With -jobs, libFuzzer writes the run's output to fuzz-0.log: show its closing statistics.
+for log in fuzz-0.log fuzz/fuzz-0.log; do
+  if [ -f "$log" ]; then
+    tail -n 15 "$log"
+    mv "$log" "fuzz/artifacts/$target.log" 2>/dev/null || { mkdir -p fuzz/artifacts && mv "$log" "fuzz/artifacts/$target.log"; }
+  fi
+done
+nice -n 19 cargo +nightly fuzz cmin "$target" "fuzz/corpus/$target"
