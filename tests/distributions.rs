@@ -34,6 +34,9 @@ fn float_rules_and_messages() {
     // Found by fuzzing: a width past f64's range made samplers return ±inf or NaN.
     let m = msg(FloatDistribution::new(-1.7e308, 1.7e308, false, None));
     assert!(m.starts_with("the width `high - low` must be a finite number, but got (low=-17"), "{m}");
+    // Found by fuzzing: 8e307 / 1e-12 steps overflowed, putting `high` at infinity.
+    let m = msg(FloatDistribution::new(0.0, 8e307, false, Some(1e-12)));
+    assert!(m.starts_with("the range holds too many steps"), "{m}");
 }
 
 #[test]

@@ -153,6 +153,12 @@ impl FloatDistribution {
             if step.is_nan() || step <= 0.0 || !step.is_finite() {
                 return invalid(format!("`step > 0` must hold, but got step={step}"));
             }
+            // More steps than f64 can count put `high` at infinity (found by fuzzing).
+            if !((high - low) / step).is_finite() {
+                return invalid(format!(
+                    "the range holds too many steps: (high - low) / step must be finite, but got (low={low}, high={high}, step={step})"
+                ));
+            }
             high = adjust_float_high(low, high, step);
         }
         Ok(FloatDistribution { low, high, log, step })
