@@ -19,16 +19,17 @@ if [ "${1:-}" = "--list" ]; then
 fi
 target=${1:?usage: scripts/fuzz.sh TARGET [SECONDS] (targets: journal, search_space, stream_line)}
 seconds=${2:-600}
-mkdir -p "fuzz/corpus/$target"
+root=$(pwd)
+mkdir -p "fuzz/corpus/$target" "fuzz/artifacts/$target"
+# With -jobs, libFuzzer writes the run's output to fuzz-0.log in the working directory: one
+# directory per target, so that several targets can run at once.
+cd "fuzz/artifacts/$target"
 # -timeout: an input taking over 10 s counts as a hang; -rss_limit_mb: over 2 GB as a leak or a
 # bomb. Both are failures the engine must not have.
-nice -n 19 cargo +nightly fuzz run "$target" "fuzz/corpus/$target" -- \
-  -max_total_time="$seconds" -jobs=1 -workers=1 -timeout=10 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1
-# With -jobs, libFuzzer writes the run's output to fuzz-0.log: show its closing statistics.
-for log in fuzz-0.log fuzz/fuzz-0.log; do
-  if [ -f "$log" ]; then
-    tail -n 15 "$log"
-    mv "$log" "fuzz/artifacts/$target.log" 2>/dev/null || { mkdir -p fuzz/artifacts && mv "$log" "fuzz/artifacts/$target.log"; }
-  fi
-done
+nice -n 19 cargo +nightly fuzz run --fuzz-dir "$root/fuzz" "$target" "$root/fuzz/corpus/$target" -- \
+  -max_total_time="$seconds" -jobs=1 -workers=1 -timeout=10 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \
+  -artifact_prefix="$root/fuzz/artifacts/$target/"
+tail -n 15 fuzz-0.log
+mv fuzz-0.log "../$target.log"
+cd "$root"
 nice -n 19 cargo +nightly fuzz cmin "$target" "fuzz/corpus/$target"

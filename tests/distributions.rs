@@ -78,14 +78,19 @@ fn int_rules_and_messages() {
     assert_eq!(msg(IntDistribution::new(0, 10, false, -2)), "`step > 0` must hold, but got step=-2");
     assert_eq!(IntDistribution::new(0, 10, false, 3).unwrap().high(), 9);
     assert_eq!(IntDistribution::new(0, 10, false, 3).unwrap().len(), 4);
-    // Found by fuzzing: i64's extremes overflowed `high - low` (a panic, or a wrong range).
-    assert_eq!(
-        msg(IntDistribution::new(i64::MIN, i64::MAX, false, 1)),
-        "integer bounds must lie within ±2^53 (9007199254740992) to be exact as floats, but got \
-         (low=-9223372036854775808, high=9223372036854775807)"
-    );
-    let widest = IntDistribution::new(-(1 << 53), 1 << 53, false, 1).unwrap();
-    assert_eq!(widest.len(), (1 << 54) + 1);
+    // Found by fuzzing: i64's extremes overflowed `high - low` (a panic, or a wrong range), and on
+    // ranges wider than 2^53 sampled values left the step grid.
+    let m = msg(IntDistribution::new(i64::MIN, i64::MAX, false, 1));
+    assert!(m.starts_with("integer bounds must lie within ±2^53 (9007199254740992) and at most 2^53 apart"), "{m}");
+    assert!(IntDistribution::new(-(1 << 53), (1 << 53) - 1, false, 3).is_err(), "2^54 wide");
+    let widest: Distribution = IntDistribution::new(-(1 << 52), 1 << 52, false, 3).unwrap().into();
+    let mut study = wasmtune::Study::builder().build().unwrap();
+    for _ in 0..200 {
+        let n = study.ask().unwrap();
+        let v = study.suggest(n, "k", widest.clone()).unwrap().as_i64().unwrap();
+        assert_eq!((v + (1 << 52)) % 3, 0, "{v} on the grid");
+        study.tell(n, wasmtune::TrialOutcome::Complete(vec![0.0])).unwrap();
+    }
 }
 
 #[test]

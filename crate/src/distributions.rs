@@ -236,11 +236,15 @@ impl IntDistribution {
         if step <= 0 {
             return invalid(format!("`step > 0` must hold, but got step={step}"));
         }
-        // Internal values are f64 (as Optuna's): beyond 2^53 integers are no longer exact, and
-        // `high - low` could overflow (found by fuzzing).
-        if low.unsigned_abs() > MAX_EXACT_INT || high.unsigned_abs() > MAX_EXACT_INT {
+        // Internal values are f64 (as Optuna's): beyond 2^53 integers are no longer exact, so
+        // samplers left the step grid on wider ranges, and `high - low` could overflow (both
+        // found by fuzzing).
+        if low.unsigned_abs() > MAX_EXACT_INT
+            || high.unsigned_abs() > MAX_EXACT_INT
+            || high.abs_diff(low) > MAX_EXACT_INT
+        {
             return invalid(format!(
-                "integer bounds must lie within ±2^53 ({MAX_EXACT_INT}) to be exact as floats, but got (low={low}, high={high})"
+                "integer bounds must lie within ±2^53 ({MAX_EXACT_INT}) and at most 2^53 apart to be exact as floats, but got (low={low}, high={high})"
             ));
         }
         let high = (high - low) / step * step + low;
