@@ -241,3 +241,46 @@ fn cma_es_and_nsga_samplers_run_over_the_stream_and_refuse_bad_options() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("popsize"), "{}", stderr(&out));
 }
+
+#[test]
+fn hostile_values_fail_only_their_trial_and_the_stream_goes_on() {
+    let space = garden_space();
+    // Two values for one objective, ±Infinity as Python writes them, null, a number past f64: each
+    // fails its trial (minimizing, any of them accepted would beat trial 5's 7).
+    let input = [
+        r#"{"number":0,"values":[1,2]}"#,
+        r#"{"number":1,"value":-Infinity}"#,
+        r#"{"number":2,"value":Infinity}"#,
+        r#"{"number":3,"values":[null]}"#,
+        r#"{"number":4,"value":-1e400}"#,
+        r#"{"number":5,"value":7}"#,
+    ]
+    .join("\n");
+    let out = stream(&["--search-space", &space, "--n-trials", "6"], &(input + "\n"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let best = lines(&out).last().unwrap()["best"].clone();
+    assert_eq!((best["number"].as_u64(), best["values"][0].as_f64()), (Some(5), Some(7.0)), "{best}");
+}
+
+#[test]
+fn lines_about_trials_that_are_not_running_exit_3_with_the_line_number() {
+    let space = garden_space();
+    let suggest = r#"{"number":0,"suggest":"y","distribution":{"name":"IntDistribution","attributes":{"low":0,"high":3,"log":false,"step":1}}}"#;
+    let cases = [
+        (r#"{"number":5,"report":0.5,"step":0}"#.to_owned(), "input line 1: unknown trial number 5"),
+        (format!("{{\"number\":0,\"value\":1}}\n{suggest}"), "input line 2: unknown trial number 0"),
+        (r#"{"number":-1,"value":1}"#.to_owned(), "\"number\" must be a non-negative integer"),
+        (r#"{"number":0,"report":1,"step":-2}"#.to_owned(), "\"step\" must be a non-negative integer"),
+        (r#"{"number":0,"value":1,"values":[1]}"#.to_owned(), "not both"),
+        (
+            r#"{"number":0,"suggest":"y","distribution":{"name":"Bogus","attributes":{}}}"#.to_owned(),
+            "unknown distribution",
+        ),
+        ("[0, 1]".to_owned(), "expected a JSON object"),
+    ];
+    for (input, needle) in cases {
+        let out = stream(&["--search-space", &space, "--n-trials", "2"], &(input.clone() + "\n"));
+        assert_eq!(out.status.code(), Some(3), "{input}: {}", stderr(&out));
+        assert!(stderr(&out).contains(needle), "{input}: {}", stderr(&out));
+    }
+}

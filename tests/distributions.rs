@@ -31,6 +31,23 @@ fn float_rules_and_messages() {
     assert!(msg(FloatDistribution::new(0.0, f64::INFINITY, false, None)).contains("finite"));
     assert!(msg(FloatDistribution::new(f64::NAN, 1.0, false, None)).contains("finite"));
     assert!(FloatDistribution::new(0.5, 0.5, false, None).is_ok(), "low == high is allowed");
+    // Found by fuzzing: a width past f64's range made samplers return ±inf or NaN.
+    let m = msg(FloatDistribution::new(-1.7e308, 1.7e308, false, None));
+    assert!(m.starts_with("the width `high - low` must be a finite number, but got (low=-17"), "{m}");
+    // Found by fuzzing: 8e307 / 1e-12 steps overflowed, putting `high` at infinity.
+    let m = msg(FloatDistribution::new(0.0, 8e307, false, Some(1e-12)));
+    assert!(m.starts_with("the range holds too many steps"), "{m}");
+}
+
+#[test]
+fn a_fine_grid_contains_the_floats_nearest_its_points() {
+    // Found by fuzzing: TPE's 0.546885274489 on a 1e-12 grid is the float nearest a grid point,
+    // which a tolerance of 1e-8 of a step refused.
+    let d: Distribution = FloatDistribution::new(0.0, 1.0, false, Some(1e-12)).unwrap().into();
+    assert!(d.contains(0.546885274489));
+    assert!(!d.contains(0.5468852744895), "half a step off is still off the grid");
+    let coarse: Distribution = FloatDistribution::new(0.0, 1.0, false, Some(0.25)).unwrap().into();
+    assert!(coarse.contains(0.75) && !coarse.contains(0.75 + 1e-6));
 }
 
 #[test]
@@ -61,6 +78,19 @@ fn int_rules_and_messages() {
     assert_eq!(msg(IntDistribution::new(0, 10, false, -2)), "`step > 0` must hold, but got step=-2");
     assert_eq!(IntDistribution::new(0, 10, false, 3).unwrap().high(), 9);
     assert_eq!(IntDistribution::new(0, 10, false, 3).unwrap().len(), 4);
+    // Found by fuzzing: i64's extremes overflowed `high - low` (a panic, or a wrong range), and on
+    // ranges wider than 2^53 sampled values left the step grid.
+    let m = msg(IntDistribution::new(i64::MIN, i64::MAX, false, 1));
+    assert!(m.starts_with("integer bounds must lie within ±2^53 (9007199254740992) and at most 2^53 apart"), "{m}");
+    assert!(IntDistribution::new(-(1 << 53), (1 << 53) - 1, false, 3).is_err(), "2^54 wide");
+    let widest: Distribution = IntDistribution::new(-(1 << 52), 1 << 52, false, 3).unwrap().into();
+    let mut study = wasmtune::Study::builder().build().unwrap();
+    for _ in 0..200 {
+        let n = study.ask().unwrap();
+        let v = study.suggest(n, "k", widest.clone()).unwrap().as_i64().unwrap();
+        assert_eq!((v + (1 << 52)) % 3, 0, "{v} on the grid");
+        study.tell(n, wasmtune::TrialOutcome::Complete(vec![0.0])).unwrap();
+    }
 }
 
 #[test]

@@ -215,3 +215,24 @@ fn timestamps_round_trip_through_optunas_iso_form() {
     assert!((ms_from_iso(&s).unwrap() - ms).abs() < 0.001);
     assert_eq!(ms_from_iso("2026-11-24T03:07:05.425003+00:00"), ms_from_iso("2026-11-24T03:07:05.425003"));
 }
+
+#[test]
+fn a_complete_trial_without_one_value_per_objective_is_skipped_not_a_panic() {
+    // Found by fuzzing: such a trial reached `best_trial`, which assumes one value per objective.
+    let lines = [
+        r#"{"op_code":0,"worker_id":"w","study_name":"s","directions":[1]}"#,
+        r#"{"op_code":4,"worker_id":"w","study_id":0,"state":1,"values":[1,2]}"#,
+        r#"{"op_code":4,"worker_id":"w","study_id":0}"#,
+        r#"{"op_code":6,"worker_id":"w","trial_id":0,"state":1,"values":[]}"#,
+        r#"{"op_code":6,"worker_id":"w","trial_id":0,"state":1}"#,
+        r#"{"op_code":4,"worker_id":"w","study_id":0,"state":1,"values":[3]}"#,
+        r#"{"op_code":4,"worker_id":"w","study_id":0,"state":3,"values":[1,2]}"#,
+    ];
+    let (storage, report) = JournalStorage::open(&(lines.join("\n") + "\n"), MemoryBackend::default(), "r");
+    let skipped: Vec<usize> = report.skipped.iter().map(|(line, _)| *line).collect();
+    assert_eq!(skipped, vec![2, 4, 5], "{:?}", report.skipped);
+    assert!(report.skipped[0].1.contains("a complete trial needs 1 value(s), one per objective, got 2"));
+    let study = Study::builder().name("s").storage(Box::new(storage)).load_if_exists(true).build().unwrap();
+    assert_eq!(study.trials().len(), 3);
+    assert_eq!((study.best_trial().unwrap().number, study.best_value().unwrap()), (1, 3.0));
+}

@@ -141,10 +141,23 @@ impl FloatDistribution {
         if log && low <= 0.0 {
             return invalid(format!("`low > 0` must hold for `log=True`, but got (low={low}, high={high})"));
         }
+        // Samplers draw `low + u·(high − low)`: an infinite width gave infinite or NaN values
+        // (found by fuzzing; NumPy's uniform refuses such a range too).
+        if !(high - low).is_finite() {
+            return invalid(format!(
+                "the width `high - low` must be a finite number, but got (low={low}, high={high})"
+            ));
+        }
         let mut high = high;
         if let Some(step) = step {
             if step.is_nan() || step <= 0.0 || !step.is_finite() {
                 return invalid(format!("`step > 0` must hold, but got step={step}"));
+            }
+            // More steps than f64 can count put `high` at infinity (found by fuzzing).
+            if !((high - low) / step).is_finite() {
+                return invalid(format!(
+                    "the range holds too many steps: (high - low) / step must be finite, but got (low={low}, high={high}, step={step})"
+                ));
             }
             high = adjust_float_high(low, high, step);
         }
@@ -205,6 +218,9 @@ fn decimal_places(x: f64) -> usize {
     s.split_once('.').map_or(0, |(_, frac)| frac.len())
 }
 
+/// The largest integer bound: every integer up to 2^53 is exact as an f64.
+pub const MAX_EXACT_INT: u64 = 1 << 53;
+
 impl IntDistribution {
     /// Validates as Optuna does; with a step, `high` is lowered onto the grid `low + k·step`.
     pub fn new(low: i64, high: i64, log: bool, step: i64) -> Result<Self> {
@@ -219,6 +235,17 @@ impl IntDistribution {
         }
         if step <= 0 {
             return invalid(format!("`step > 0` must hold, but got step={step}"));
+        }
+        // Internal values are f64 (as Optuna's): beyond 2^53 integers are no longer exact, so
+        // samplers left the step grid on wider ranges, and `high - low` could overflow (both
+        // found by fuzzing).
+        if low.unsigned_abs() > MAX_EXACT_INT
+            || high.unsigned_abs() > MAX_EXACT_INT
+            || high.abs_diff(low) > MAX_EXACT_INT
+        {
+            return invalid(format!(
+                "integer bounds must lie within ±2^53 ({MAX_EXACT_INT}) and at most 2^53 apart to be exact as floats, but got (low={low}, high={high})"
+            ));
         }
         let high = (high - low) / step * step + low;
         Ok(IntDistribution { low, high, log, step })
@@ -335,7 +362,11 @@ impl Distribution {
                     None => true,
                     Some(step) => {
                         let k = (internal - d.low) / step;
-                        (k - k.round()).abs() < 1e-8
+                        // Optuna's 1e-8 of a step, widened to a few rounding errors of
+                        // `low + k·step` on grids so fine (over ~1e7 points) that the float
+                        // nearest a grid point is further than that (found by fuzzing).
+                        let rounding = 4.0 * f64::EPSILON * internal.abs().max(d.low.abs()) / step;
+                        (k - k.round()).abs() < rounding.max(1e-8)
                     }
                 }
             }

@@ -2,7 +2,8 @@
 // source of truth) and hands trials out; evaluators run the objective and send back suggestions
 // they need, reports and the outcome (see evaluation.ts). Each trial records the evaluator that
 // ran it (user attribute `worker`) for the timeline. An evaluator that dies mid-trial (an uncaught
-// error, or the objective closing its worker) fails that trial and is replaced.
+// error, or the objective closing its worker, or running out of memory) fails that trial and is
+// replaced; so does one whose trial runs past the per-trial time limit (`RunSpec.timeout`).
 import { Batcher } from "./batcher";
 import type { FromEvaluator, ToEvaluator } from "./evaluation";
 import type { FrozenTrial, ParamValue, Study, StudyConfig } from "./lib/wasmtune";
@@ -14,6 +15,8 @@ interface Slot {
   worker: Worker;
   ready: boolean;
   trial: number | null;
+  /** Ends the trial when it runs past the time limit. */
+  deadline?: ReturnType<typeof setTimeout>;
 }
 
 export class ParallelRun {
@@ -32,6 +35,8 @@ export class ParallelRun {
     private readonly nTrials: number,
     private readonly post: (r: Report) => void,
     bestOf: (s: Study) => Best | null,
+    /** Per-trial time limit in milliseconds (0: none). */
+    private readonly timeoutMs = 0,
   ) {
     this.batcher = new Batcher<FrozenTrial>((trials) =>
       post({ type: "trials", trials, best: bestOf(study), sentAt: performance.now(), lines: study.takeJournal() }),
@@ -80,7 +85,8 @@ export class ParallelRun {
     worker.onmessage = (e: MessageEvent<FromEvaluator>) => this.onMessage(slot, e.data);
     worker.onerror = (e) => {
       e.preventDefault();
-      this.died(slot, `worker ${index} died mid-trial: ${e.message || "uncaught error"}`);
+      // Chromium reports a worker stopped at its memory limit as an error event too.
+      this.died(slot, `worker ${index} died mid-trial: ${e.message || "uncaught error (out of memory?)"}`);
     };
     worker.postMessage({ type: "init", run: this.spec } satisfies ToEvaluator);
     return slot;
@@ -89,6 +95,7 @@ export class ParallelRun {
   /** The evaluator is gone: its trial fails, a fresh one takes its place. */
   private died(slot: Slot, reason: string): void {
     if (this.slots[slot.index] !== slot) return;
+    clearTimeout(slot.deadline);
     slot.worker.terminate();
     // The replacement first, so that the next trial goes to it.
     this.slots[slot.index] = this.spawn(slot.index);
@@ -115,6 +122,27 @@ export class ParallelRun {
       for (const [name, d] of Object.entries(space)) params[name] = trial.suggest(name, d);
     }
     this.send(slot, { type: "trial", number: trial.number, params });
+    this.shipJournalSoon();
+    if (this.timeoutMs > 0) {
+      const number = trial.number;
+      slot.deadline = setTimeout(() => {
+        if (slot.trial === number) this.died(slot, `trial ${number} ran past the time limit of ${this.timeoutMs / 1000} s: its worker was stopped`);
+      }, this.timeoutMs);
+    }
+  }
+
+  private journalTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** A started trial's RUNNING record goes to the page (to be saved) within 1/30 s, not with the
+   *  next batch, which a slow trial may hold back for long: a page closed mid-trial then reopens
+   *  with that trial (as FAIL). */
+  private shipJournalSoon(): void {
+    if (this.journalTimer !== undefined) return;
+    this.journalTimer = setTimeout(() => {
+      this.journalTimer = undefined;
+      const lines = this.study.takeJournal();
+      if (lines.length) this.post({ type: "journal", lines });
+    }, 1000 / 30);
   }
 
   private onMessage(slot: Slot, m: FromEvaluator): void {
@@ -168,6 +196,7 @@ export class ParallelRun {
 
   /** Records the end of `slot`'s trial and moves on. */
   private end(slot: Slot, tell: () => FrozenTrial): void {
+    clearTimeout(slot.deadline);
     const frozen = tell();
     slot.trial = null;
     this.done++;

@@ -5,7 +5,7 @@ import "./style.css";
 import type { Direction, Distribution, FrozenTrial } from "./lib/wasmtune";
 import { BUILTIN_OBJECTIVES, CUSTOM_ID, builtinObjective } from "./objectives";
 import type { PlotlyApi } from "./plots/plotly";
-import type { Best, Query, Report, RunSpec } from "./protocol";
+import { type Best, DEFAULT_TRIAL_TIMEOUT_S, type Query, type Report, type RunSpec } from "./protocol";
 import { decodeSpec, defaultPrunerOptions, defaultSamplerOptions, defaultSpec, encodeSpec, readViewOptions } from "./state";
 import { PlotsPanel } from "./ui/plots-panel";
 import { prunerExplainer, samplerExplainer } from "./explainers";
@@ -15,6 +15,7 @@ import { ViewScheduler } from "./ui/scheduler";
 import { TrialsTable, formatNumber } from "./ui/table";
 import { type SavedStudy, StudyStore, journalLines } from "./store";
 import { trialsCsv } from "./csv";
+import { askToAllow, isAllowed, markTyped } from "./ui/code-consent";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {
@@ -32,6 +33,7 @@ const ui = {
   seed: $<HTMLInputElement>("seed"),
   nTrials: $<HTMLInputElement>("n-trials"),
   workers: $<HTMLInputElement>("workers"),
+  timeout: $<HTMLInputElement>("timeout"),
   race: $<HTMLSelectElement>("race"),
   raceStatus: $("race-status"),
   controls: $<HTMLFormElement>("controls"),
@@ -57,6 +59,7 @@ const ui = {
   importNote: $("import-note"),
   importStudies: $("import-studies"),
   studyName: $("study-name"),
+  consent: $("code-consent"),
 };
 
 type Phase = "loading" | "idle" | "opening" | "opened" | "running" | "paused" | "stopping" | "finished" | "stopped" | "error";
@@ -244,6 +247,7 @@ function showSpec(): void {
   ui.seed.value = c.seed === undefined ? "" : String(c.seed);
   ui.nTrials.value = String(c.n_trials ?? 100);
   ui.workers.value = String(spec.workers ?? 1);
+  ui.timeout.value = String(spec.timeout ?? DEFAULT_TRIAL_TIMEOUT_S);
   applyHide(spec.hide ?? []);
   if (id === CUSTOM_ID) void ensureEditor();
 }
@@ -318,6 +322,8 @@ function readSpec(): RunSpec {
   if (id === CUSTOM_ID) next.code = editor ? editor.view.state.doc.toString() : (spec.code ?? "");
   const workers = Number(ui.workers.value || 1);
   if (workers !== 1) next.workers = workers;
+  const timeout = ui.timeout.value.trim() === "" ? DEFAULT_TRIAL_TIMEOUT_S : Number(ui.timeout.value);
+  if (timeout !== DEFAULT_TRIAL_TIMEOUT_S) next.timeout = timeout;
   next.view = panel.options as unknown as Record<string, unknown>;
   if (spec.hide?.length) next.hide = [...spec.hide];
   if (ui.race.value) next.race = ui.race.value;
@@ -330,6 +336,7 @@ async function ensureEditor(): Promise<void> {
   if (editor) return;
   const view = createEditor(ui.editor, spec.code ?? "", (code) => {
     spec.code = code;
+    markTyped(code);
   });
   editor = { view };
 }
@@ -402,6 +409,12 @@ function startStudy(): void {
     showError(e instanceof Error ? e.message : String(e));
     return;
   }
+  // Code from a link runs only once the user has seen it and allowed it.
+  if (next.config.objective === CUSTOM_ID && !isAllowed(next.code ?? "")) {
+    askToAllow(ui.consent, next.code ?? "", startStudy);
+    return;
+  }
+  ui.consent.hidden = true;
   spec = next;
   history.replaceState(null, "", encodeSpec(spec));
   clearResults();
@@ -481,7 +494,7 @@ function setPhase(p: Phase): void {
   ui.pause.textContent = p === "paused" ? "Resume" : "Pause";
   ui.stop.disabled = !(p === "running" || p === "paused");
   for (const el of ui.space.querySelectorAll("input")) (el as HTMLInputElement).disabled = busy;
-  for (const el of [ui.objective, ui.sampler, ui.direction, ui.samplerOptions, ui.pruner, ui.prunerOptions, ui.seed, ui.nTrials, ui.workers, ui.race]) el.disabled = busy;
+  for (const el of [ui.objective, ui.sampler, ui.direction, ui.samplerOptions, ui.pruner, ui.prunerOptions, ui.seed, ui.nTrials, ui.workers, ui.timeout, ui.race]) el.disabled = busy;
   ui.status.dataset.state = p;
   const text: Record<Phase, string> = {
     loading: "Loading the engine…",
@@ -611,9 +624,11 @@ function storageFailed(e: unknown): void {
   if (!store && !ui.storageNote.hidden) return;
   store = null;
   ui.storageNote.hidden = false;
+  // A full quota arrives as a DOMException whose message may be empty: its name says it.
+  const quota = e instanceof DOMException && e.name === "QuotaExceededError";
+  const why = quota ? "the browser's storage quota is full" : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   ui.storageNote.textContent =
-    `Studies cannot be saved in this browser (IndexedDB: ${e instanceof Error ? e.message : String(e)}). ` +
-    "The study runs in memory only; export still works.";
+    `Studies cannot be saved in this browser (IndexedDB: ${why}). ` + "The study runs in memory only; export still works.";
   ui.savedList.replaceChildren();
 }
 
@@ -856,6 +871,7 @@ writes = StudyStore.open().then(
 void refreshSaved();
 spawnWorker();
 renderNow();
+if (spec.config.objective === CUSTOM_ID && !isAllowed(spec.code ?? "")) askToAllow(ui.consent, spec.code ?? "", startStudy);
 import("./plots/plotly").then(
   (m) => {
     plotly = m;

@@ -7,14 +7,31 @@ import type { Direction, FrozenTrial, ParamValue, StudyConfig } from "./lib/wasm
 export interface RunSpec {
   config: StudyConfig;
   code?: string;
-  /** Evaluator workers running trials at once (1: the study worker runs them itself). */
+  /** Evaluator workers running trials at once (1: the study worker runs built-in objectives
+   *  itself; see `timeout` for custom ones). */
   workers?: number;
+  /** Seconds a trial may run before it ends as FAIL and its worker is replaced (default
+   *  `DEFAULT_TRIAL_TIMEOUT_S`; 0: no limit). Custom objectives run in an evaluator worker whenever
+   *  there is a limit, so that a trial that never returns can be stopped without the study. */
+  timeout?: number;
   /** The page's view settings (filters, plot choices; see ui/plots-panel.ts), for the link. */
   view?: Record<string, unknown>;
   /** A rival sampler racing this study on the same objective (its history overlaid). */
   race?: string;
   /** Controls hidden from the page (`data-control` names): a teacher's stripped-down lesson. */
   hide?: string[];
+}
+
+/** The per-trial time limit when a spec sets none, in seconds. */
+export const DEFAULT_TRIAL_TIMEOUT_S = 60;
+
+/** The per-trial time limit of `spec` in milliseconds (0: none); throws on a bad setting. */
+export function trialTimeoutMs(spec: RunSpec): number {
+  const s = spec.timeout ?? DEFAULT_TRIAL_TIMEOUT_S;
+  if (typeof s !== "number" || !Number.isFinite(s) || s < 0) {
+    throw new Error(`the trial time limit must be a number of seconds (0 for none), got ${JSON.stringify(s)}`);
+  }
+  return s * 1000;
 }
 
 /** Questions the page asks the study worker about the study on the page (answered between

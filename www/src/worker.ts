@@ -18,8 +18,8 @@ import {
   samplerNames,
 } from "./lib/wasmtune";
 import { objectiveFor } from "./objective-for";
-import { errorMessage } from "./objectives/custom";
-import type { Best, Command, Query, Report, RunSpec } from "./protocol";
+import { CUSTOM_ID, errorMessage } from "./objectives/custom";
+import { type Best, type Command, type Query, type Report, type RunSpec, trialTimeoutMs } from "./protocol";
 import { ParallelRun, withConstantLiar } from "./coordinator";
 import { paretoInfo } from "./pareto-info";
 
@@ -242,6 +242,10 @@ async function start(spec: RunSpec, text: string): Promise<void> {
     if (!(Number.isInteger(nTrials) && nTrials > 0)) throw new Error(`number of trials must be a positive integer, got ${nTrials}`);
     const workers = spec.workers ?? 1;
     if (!(Number.isInteger(workers) && workers >= 1 && workers <= 64)) throw new Error(`workers must be an integer from 1 to 64, got ${workers}`);
+    const timeoutMs = trialTimeoutMs(spec);
+    // Only an evaluator worker can be stopped mid-trial without losing the study: custom code
+    // (which may never return) runs in one whenever there is a time limit.
+    const evaluators = workers > 1 || (spec.config.objective === CUSTOM_ID && timeoutMs > 0);
     const { study } = openStudy(workers > 1 ? withConstantLiar(spec.config) : spec.config, text);
     setActive(study);
     const remaining = nTrials - study.trials.length;
@@ -250,7 +254,7 @@ async function start(spec: RunSpec, text: string): Promise<void> {
       post({ type: "finished", reason: "completed", done: 0, best: bestOf(study) });
       return;
     }
-    run = workers > 1 ? new ParallelRun(study, spec, workers, remaining, post, bestOf) : new Run(study, objective, remaining);
+    run = evaluators ? new ParallelRun(study, spec, workers, remaining, post, bestOf, timeoutMs) : new Run(study, objective, remaining);
   } catch (e) {
     post({ type: "error", message: errorMessage(e) });
     return;

@@ -121,6 +121,23 @@ describe("createStudy / optimize", () => {
     expect(study.trials[3].systemAttrs.fail_reason).toMatch(/not a finite number/);
   });
 
+  it("fails ±Infinity, a wrong count of values, non-number entries and a thrown non-Error; the study goes on", async () => {
+    const study = createStudy({ directions: ["minimize", "maximize"], sampler: { name: "RandomSampler", seed: 2 } });
+    const returns: unknown[] = [[Infinity, 1], [1, -Infinity], [1], [1, 2, 3], [1, "2"], 5, null];
+    await study.optimize(
+      (trial) => {
+        const x = trial.suggestFloat("x", 0, 1);
+        if (trial.number === returns.length) throw { not: "an Error" };
+        return (trial.number < returns.length ? returns[trial.number] : [x, x]) as number[];
+      },
+      { nTrials: returns.length + 2 },
+    );
+    const states = study.trials.map((t) => t.state);
+    expect(states).toEqual([...returns.map(() => "FAIL"), "FAIL", "COMPLETE"]);
+    for (const t of study.trials.slice(0, -1)) expect(String(t.systemAttrs.fail_reason)).not.toBe("");
+    expect(study.trials.at(-1)!.values).toHaveLength(2);
+  });
+
   it("stops when asked, and optimize can go on afterwards", async () => {
     const study = createStudy();
     await study.optimize(

@@ -312,6 +312,7 @@ impl<B: JournalBackend> JournalStorage<B> {
             4 => {
                 let study = self.resolve_study(v)?;
                 let template = trial_from_record(v)?;
+                check_values(template.state, template.values.as_deref(), self.mem.study_directions(study)?.len())?;
                 let number = self.mem.create_new_trial(study, Some(template))?;
                 self.trial_ids.push((study, number));
             }
@@ -355,6 +356,7 @@ impl<B: JournalBackend> JournalStorage<B> {
                 if state == TrialState::Running && current != TrialState::Waiting {
                     return Err(bad("only a waiting trial can start running"));
                 }
+                check_values(state, values.as_deref(), self.mem.study_directions(study)?.len())?;
                 self.mem.set_trial_state_values(study, number, state, values, now)?;
             }
             7 => {
@@ -378,6 +380,19 @@ impl<B: JournalBackend> JournalStorage<B> {
             _ => return Err(bad(&format!("unknown op_code {op}"))),
         }
         Ok(())
+    }
+}
+
+/// A complete trial holds one value per objective: everything downstream (best trial, Pareto
+/// front, samplers) relies on it, so a record breaking it is refused (found by fuzzing).
+fn check_values(state: TrialState, values: Option<&[f64]>, n_objectives: usize) -> Result<()> {
+    match values {
+        _ if state != TrialState::Complete => Ok(()),
+        Some(v) if v.len() == n_objectives => Ok(()),
+        other => Err(bad(&format!(
+            "a complete trial needs {n_objectives} value(s), one per objective, got {}",
+            other.map_or("none".to_owned(), |v| v.len().to_string())
+        ))),
     }
 }
 
