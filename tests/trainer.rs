@@ -1,6 +1,9 @@
-//! The MNIST trainer on the CPU: it learns (the bar), it is reproducible from the seed,
+//! The MNIST trainer on the CPU: it learns (as well as PyTorch does), it is reproducible from the seed,
 //! dropout and every optimizer act, and bad configurations are refused with a clear message.
-//! Needs www/data/mnist.bin (scripts/mnist-data.sh; scripts/test.sh runs it first).
+//! Needs www/data/mnist.bin (scripts/mnist-data.sh; scripts/test.sh runs it first). Native only: the
+//! browser build is exercised by tests/wasm.rs.
+
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::sync::Arc;
 

@@ -11,6 +11,7 @@ pub mod backend;
 pub mod cpu;
 pub mod data;
 pub mod spec;
+pub mod throughput;
 pub mod train;
 
 pub use backend::{Backend, Batch};
