@@ -33,14 +33,12 @@ fn tpe_20_trials_on_mnist() {
                 let layers = trial.suggest_int("layers", 1, 3)? as usize;
                 let lr = trial.suggest_float_with("lr", 1e-4, 1e-1, None, true)? as f32;
                 let opt = trial.suggest_categorical("optimizer", vec!["adam".into(), "adamw".into(), "sgd".into()])?;
-                let batch = trial.suggest_categorical(
-                    "batch_size",
-                    [32, 64, 128, 256].into_iter().map(|b| ParamValue::Int(b)).collect(),
-                )?;
+                let batch = trial
+                    .suggest_categorical("batch_size", [32, 64, 128, 256].into_iter().map(ParamValue::Int).collect())?;
                 let dropout = trial.suggest_float("dropout", 0.0, 0.5)? as f32;
                 let epochs = trial.suggest_int("epochs", 1, 5)? as usize;
                 // The page's mapping (www/src/objectives/mnist.ts): SGD momentum 0.9, AdamW decay 0.01.
-                let (kind, weight_decay) = match opt {
+                let (kind, weight_decay) = match &opt {
                     ParamValue::Str(s) if s == "sgd" => (OptimizerKind::Sgd { momentum: 0.9 }, 0.0),
                     ParamValue::Str(s) if s == "adamw" => (OptimizerKind::AdamW, 0.01),
                     _ => (OptimizerKind::Adam, 0.0),
