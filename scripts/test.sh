@@ -13,6 +13,9 @@ trap 'rm -f "$log"' EXIT
 step "install tools"
 bash scripts/install-tools.sh
 
+step "MNIST digits for the trainer's tests (scripts/mnist-data.sh)"
+bash scripts/mnist-data.sh
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

@@ -397,3 +397,70 @@ fn gp_sampler_runs_through_the_bindings_and_gives_its_belief() {
     let e = fresh.gp_belief(config(r#"{"params":["x"]}"#)).err().unwrap();
     assert!(error_message(e).contains("gpBelief"));
 }
+
+// ---- the MNIST trainer in the browser (candle on the CPU, compiled to wasm) ----
+
+/// A file in mnist.bin's format with `n` 28×28 "digits": class `c` is a bright band across rows
+/// 2c..2c+3 plus a little seeded noise, so a small MLP separates them within a few epochs.
+fn banded_digits(n: usize) -> Vec<u8> {
+    let mut rng = wasmtune::rng::Rng::seed_from_u64(4);
+    let mut bytes = b"WTMNIST1".to_vec();
+    bytes.extend((n as u32).to_le_bytes());
+    bytes.extend(28u16.to_le_bytes());
+    bytes.extend(28u16.to_le_bytes());
+    let labels: Vec<u8> = (0..n).map(|i| (i % 10) as u8).collect();
+    for &c in &labels {
+        for r in 0..28 {
+            for _ in 0..28 {
+                let band = r >= 2 * c as usize && r < 2 * c as usize + 3;
+                bytes.push(if band { 200 } else { 0 } + rng.below(50) as u8);
+            }
+        }
+    }
+    bytes.extend(labels);
+    bytes
+}
+
+#[wasm_bindgen_test]
+async fn mnist_trainer_learns_through_the_js_bindings() {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let mut data = wasmtune::wasm::MnistData::new(&banded_digits(200)).unwrap();
+    let config = js_sys::JSON::parse(
+        r#"{"mlp": {"input": 784, "hidden": [32], "output": 10, "activation": "gelu"},
+            "optimizer": {"kind": "adam", "lr": 0.01, "weight_decay": 0},
+            "batch_size": 16, "epochs": 3, "dropout": 0.1, "seed": 2}"#,
+    )
+    .unwrap();
+    let promise = wasmtune::wasm::MnistTrainer::create(&mut data, 160, 40, config, "cpu".into()).unwrap();
+    let trainer = JsFuture::from(promise).await.unwrap();
+    let call = |name: &str| -> JsValue {
+        let f: js_sys::Function = js_sys::Reflect::get(&trainer, &name.into()).unwrap().dyn_into().unwrap();
+        f.call0(&trainer).unwrap()
+    };
+    let mut accuracies = Vec::new();
+    for epoch in 1..=3 {
+        let report = JsFuture::from(call("epoch").dyn_into::<js_sys::Promise>().unwrap()).await.unwrap();
+        let get = |k: &str| js_sys::Reflect::get(&report, &k.into()).unwrap().as_f64().unwrap();
+        assert_eq!(get("epoch"), epoch as f64);
+        accuracies.push(get("validation_accuracy"));
+    }
+    assert!(accuracies[2] >= 0.9, "validation accuracy per epoch {accuracies:?}");
+    assert_eq!(call("isDone"), JsValue::TRUE);
+    assert_eq!(js_sys::Reflect::get(&trainer, &"backend".into()).unwrap(), JsValue::from("cpu"));
+    // A fourth epoch is refused with the engine's message.
+    let err = JsFuture::from(call("epoch").dyn_into::<js_sys::Promise>().unwrap()).await.unwrap_err();
+    let message = js_sys::Reflect::get(&err, &"message".into()).unwrap().as_string().unwrap();
+    assert!(message.contains("all 3 epochs already ran"), "{message}");
+    // Bad input gets a clear exception, not a panic.
+    assert!(wasmtune::wasm::MnistData::new(b"nope").is_err());
+    let bad = js_sys::JSON::parse(r#"{"mlp": 1}"#).unwrap();
+    assert!(wasmtune::wasm::MnistTrainer::create(&mut data, 160, 40, bad, "cpu".into()).is_err());
+    let ok = js_sys::JSON::parse(
+        r#"{"mlp": {"input": 784, "hidden": [8], "output": 10, "activation": "relu"},
+            "optimizer": {"kind": "sgd", "momentum": 0.9, "lr": 0.1, "weight_decay": 0},
+            "batch_size": 16, "epochs": 1, "dropout": 0, "seed": 2}"#,
+    )
+    .unwrap();
+    assert!(wasmtune::wasm::MnistTrainer::create(&mut data, 160, 40, ok, "tpu".into()).is_err());
+}

@@ -16,6 +16,8 @@ import { TrialsTable, formatNumber } from "./ui/table";
 import { type SavedStudy, StudyStore, journalLines } from "./store";
 import { trialsCsv } from "./csv";
 import { askToAllow, isAllowed, markTyped } from "./ui/code-consent";
+import { DEFAULT_MNIST_OPTIONS, MNIST_SUBSETS, type MnistBackendChoice, isMnist } from "./objectives/mnist";
+import { showMisclassified } from "./ui/digits";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {
@@ -24,6 +26,10 @@ const ui = {
   directionRow: $("direction-row"),
   direction: $<HTMLSelectElement>("direction"),
   space: $("space-editor"),
+  mnistRow: $("mnist-row"),
+  mnistSubset: $<HTMLSelectElement>("mnist-subset"),
+  mnistBackend: $<HTMLSelectElement>("mnist-backend"),
+  misclassified: $("misclassified"),
   codeRow: $("code-row"),
   editor: $("editor"),
   sampler: $<HTMLSelectElement>("sampler"),
@@ -240,6 +246,12 @@ function showSpec(): void {
   ui.direction.value = c.directions[0];
   ui.codeRow.hidden = id !== CUSTOM_ID;
   renderSpaceEditor(builtin ? (c.search_space ?? builtin.searchSpace) : undefined);
+  ui.mnistRow.hidden = !isMnist(id);
+  const mnistOptions = { ...DEFAULT_MNIST_OPTIONS, ...spec.mnist };
+  ui.mnistSubset.replaceChildren(
+    ...MNIST_SUBSETS.map(([t, v]) => new Option(`${t} train / ${v} validation`, String(t), false, t === mnistOptions.train)),
+  );
+  ui.mnistBackend.value = mnistOptions.backend;
   if (samplers.length) fillSamplers();
   ui.samplerOptions.value = JSON.stringify(c.sampler.kwargs ?? {});
   if (pruners.length) fillPruners();
@@ -320,6 +332,7 @@ function readSpec(): RunSpec {
   }
   const next: RunSpec = { config };
   if (id === CUSTOM_ID) next.code = editor ? editor.view.state.doc.toString() : (spec.code ?? "");
+  if (isMnist(id)) next.mnist = { train: Number(ui.mnistSubset.value), backend: ui.mnistBackend.value as MnistBackendChoice };
   const workers = Number(ui.workers.value || 1);
   if (workers !== 1) next.workers = workers;
   const timeout = ui.timeout.value.trim() === "" ? DEFAULT_TRIAL_TIMEOUT_S : Number(ui.timeout.value);
@@ -533,6 +546,7 @@ function renderSummary(): void {
     delete ui.bestValue.dataset.value;
     ui.bestParams.textContent = "";
   }
+  void showMisclassified(ui.misclassified, isMnist(spec.config.objective) ? finishedTrials() : []);
 }
 
 const finishedTrials = () => trials.filter(Boolean);

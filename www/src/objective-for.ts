@@ -14,7 +14,7 @@ export function objectiveFor(spec: RunSpec): Objective {
   return (trial: Trial) => {
     const params: Record<string, ParamValue> = {};
     for (const [name, d] of Object.entries(space)) params[name] = trial.suggest(name, d);
-    if (builtin.train) return builtin.train(trial, params);
+    if (builtin.train) return builtin.train(trial, params, spec);
     if (builtin.constraints) trial.setConstraint(builtin.constraints(params as Record<string, number>));
     return builtin.evaluate(params as Record<string, number>);
   };

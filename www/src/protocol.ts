@@ -1,6 +1,7 @@
 // Messages between the page and the study worker. The worker owns the study; the page sends
 // commands and renders what the worker reports.
 import type { Direction, FrozenTrial, ParamValue, StudyConfig } from "./lib/wasmtune";
+import type { MnistOptions } from "./objectives/mnist";
 
 /** Everything a run needs: the engine's configuration (with `objective`, `search_space`,
  *  `n_trials`, `seed`), plus the code when the objective is the custom one. */
@@ -18,6 +19,8 @@ export interface RunSpec {
   view?: Record<string, unknown>;
   /** A rival sampler racing this study on the same objective (its history overlaid). */
   race?: string;
+  /** The MNIST objectives' subset size and backend (absent: 8,000 digits, backend auto). */
+  mnist?: MnistOptions;
   /** Controls hidden from the page (`data-control` names): a teacher's stripped-down lesson. */
   hide?: string[];
 }

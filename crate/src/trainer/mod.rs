@@ -8,7 +8,16 @@
 //! reproducible and lets the two backends be compared step by step.
 
 pub mod backend;
+pub mod cpu;
+pub mod data;
 pub mod spec;
+pub mod throughput;
+pub mod train;
 
 pub use backend::{Backend, Batch};
+pub use cpu::CpuBackend;
+pub use data::{Dataset, Mnist};
 pub use spec::{Activation, LayerWeights, MlpSpec, OptimizerKind, OptimizerSpec, TrainConfig, Weights};
+#[cfg(not(target_arch = "wasm32"))]
+pub use train::block_on;
+pub use train::{AnyBackend, BackendChoice, EpochReport, Misclassified, Training};

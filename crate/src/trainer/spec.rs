@@ -94,6 +94,27 @@ pub struct OptimizerSpec {
     pub weight_decay: f32,
 }
 
+impl OptimizerSpec {
+    /// Refuses hyperparameters no update rule can use, with the reason.
+    pub fn validate(&self) -> Result<()> {
+        if !(self.lr.is_finite() && self.lr > 0.0) {
+            return Err(Error::InvalidArgument(format!("the learning rate must be positive, got {}", self.lr)));
+        }
+        if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
+            return Err(Error::InvalidArgument(format!(
+                "weight decay must be zero or positive, got {}",
+                self.weight_decay
+            )));
+        }
+        if let OptimizerKind::Sgd { momentum } = self.kind {
+            if !(0.0..1.0).contains(&momentum) {
+                return Err(Error::InvalidArgument(format!("SGD momentum must be in [0, 1), got {momentum}")));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A whole training run: network, optimizer, schedule, regularization, seed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainConfig {
@@ -109,6 +130,25 @@ pub struct TrainConfig {
     pub dropout: f32,
     /// Fixes the initial weights, the batch order and the dropout masks.
     pub seed: u64,
+}
+
+impl TrainConfig {
+    /// Refuses a run that cannot start (network, optimizer, batch size, epochs, dropout), with the
+    /// reason.
+    pub fn validate(&self) -> Result<()> {
+        self.mlp.validate()?;
+        self.optimizer.validate()?;
+        if self.batch_size == 0 {
+            return Err(Error::InvalidArgument("the batch size must be at least 1".into()));
+        }
+        if self.epochs == 0 {
+            return Err(Error::InvalidArgument("training needs at least 1 epoch".into()));
+        }
+        if !(0.0..1.0).contains(&self.dropout) {
+            return Err(Error::InvalidArgument(format!("dropout must be in [0, 1), got {}", self.dropout)));
+        }
+        Ok(())
+    }
 }
 
 /// Parameters of an MLP, in the layout both backends share.

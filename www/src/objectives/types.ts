@@ -1,6 +1,7 @@
 // One shape for every objective the page runs: a search space (editable), directions, a known
 // optimum where there is one, and `evaluate` on the suggested parameters.
 import type { Direction, Distribution, ParamValue } from "../lib/wasmtune";
+import type { RunSpec } from "../protocol";
 
 export interface KnownOptimum {
   value: number;
@@ -23,8 +24,13 @@ export interface BuiltinObjective {
   /** Constraint values (feasible when all are ≤ 0), for constrained problems. */
   constraints?(params: Record<string, number>): number[];
   /** Objectives that report intermediate values run here instead of `evaluate`: they may report
-   *  (`trial.report`) and throw `TrialPruned` when `trial.shouldPrune()` says so. */
-  train?(trial: ReportingTrial, params: Record<string, ParamValue>): number;
+   *  (`trial.report`) and throw `TrialPruned` when `trial.shouldPrune()` says so. `spec` carries
+   *  objective-specific settings (e.g. `spec.mnist`). */
+  train?(
+    trial: ReportingTrial,
+    params: Record<string, ParamValue>,
+    spec?: RunSpec,
+  ): number | number[] | Promise<number | number[]>;
 }
 
 /** The part of a trial that `train` uses. */
@@ -32,6 +38,8 @@ export interface ReportingTrial {
   readonly number: number;
   report(value: number, step: number): void;
   shouldPrune(): boolean;
+  /** Present on real trials; optional so that a test can pass a bare reporting trial. */
+  setUserAttr?(key: string, value: unknown): void;
 }
 
 export function int(low: number, high: number, log = false): Distribution {

@@ -1,0 +1,65 @@
+// The MNIST objective: a short study that really trains (candle in wasm, in the worker) on a small
+// subset, reports every epoch, and shows the best trial's misclassified digits.
+import { readFileSync } from "node:fs";
+import { assert } from "./harness.mjs";
+
+/** The fields of one CSV line (quoted fields may hold commas; quotes are doubled). */
+function csvFields(line) {
+  return [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].slice(0, -1).map((m) => m[1].replace(/^"|"$/g, "").replaceAll('""', '"'));
+}
+
+/** Sets a numeric parameter's range in the search-space editor. */
+async function setRange(page, param, low, high) {
+  await page.fill(`#space-editor .space-row[data-param="${param}"] input[data-key="low"]`, String(low));
+  await page.fill(`#space-editor .space-row[data-param="${param}"] input[data-key="high"]`, String(high));
+}
+
+export const tests = [
+  [
+    "MNIST: a 4-trial TPE study on 1,000 digits trains in the worker, reports epochs, shows misclassified digits",
+    async (page) => {
+      await page.selectOption("#objective", "mnist");
+      const params = await page.$$eval("#space-editor .space-row[data-param]", (rows) => rows.map((r) => r.dataset.param));
+      assert(
+        JSON.stringify(params) === JSON.stringify(["hidden", "layers", "lr", "optimizer", "batch_size", "dropout", "epochs"]),
+        `the default space: ${params}`,
+      );
+      assert(!(await page.$eval("#mnist-row", (e) => e.hidden)), "the subset and backend controls are shown");
+      await page.selectOption("#mnist-subset", "1000");
+      await page.selectOption("#mnist-backend", "cpu");
+      // Small and sane for speed: narrow networks, a learning rate that learns, 2 epochs.
+      await setRange(page, "hidden", 16, 64);
+      await setRange(page, "lr", 0.002, 0.01);
+      await setRange(page, "epochs", 2, 2);
+      await page.selectOption("#sampler", "TPESampler");
+      await page.fill("#n-trials", "4");
+      await page.fill("#seed", "1");
+      await page.click("#start");
+      await page.waitForSelector('#status[data-state="finished"]', { timeout: 120_000 });
+      await page.waitForSelector('#results[data-views="settled"]');
+      const states = await page.$$eval("#trials tbody tr", (rows) => rows.map((r) => r.dataset.state));
+      assert(states.length === 4 && states.every((s) => s === "COMPLETE"), `4 complete trials: ${states}`);
+      const best = Number(await page.textContent("#best-value"));
+      assert(best > 0.6 && best <= 1, `best validation accuracy ${best} > 0.6 after 2 epochs on 1,000 digits`);
+      const curves = await page.evaluate(() => (document.getElementById("intermediate").data ?? []).map((d) => d.y));
+      assert(curves.length === 4 && curves.every((y) => y.length === 2 && y.every((v) => v > 0 && v <= 1)), `2 reported accuracies per trial: ${JSON.stringify(curves)}`);
+      await page.waitForSelector("#misclassified:not([hidden]) figure");
+      const captions = await page.$$eval("#misclassified figure figcaption", (f) => f.map((c) => c.textContent));
+      assert(captions.length === 12, `12 misclassified digits: ${captions}`);
+      assert(captions.every((c) => /^(\d) → (\d)$/.test(c) && c[0] !== c.at(-1)), `true → predicted, never equal: ${captions}`);
+      const inked = await page.$eval("#misclassified canvas", (c) => {
+        const d = c.getContext("2d").getImageData(0, 0, 28, 28).data;
+        let dark = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i] < 128) dark++;
+        return dark;
+      });
+      assert(inked > 30 && inked < 600, `a digit is drawn (${inked} dark pixels)`);
+      // The backend that ran each trial, its size and its time are user attributes (CSV columns).
+      const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#export-csv")]);
+      const [head, ...rows] = readFileSync(await dl.path(), "utf8").trim().split("\n").map(csvFields);
+      const col = (name) => head.indexOf(name);
+      assert(col("user_attrs_backend") >= 0 && rows.every((r) => r[col("user_attrs_backend")] === "cpu"), `backend cpu: ${head}`);
+      assert(rows.every((r) => Number(r[col("user_attrs_parameter_count")]) > 784 * 16), `parameter counts: ${rows.map((r) => r[col("user_attrs_parameter_count")])}`);
+    },
+  ],
+];
