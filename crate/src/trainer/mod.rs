@@ -8,7 +8,9 @@
 //! reproducible and lets the two backends be compared step by step.
 
 pub mod backend;
+pub mod gpu;
 pub mod spec;
 
 pub use backend::{Backend, Batch};
+pub use gpu::GpuBackend;
 pub use spec::{Activation, LayerWeights, MlpSpec, OptimizerKind, OptimizerSpec, TrainConfig, Weights};
