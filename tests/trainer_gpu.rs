@@ -17,7 +17,7 @@ fn gpu(spec: &MlpSpec, optimizer: &OptimizerSpec, weights: &Weights) -> GpuBacke
     })
 }
 
-/// Odd sizes, so every matmul has partial 16×16 tiles.
+/// Odd sizes, so every matmul has partial blocks and slabs.
 fn spec(activation: Activation) -> MlpSpec {
     MlpSpec { input: 37, hidden: vec![33, 20], output: 10, activation }
 }

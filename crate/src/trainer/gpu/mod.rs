@@ -477,8 +477,9 @@ fn groups_for(n: usize, size: usize) -> Result<(u32, u32)> {
     Ok((groups.max(1) as u32, 1))
 }
 
+/// Workgroups along one side of C: `kernels/matmul.wgsl` computes 64×64 blocks.
 fn tile_groups(n: usize) -> Result<u32> {
-    groups_for(n, 16).map(|g| g.0)
+    groups_for(n, 64).map(|g| g.0)
 }
 
 /// 256-thread workgroups over `n` elements, folded into a second dimension past 65,535 of them

@@ -2,7 +2,7 @@
 //! (forward, loss, backward, Adam update, loss read back) of a 784-W-10 ReLU MLP, batch 64, at
 //! widths W = 128, 512 and 1,024. Random inputs: the arithmetic does not depend on the pixels.
 //!
-//! `cargo bench --bench trainer_gpu` prints a Markdown table for `benches/TRAINER_GPU.md`; under
+//! `cargo bench --bench gpu_throughput` prints a Markdown table for `benches/TRAINER_GPU.md`; under
 //! `cargo test --all-targets` (no `--bench` argument) it takes one step per width, as a smoke test.
 
 use std::time::Instant;
