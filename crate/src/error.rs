@@ -58,9 +58,9 @@ pub enum Error {
     /// The study has no completed trial yet, so there is no best one.
     #[error("no trial has completed yet")]
     NoCompletedTrial,
-    /// The WebGPU trainer could not get or use a GPU (no adapter, a lost device, a failed read).
-    #[error("WebGPU: {0}")]
-    Gpu(String),
+    /// The trainer's arithmetic failed (a tensor library or GPU error), with its description.
+    #[error("training failed: {0}")]
+    Training(String),
 }
 
 impl From<serde_json::Error> for Error {

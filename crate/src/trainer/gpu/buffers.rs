@@ -63,12 +63,13 @@ pub(super) async fn read_f32(device: &wgpu::Device, buffer: &wgpu::Buffer, len: 
     #[cfg(not(target_arch = "wasm32"))]
     device
         .poll(wgpu::PollType::wait_indefinitely())
-        .map_err(|e| Error::Gpu(format!("waiting for the GPU failed: {e}")))?;
+        .map_err(|e| Error::Training(format!("WebGPU: waiting for the GPU failed: {e}")))?;
     #[cfg(target_arch = "wasm32")]
     let _ = device;
-    receiver.await.map_err(|e| Error::Gpu(format!("reading a buffer back failed: {e}")))?;
+    receiver.await.map_err(|e| Error::Training(format!("WebGPU: reading a buffer back failed: {e}")))?;
     let values = {
-        let view = slice.get_mapped_range().map_err(|e| Error::Gpu(format!("mapping a buffer failed: {e}")))?;
+        let view =
+            slice.get_mapped_range().map_err(|e| Error::Training(format!("WebGPU: mapping a buffer failed: {e}")))?;
         bytemuck::cast_slice::<u8, f32>(&view).to_vec()
     };
     buffer.unmap();

@@ -95,7 +95,7 @@ struct Dispatch {
 
 impl GpuBackend {
     /// Uploads `weights` to the first GPU adapter found and prepares the kernels. Fails with a
-    /// clear error when there is no adapter (no WebGPU in this browser or worker, or natively no
+    /// clear error (`Error::Training`) when there is no adapter (no WebGPU in this browser or worker, or natively no
     /// Vulkan driver), so the caller can fall back to the CPU backend.
     pub async fn new(spec: &MlpSpec, optimizer: &OptimizerSpec, weights: &Weights) -> Result<GpuBackend> {
         spec.validate()?;
@@ -550,7 +550,7 @@ async fn open_device() -> Result<(wgpu::Device, wgpu::Queue, String)> {
                 "no Vulkan driver found; on Debian/Ubuntu install mesa-vulkan-drivers (lavapipe, a software \
                  Vulkan) or a GPU driver"
             };
-            Error::Gpu(format!("no WebGPU adapter: {hint} ({e})"))
+            Error::Training(format!("no WebGPU adapter: {hint} ({e})"))
         })?;
     let info = adapter.get_info();
     let name = format!("{} ({:?}, {})", info.name, info.backend, info.driver_info);
@@ -564,6 +564,6 @@ async fn open_device() -> Result<(wgpu::Device, wgpu::Queue, String)> {
             trace: Default::default(),
         })
         .await
-        .map_err(|e| Error::Gpu(format!("the WebGPU adapter {name} refused a device: {e}")))?;
+        .map_err(|e| Error::Training(format!("the WebGPU adapter {name} refused a device: {e}")))?;
     Ok((device, queue, name))
 }
