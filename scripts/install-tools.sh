@@ -41,6 +41,16 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# The WebGPU trainer's native tests run wgpu on lavapipe, Mesa's software Vulkan driver (no GPU
+# needed); without it wgpu finds no adapter and those tests fail, saying so.
+if ! ls /usr/share/vulkan/icd.d/lvp_icd.*.json >/dev/null 2>&1; then
+  log "installing Debian mesa-vulkan-drivers (lavapipe software Vulkan)"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq mesa-vulkan-drivers libvulkan1 >/dev/null
+fi
+
 # Optuna 5.0.0 itself, for the interop tests (journal files both ways) and the benchmarks.
 VENV="$(cd "$(dirname "$0")/.." && pwd)/benches/.venv"
 if ! "$VENV/bin/python" -c 'import optuna, scipy; assert optuna.__version__ == "5.0.0"' 2>/dev/null; then

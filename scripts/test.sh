@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR=never
+# wgpu's Vulkan loader warns on every test without a runtime dir (none in a container or CI job).
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"
 
 step() { printf '\n==> %s\n' "$*"; }
 start=$(date +%s)

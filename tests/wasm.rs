@@ -464,3 +464,42 @@ async fn mnist_trainer_learns_through_the_js_bindings() {
     .unwrap();
     assert!(wasmtune::wasm::MnistTrainer::create(&mut data, 160, 40, ok, "tpu".into()).is_err());
 }
+
+// ---- The WebGPU trainer in the test page (Chromium's software adapter, SwiftShader; webdriver.json
+// passes --enable-unsafe-webgpu) against the plain-Rust reference, as natively in trainer_gpu.rs.
+
+#[path = "common/mlp_reference.rs"]
+mod mlp_reference;
+
+#[wasm_bindgen_test]
+async fn webgpu_trainer_matches_the_reference_in_the_page() {
+    use wasmtune::rng::Rng;
+    use wasmtune::trainer::{Activation, Backend, GpuBackend, MlpSpec, Weights};
+
+    // Each activation once and each optimizer once (the native tests run all nine pairs): the
+    // runner gives a test 20 s, and SwiftShader on a loaded machine needs most of it for three.
+    let activations = [Activation::Relu, Activation::Gelu, Activation::Tanh];
+    for (activation, optimizer) in activations.into_iter().zip(mlp_reference::optimizers()) {
+        let spec = MlpSpec { input: 37, hidden: vec![33, 20], output: 10, activation };
+        let weights = Weights::init(&spec, 11);
+        let mut gpu = GpuBackend::new(&spec, &optimizer, &weights).await.unwrap_or_else(|e| {
+            panic!("{e}: the wasm tests need Chromium started with --enable-unsafe-webgpu (webdriver.json)")
+        });
+        let mut reference = mlp_reference::Reference::new(&spec, &optimizer, &weights);
+        let mut rng = Rng::seed_from_u64(5);
+        for step in 0..20 {
+            let rows = if step == 7 { 5 } else { 24 };
+            let batch = mlp_reference::random_batch(&spec, rows, 0.25, &mut rng);
+            let expected = reference.train_step(&batch);
+            let got = gpu.train_step(&batch).await.unwrap();
+            assert!(
+                (got as f64 - expected).abs() < 1e-4,
+                "{activation:?} / {:?}: step {step} loss {got} vs reference {expected}",
+                optimizer.kind
+            );
+        }
+        let flat = mlp_reference::flatten(&gpu.weights().await.unwrap());
+        let diff = flat.iter().zip(reference.flat_weights()).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        assert!(diff < 1e-4, "{activation:?} / {:?}: weights differ by {diff}", optimizer.kind);
+    }
+}

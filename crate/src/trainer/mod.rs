@@ -10,6 +10,7 @@
 pub mod backend;
 pub mod cpu;
 pub mod data;
+pub mod gpu;
 pub mod spec;
 pub mod throughput;
 pub mod train;
@@ -17,6 +18,7 @@ pub mod train;
 pub use backend::{Backend, Batch};
 pub use cpu::CpuBackend;
 pub use data::{Dataset, Mnist};
+pub use gpu::GpuBackend;
 pub use spec::{Activation, LayerWeights, MlpSpec, OptimizerKind, OptimizerSpec, TrainConfig, Weights};
 #[cfg(not(target_arch = "wasm32"))]
 pub use train::block_on;
