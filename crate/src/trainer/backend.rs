@@ -7,7 +7,7 @@ use crate::trainer::spec::{MlpSpec, Weights};
 /// numbers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Batch {
-    /// `rows × input` features, row-major, already scaled (MNIST pixels / 255).
+    /// `rows × input` features, row-major, already standardized (`data::standardize`).
     pub x: Vec<f32>,
     /// `rows` class labels.
     pub y: Vec<u32>,
