@@ -1,5 +1,6 @@
 //! The WebGPU trainer natively (wgpu on Vulkan; in CI lavapipe, Mesa's software driver): every
-//! kernel against a plain-Rust f64 reference, step by step, for each activation and optimizer.
+//! kernel against a plain-Rust f64 reference and against the candle CPU backend, step by step, for
+//! each activation and optimizer; "auto" and forced backend choices; learning on MNIST.
 //! No adapter is a failure, not a skip: CI installs mesa-vulkan-drivers for these tests.
 
 #![cfg(not(target_arch = "wasm32"))]
@@ -7,9 +8,15 @@
 #[path = "common/mlp_reference.rs"]
 mod mlp_reference;
 
+use std::sync::Arc;
+
 use mlp_reference::{Reference, flatten, optimizers, random_batch};
+use wasmtune::clock::system_clock;
 use wasmtune::rng::Rng;
-use wasmtune::trainer::{Activation, Backend, Batch, GpuBackend, MlpSpec, OptimizerSpec, Weights};
+use wasmtune::trainer::{
+    Activation, Backend, BackendChoice, Batch, CpuBackend, Dataset, GpuBackend, MlpSpec, Mnist, OptimizerKind,
+    OptimizerSpec, TrainConfig, Training, Weights,
+};
 
 fn gpu(spec: &MlpSpec, optimizer: &OptimizerSpec, weights: &Weights) -> GpuBackend {
     pollster::block_on(GpuBackend::new(spec, optimizer, weights)).unwrap_or_else(|e| {
@@ -28,11 +35,13 @@ fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
 }
 
 /// 20 steps with dropout, the batch size changing twice (as an epoch's last batch does), then
-/// the logits without dropout.
+/// the logits without dropout: the GPU against the f64 reference, and against the candle CPU
+/// backend fed the same weights and batches (the parity: losses within 1e-4).
 fn check_parity(activation: Activation, optimizer: OptimizerSpec) {
     let spec = spec(activation);
     let weights = Weights::init(&spec, 11);
     let mut gpu = gpu(&spec, &optimizer, &weights);
+    let mut cpu = CpuBackend::new(&spec, optimizer, &weights).unwrap();
     let mut reference = Reference::new(&spec, &optimizer, &weights);
     let mut rng = Rng::seed_from_u64(5);
     let label = format!("{activation:?} / {:?}", optimizer.kind);
@@ -47,10 +56,14 @@ fn check_parity(activation: Activation, optimizer: OptimizerSpec) {
         let expected = reference.train_step(&batch);
         let got = pollster::block_on(gpu.train_step(&batch)).unwrap();
         assert!((got as f64 - expected).abs() < 1e-4, "{label}: step {step} loss {got} vs reference {expected}");
+        let on_cpu = pollster::block_on(cpu.train_step(&batch)).unwrap();
+        assert!((got - on_cpu).abs() < 1e-4, "{label}: step {step} loss {got} on the GPU vs {on_cpu} on the CPU");
     }
     let weights = pollster::block_on(gpu.weights()).unwrap();
     let diff = max_abs_diff(&flatten(&weights), &reference.flat_weights());
     assert!(diff < 1e-4, "{label}: weights differ by up to {diff} after 20 steps");
+    let diff = max_abs_diff(&flatten(&weights), &flatten(&pollster::block_on(cpu.weights()).unwrap()));
+    assert!(diff < 1e-4, "{label}: GPU and CPU weights differ by up to {diff} after 20 steps");
     let x: Vec<f32> = (0..50 * spec.input).map(|_| rng.uniform() as f32).collect();
     let got: Vec<f64> = pollster::block_on(gpu.logits(&x, 50)).unwrap().iter().map(|&v| v as f64).collect();
     let expected: Vec<f64> = reference.logits(&x, 50).iter().map(|&v| v as f64).collect();
@@ -132,53 +145,79 @@ fn malformed_batches_and_weights_get_clear_errors() {
     assert_eq!(gpu.name(), "webgpu");
 }
 
-/// Ten Gaussian clusters in 32 dimensions (σ = 0.5 around centers drawn in [−1, 1]³²): nearly
-/// separable, so a working trainer must classify held-out points almost perfectly. Stands in for
-/// MNIST until the data set lands in this crate.
-fn clusters(rows: usize, centers: &[Vec<f64>], rng: &mut Rng) -> (Vec<f32>, Vec<u32>) {
-    let mut x = Vec::with_capacity(rows * 32);
-    let mut y = Vec::with_capacity(rows);
-    for _ in 0..rows {
-        let class = rng.index(centers.len());
-        x.extend(centers[class].iter().map(|c| (c + 0.5 * rng.normal()) as f32));
-        y.push(class as u32);
-    }
-    (x, y)
+fn mnist_split(train: usize, validation: usize) -> (Arc<Dataset>, Arc<Dataset>) {
+    let (t, v) = Mnist::load(concat!(env!("CARGO_MANIFEST_DIR"), "/www/data/mnist.bin"))
+        .unwrap()
+        .split(train, validation)
+        .unwrap();
+    (Arc::new(t), Arc::new(v))
 }
 
-#[test]
-fn the_gpu_backend_learns_to_classify_held_out_points() {
-    let mut rng = Rng::seed_from_u64(3);
-    let centers: Vec<Vec<f64>> = (0..10).map(|_| (0..32).map(|_| rng.uniform_range(-1.0, 1.0)).collect()).collect();
-    let (train_x, train_y) = clusters(2000, &centers, &mut rng);
-    let (val_x, val_y) = clusters(500, &centers, &mut rng);
-    let spec = MlpSpec { input: 32, hidden: vec![64], output: 10, activation: Activation::Relu };
-    let optimizer = OptimizerSpec { kind: wasmtune::trainer::OptimizerKind::Adam, lr: 1e-2, weight_decay: 0.0 };
-    let mut gpu = gpu(&spec, &optimizer, &Weights::init(&spec, 0));
-    let accuracy = |logits: Vec<f32>| {
-        let hits = logits.chunks(10).zip(&val_y).filter(|(row, y)| {
-            let best = (0..10).max_by(|&a, &b| row[a].total_cmp(&row[b])).unwrap();
-            best == **y as usize
-        });
-        hits.count() as f64 / val_y.len() as f64
-    };
-    let before = accuracy(pollster::block_on(gpu.logits(&val_x, 500)).unwrap());
-    let mut first_loss = None;
-    let mut last_loss = 0.0;
-    for _epoch in 0..3 {
-        for start in (0..2000).step_by(50) {
-            let batch = Batch {
-                x: train_x[start * 32..(start + 50) * 32].to_vec(),
-                y: train_y[start..start + 50].to_vec(),
-                rows: 50,
-                dropout_masks: Vec::new(),
-            };
-            last_loss = pollster::block_on(gpu.train_step(&batch)).unwrap();
-            first_loss.get_or_insert(last_loss);
-        }
+fn mnist_config(hidden: usize, epochs: usize) -> TrainConfig {
+    TrainConfig {
+        mlp: MlpSpec { input: 784, hidden: vec![hidden], output: 10, activation: Activation::Relu },
+        optimizer: OptimizerSpec { kind: OptimizerKind::Adam, lr: 1e-3, weight_decay: 0.0 },
+        batch_size: 64,
+        epochs,
+        dropout: 0.0,
+        seed: 1,
     }
-    let after = accuracy(pollster::block_on(gpu.logits(&val_x, 500)).unwrap());
-    assert!(before < 0.5, "untrained accuracy {before}");
-    assert!(after >= 0.95, "held-out accuracy {after} after 3 epochs (loss {first_loss:?} → {last_loss})");
-    assert!(last_loss < first_loss.unwrap() / 4.0, "loss {first_loss:?} → {last_loss}");
+}
+
+fn start(config: TrainConfig, choice: BackendChoice, data: &(Arc<Dataset>, Arc<Dataset>)) -> Training {
+    pollster::block_on(Training::new(config, choice, data.0.clone(), data.1.clone(), system_clock()))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The CPU test's bar (tests/trainer.rs explains why 93 % and not the 95 %), on the GPU
+/// path through the same training loop.
+#[test]
+fn mlp_784_128_10_with_adam_learns_mnist_on_the_gpu_within_5_epochs() {
+    let data = mnist_split(8_000, 2_000);
+    let mut t = start(mnist_config(128, 5), BackendChoice::Webgpu, &data);
+    assert_eq!(t.backend_name(), "webgpu");
+    let mut accuracies = Vec::new();
+    pollster::block_on(t.run(|e| {
+        accuracies.push(e.validation_accuracy);
+        e.validation_accuracy < 0.93
+    }))
+    .unwrap();
+    eprintln!("GPU validation accuracy per epoch: {accuracies:?}, {:.2} s training", t.train_seconds());
+    assert!(t.validation_accuracy() >= 0.93, "accuracies {accuracies:?}");
+}
+
+/// "auto" takes the GPU only when it is real hardware: a software adapter (lavapipe here) is
+/// slower than the CPU backend, so auto falls back and says why; "webgpu" forces any adapter.
+#[test]
+fn auto_skips_software_adapters_and_webgpu_forces_them() {
+    let instance = wgpu::Instance::new(wgpu::InstanceDescriptor {
+        backends: wgpu::Backends::VULKAN,
+        ..wgpu::InstanceDescriptor::new_without_display_handle()
+    });
+    let options =
+        wgpu::RequestAdapterOptions { power_preference: wgpu::PowerPreference::HighPerformance, ..Default::default() };
+    let adapter =
+        pollster::block_on(instance.request_adapter(&options)).expect("a Vulkan adapter (mesa-vulkan-drivers)");
+    let software = adapter.get_info().device_type == wgpu::DeviceType::Cpu;
+
+    let data = mnist_split(200, 50);
+    let forced = start(mnist_config(16, 1), BackendChoice::Webgpu, &data);
+    assert_eq!(forced.backend_name(), "webgpu");
+    assert!(forced.adapter().is_some_and(|a| a.contains(&adapter.get_info().name)), "{:?}", forced.adapter());
+    assert_eq!(forced.fallback_reason(), None);
+
+    let mut auto = start(mnist_config(16, 1), BackendChoice::Auto, &data);
+    if software {
+        assert_eq!(auto.backend_name(), "cpu");
+        assert_eq!(auto.adapter(), None);
+        let reason = auto.fallback_reason().expect("auto says why it fell back");
+        assert!(reason.contains("software fallback") && reason.contains(&adapter.get_info().name), "{reason}");
+    } else {
+        assert_eq!((auto.backend_name(), auto.fallback_reason()), ("webgpu", None));
+    }
+    // Either way it trains.
+    assert!(pollster::block_on(auto.epoch()).unwrap().train_loss.is_finite());
+
+    let cpu = start(mnist_config(16, 1), BackendChoice::Cpu, &data);
+    assert_eq!((cpu.backend_name(), cpu.adapter(), cpu.fallback_reason()), ("cpu", None, None));
 }

@@ -466,7 +466,8 @@ async fn mnist_trainer_learns_through_the_js_bindings() {
 }
 
 // ---- The WebGPU trainer in the test page (Chromium's software adapter, SwiftShader; webdriver.json
-// passes --enable-unsafe-webgpu) against the plain-Rust reference, as natively in trainer_gpu.rs.
+// passes --enable-unsafe-webgpu) against the plain-Rust reference and against candle in wasm, as
+// natively in trainer_gpu.rs.
 
 #[path = "common/mlp_reference.rs"]
 mod mlp_reference;
@@ -474,7 +475,7 @@ mod mlp_reference;
 #[wasm_bindgen_test]
 async fn webgpu_trainer_matches_the_reference_in_the_page() {
     use wasmtune::rng::Rng;
-    use wasmtune::trainer::{Activation, Backend, GpuBackend, MlpSpec, Weights};
+    use wasmtune::trainer::{Activation, Backend, CpuBackend, GpuBackend, MlpSpec, Weights};
 
     // Each activation once and each optimizer once (the native tests run all nine pairs): the
     // runner gives a test 20 s, and SwiftShader on a loaded machine needs most of it for three.
@@ -486,6 +487,7 @@ async fn webgpu_trainer_matches_the_reference_in_the_page() {
             panic!("{e}: the wasm tests need Chromium started with --enable-unsafe-webgpu (webdriver.json)")
         });
         let mut reference = mlp_reference::Reference::new(&spec, &optimizer, &weights);
+        let mut cpu = CpuBackend::new(&spec, optimizer, &weights).unwrap();
         let mut rng = Rng::seed_from_u64(5);
         for step in 0..20 {
             let rows = if step == 7 { 5 } else { 24 };
@@ -497,9 +499,66 @@ async fn webgpu_trainer_matches_the_reference_in_the_page() {
                 "{activation:?} / {:?}: step {step} loss {got} vs reference {expected}",
                 optimizer.kind
             );
+            let on_cpu = cpu.train_step(&batch).await.unwrap();
+            assert!(
+                (got - on_cpu).abs() < 1e-4,
+                "{activation:?} / {:?}: step {step} loss {got} on WebGPU vs {on_cpu} on candle",
+                optimizer.kind
+            );
         }
         let flat = mlp_reference::flatten(&gpu.weights().await.unwrap());
         let diff = flat.iter().zip(reference.flat_weights()).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
         assert!(diff < 1e-4, "{activation:?} / {:?}: weights differ by {diff}", optimizer.kind);
     }
+}
+
+/// Through the JS bindings, as the page's worker uses them: "webgpu" trains on whatever adapter
+/// the browser offers (SwiftShader here); "auto" takes it only when it is hardware, else trains on
+/// the CPU and says why.
+#[wasm_bindgen_test]
+async fn mnist_trainer_backend_choices_through_the_js_bindings() {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).unwrap();
+    // What the browser itself says about its adapter, to know which way "auto" must go.
+    let probe = js_sys::eval("navigator.gpu.requestAdapter().then(a => a ? a.info.isFallbackAdapter : null)").unwrap();
+    let fallback = JsFuture::from(probe.dyn_into::<js_sys::Promise>().unwrap()).await.unwrap();
+    assert!(!fallback.is_null(), "the wasm tests need Chromium started with --enable-unsafe-webgpu (webdriver.json)");
+
+    let mut data = wasmtune::wasm::MnistData::new(&banded_digits(200)).unwrap();
+    let config = || {
+        js_sys::JSON::parse(
+            r#"{"mlp": {"input": 784, "hidden": [32], "output": 10, "activation": "relu"},
+                "optimizer": {"kind": "adam", "lr": 0.01, "weight_decay": 0},
+                "batch_size": 16, "epochs": 2, "dropout": 0, "seed": 2}"#,
+        )
+        .unwrap()
+    };
+    let create = |data: &mut wasmtune::wasm::MnistData, backend: &str| {
+        JsFuture::from(wasmtune::wasm::MnistTrainer::create(data, 160, 40, config(), backend.into()).unwrap())
+    };
+    let epoch = |trainer: &JsValue| {
+        let f: js_sys::Function = get(trainer, "epoch").dyn_into().unwrap();
+        JsFuture::from(f.call0(trainer).unwrap().dyn_into::<js_sys::Promise>().unwrap())
+    };
+
+    let forced = create(&mut data, "webgpu").await.unwrap();
+    assert_eq!(get(&forced, "backend"), JsValue::from("webgpu"));
+    assert!(get(&forced, "adapter").is_string());
+    assert!(get(&forced, "fallbackReason").is_undefined());
+    epoch(&forced).await.unwrap();
+    let second = epoch(&forced).await.unwrap();
+    let accuracy = get(&second, "validation_accuracy").as_f64().unwrap();
+    assert!(accuracy >= 0.9, "WebGPU in the page: validation accuracy {accuracy} after 2 epochs");
+
+    let auto = create(&mut data, "auto").await.unwrap();
+    if fallback.is_truthy() {
+        assert_eq!(get(&auto, "backend"), JsValue::from("cpu"));
+        assert!(get(&auto, "adapter").is_undefined());
+        let reason = get(&auto, "fallbackReason").as_string().expect("auto says why it trains on the CPU");
+        assert!(reason.contains("software fallback"), "{reason}");
+    } else {
+        assert_eq!(get(&auto, "backend"), JsValue::from("webgpu"));
+    }
+    assert!(epoch(&auto).await.is_ok());
 }

@@ -461,7 +461,8 @@ impl MnistTrainer {
     /// Starts a run; resolves to an `MnistTrainer`. `config` is a `TrainConfig` as JSON (`{mlp:
     /// {input, hidden, output, activation}, optimizer: {kind, lr, weight_decay, momentum?},
     /// batch_size, epochs, dropout, seed}`), trained on the first `train` / `validation` digits of
-    /// `data`'s fixed split, by `backend` ("cpu").
+    /// `data`'s fixed split, by `backend`: "cpu", "webgpu" (any adapter, software ones included;
+    /// rejects when there is none) or "auto" (WebGPU on a hardware adapter, else the CPU).
     pub fn create(
         data: &mut MnistData,
         train: usize,
@@ -512,10 +513,23 @@ impl MnistTrainer {
         self.with(|t| t.is_done())
     }
 
-    /// What trains: "cpu" (or "webgpu").
+    /// What trains: "cpu" or "webgpu".
     #[wasm_bindgen(getter)]
     pub fn backend(&self) -> Result<String, JsError> {
         self.with(|t| t.backend_name().to_string())
+    }
+
+    /// The GPU adapter in use, as its driver names it; `undefined` on the CPU.
+    #[wasm_bindgen(getter)]
+    pub fn adapter(&self) -> Result<Option<String>, JsError> {
+        self.with(|t| t.adapter().map(str::to_string))
+    }
+
+    /// Why "auto" trains on the CPU (no adapter, a software adapter, a device error); `undefined`
+    /// when the choice was honoured.
+    #[wasm_bindgen(getter, js_name = fallbackReason)]
+    pub fn fallback_reason(&self) -> Result<Option<String>, JsError> {
+        self.with(|t| t.fallback_reason().map(str::to_string))
     }
 
     /// Trainable parameters.

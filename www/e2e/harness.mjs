@@ -21,6 +21,8 @@ export const CHROMIUM_ARGS = [
   "--disable-quic",
   // WebGL (Plotly's parcoords) on the CPU, as headless machines have no GPU.
   "--enable-unsafe-swiftshader",
+  // WebGPU for the MNIST trainer: without a GPU, Chromium offers SwiftShader as a fallback adapter.
+  "--enable-unsafe-webgpu",
 ];
 
 /** A browser context with its own fresh profile (no storage shared with any other). */

@@ -14,6 +14,16 @@ async function setRange(page, param, low, high) {
   await page.fill(`#space-editor .space-row[data-param="${param}"] input[data-key="high"]`, String(high));
 }
 
+/** The trials table's Backend column and each row's tooltip. */
+async function backendColumn(page) {
+  return page.evaluate(() => {
+    const heads = [...document.querySelectorAll("#trials thead th")].map((th) => th.dataset.key);
+    const i = heads.indexOf("attr:backend");
+    const rows = [...document.querySelectorAll("#trials tbody tr")];
+    return { cells: rows.map((r) => (i < 0 ? null : r.children[i].textContent)), titles: rows.map((r) => r.title) };
+  });
+}
+
 export const tests = [
   [
     "MNIST: a 4-trial TPE study on 1,000 digits trains in the worker, reports epochs, shows misclassified digits",
@@ -26,7 +36,7 @@ export const tests = [
       );
       assert(!(await page.$eval("#mnist-row", (e) => e.hidden)), "the subset and backend controls are shown");
       await page.selectOption("#mnist-subset", "1000");
-      await page.selectOption("#mnist-backend", "cpu");
+      await page.selectOption("#mnist-backend", "auto");
       // Small and sane for speed: narrow networks, a learning rate that learns, 2 epochs.
       await setRange(page, "hidden", 16, 64);
       await setRange(page, "lr", 0.002, 0.01);
@@ -58,8 +68,41 @@ export const tests = [
       const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#export-csv")]);
       const [head, ...rows] = readFileSync(await dl.path(), "utf8").trim().split("\n").map(csvFields);
       const col = (name) => head.indexOf(name);
+      // "auto" with only Chromium's software adapter trains on the CPU and says why.
       assert(col("user_attrs_backend") >= 0 && rows.every((r) => r[col("user_attrs_backend")] === "cpu"), `backend cpu: ${head}`);
+      assert(rows.every((r) => /software fallback/.test(r[col("user_attrs_backend_fallback")])), `fallback reasons: ${head}`);
+      const table = await backendColumn(page);
+      assert(table.cells.length === 4 && table.cells.every((c) => c === "cpu"), `Backend column: ${JSON.stringify(table)}`);
+      assert(table.titles.every((t) => t.startsWith("trained on the CPU:") && t.includes("software fallback")), `row titles: ${table.titles}`);
       assert(rows.every((r) => Number(r[col("user_attrs_parameter_count")]) > 784 * 16), `parameter counts: ${rows.map((r) => r[col("user_attrs_parameter_count")])}`);
+    },
+  ],
+  [
+    "MNIST: WebGPU forced trains in the worker on the browser's adapter, and the table says so",
+    async (page) => {
+      await page.selectOption("#objective", "mnist");
+      await page.selectOption("#mnist-subset", "1000");
+      await page.selectOption("#mnist-backend", "webgpu");
+      await setRange(page, "hidden", 16, 32);
+      await setRange(page, "layers", 1, 2);
+      await setRange(page, "lr", 0.002, 0.01);
+      await setRange(page, "epochs", 2, 2);
+      await page.selectOption("#sampler", "RandomSampler");
+      await page.fill("#n-trials", "2");
+      await page.fill("#seed", "3");
+      await page.click("#start");
+      await page.waitForSelector('#status[data-state="finished"]', { timeout: 180_000 });
+      await page.waitForSelector('#results[data-views="settled"]');
+      const states = await page.$$eval("#trials tbody tr", (rows) => rows.map((r) => r.dataset.state));
+      assert(states.length === 2 && states.every((s) => s === "COMPLETE"), `2 complete trials: ${states}`);
+      const best = Number(await page.textContent("#best-value"));
+      assert(best > 0.6 && best <= 1, `best validation accuracy ${best} > 0.6 after 2 epochs on WebGPU`);
+      const table = await backendColumn(page);
+      assert(table.cells.every((c) => c === "webgpu"), `Backend column: ${JSON.stringify(table)}`);
+      assert(table.titles.every((t) => t.startsWith("trained on ") && !t.includes("CPU")), `row titles name the adapter: ${table.titles}`);
+      const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#export-csv")]);
+      const [head, ...rows] = readFileSync(await dl.path(), "utf8").trim().split("\n").map(csvFields);
+      assert(rows.every((r) => r[head.indexOf("user_attrs_backend")] === "webgpu" && r[head.indexOf("user_attrs_adapter")]), `CSV: ${head}`);
     },
   ],
 ];

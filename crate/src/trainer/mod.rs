@@ -18,8 +18,8 @@ pub mod train;
 pub use backend::{Backend, Batch};
 pub use cpu::CpuBackend;
 pub use data::{Dataset, Mnist};
-pub use gpu::GpuBackend;
+pub use gpu::{AdapterPolicy, GpuBackend};
 pub use spec::{Activation, LayerWeights, MlpSpec, OptimizerKind, OptimizerSpec, TrainConfig, Weights};
 #[cfg(not(target_arch = "wasm32"))]
 pub use train::block_on;
-pub use train::{AnyBackend, BackendChoice, EpochReport, Misclassified, Training};
+pub use train::{AnyBackend, BackendChoice, EpochReport, Misclassified, OpenedBackend, Training};

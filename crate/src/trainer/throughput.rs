@@ -35,7 +35,7 @@ pub async fn measure(
 ) -> Result<Throughput> {
     let mlp = MlpSpec { input: 784, hidden: vec![width], output: 10, activation: Activation::Relu };
     let opt = OptimizerSpec { kind: OptimizerKind::Adam, lr: 1e-3, weight_decay: 0.0 };
-    let mut backend = AnyBackend::create(choice, &mlp, opt, &Weights::init(&mlp, 0)).await?;
+    let mut backend = AnyBackend::create(choice, &mlp, opt, &Weights::init(&mlp, 0)).await?.backend;
     let mut rng = Rng::seed_from_u64(1);
     let batches: Vec<Batch> = (0..4)
         .map(|_| Batch {

@@ -14,6 +14,7 @@ use crate::rng::Rng;
 use crate::trainer::backend::{Backend, Batch};
 use crate::trainer::cpu::CpuBackend;
 use crate::trainer::data::Dataset;
+use crate::trainer::gpu::{AdapterPolicy, GpuBackend};
 use crate::trainer::spec::{MlpSpec, OptimizerSpec, TrainConfig, Weights};
 
 /// Samples scored per call when computing validation accuracy: bounds the memory of one forward
@@ -30,8 +31,10 @@ const LOOP_STREAM: u64 = 0x5eed_100b;
 pub enum BackendChoice {
     /// candle on the CPU ([`CpuBackend`]).
     Cpu,
-    // The WebGPU backend adds its variant here, and its arm in `AnyBackend::create` and the
-    // `Backend` impl below.
+    /// WebGPU kernels ([`GpuBackend`]) on any adapter, software ones included; no adapter is an error.
+    Webgpu,
+    /// WebGPU on a hardware adapter, else the CPU: the fastest path this browser or machine has.
+    Auto,
 }
 
 /// One of the backends, chosen at run time (the [`Backend`] trait's async methods rule out
@@ -39,13 +42,48 @@ pub enum BackendChoice {
 pub enum AnyBackend {
     /// candle on the CPU.
     Cpu(CpuBackend),
+    /// WebGPU compute kernels.
+    Gpu(Box<GpuBackend>),
+}
+
+/// What [`AnyBackend::create`] opened, and why.
+pub struct OpenedBackend {
+    /// The backend.
+    pub backend: AnyBackend,
+    /// Why "auto" fell back to the CPU (no adapter, a software adapter, a device error); `None`
+    /// when the choice was honoured as asked.
+    pub fallback_reason: Option<String>,
 }
 
 impl AnyBackend {
     /// The backend `choice` names, holding `weights`. Async because opening a GPU device is.
-    pub async fn create(choice: BackendChoice, mlp: &MlpSpec, opt: OptimizerSpec, weights: &Weights) -> Result<Self> {
-        match choice {
-            BackendChoice::Cpu => Ok(AnyBackend::Cpu(CpuBackend::new(mlp, opt, weights)?)),
+    pub async fn create(
+        choice: BackendChoice,
+        mlp: &MlpSpec,
+        opt: OptimizerSpec,
+        weights: &Weights,
+    ) -> Result<OpenedBackend> {
+        let gpu = |policy| async move {
+            GpuBackend::open(mlp, &opt, weights, policy).await.map(|g| AnyBackend::Gpu(Box::new(g)))
+        };
+        let (backend, fallback_reason) = match choice {
+            BackendChoice::Cpu => (AnyBackend::Cpu(CpuBackend::new(mlp, opt, weights)?), None),
+            BackendChoice::Webgpu => (gpu(AdapterPolicy::Any).await?, None),
+            BackendChoice::Auto => match gpu(AdapterPolicy::HardwareOnly).await {
+                Ok(b) => (b, None),
+                // A bad network or optimizer is the caller's error whichever backend runs it:
+                // the CPU backend refuses it too, with its own message.
+                Err(e) => (AnyBackend::Cpu(CpuBackend::new(mlp, opt, weights)?), Some(e.to_string())),
+            },
+        };
+        Ok(OpenedBackend { backend, fallback_reason })
+    }
+
+    /// The GPU adapter in use, as its driver names it; `None` on the CPU.
+    pub fn adapter(&self) -> Option<&str> {
+        match self {
+            AnyBackend::Cpu(_) => None,
+            AnyBackend::Gpu(g) => Some(g.adapter()),
         }
     }
 }
@@ -54,24 +92,28 @@ impl Backend for AnyBackend {
     fn name(&self) -> &'static str {
         match self {
             AnyBackend::Cpu(b) => b.name(),
+            AnyBackend::Gpu(b) => b.name(),
         }
     }
 
     async fn train_step(&mut self, batch: &Batch) -> Result<f32> {
         match self {
             AnyBackend::Cpu(b) => b.train_step(batch).await,
+            AnyBackend::Gpu(b) => b.train_step(batch).await,
         }
     }
 
     async fn logits(&mut self, x: &[f32], rows: usize) -> Result<Vec<f32>> {
         match self {
             AnyBackend::Cpu(b) => b.logits(x, rows).await,
+            AnyBackend::Gpu(b) => b.logits(x, rows).await,
         }
     }
 
     async fn weights(&mut self) -> Result<Weights> {
         match self {
             AnyBackend::Cpu(b) => b.weights().await,
+            AnyBackend::Gpu(b) => b.weights().await,
         }
     }
 }
@@ -104,6 +146,7 @@ pub struct Misclassified {
 pub struct Training {
     config: TrainConfig,
     backend: AnyBackend,
+    fallback_reason: Option<String>,
     train: Arc<Dataset>,
     validation: Arc<Dataset>,
     rng: Rng,
@@ -140,9 +183,18 @@ impl Training {
             }
         }
         let weights = Weights::init(&config.mlp, config.seed);
-        let backend = AnyBackend::create(choice, &config.mlp, config.optimizer, &weights).await?;
+        let opened = AnyBackend::create(choice, &config.mlp, config.optimizer, &weights).await?;
         let rng = Rng::seed_from_u64(config.seed ^ LOOP_STREAM);
-        Ok(Training { config, backend, train, validation, rng, clock, history: Vec::new() })
+        Ok(Training {
+            config,
+            backend: opened.backend,
+            fallback_reason: opened.fallback_reason,
+            train,
+            validation,
+            rng,
+            clock,
+            history: Vec::new(),
+        })
     }
 
     /// The run's configuration.
@@ -153,6 +205,16 @@ impl Training {
     /// "cpu" or "webgpu": what actually trains.
     pub fn backend_name(&self) -> &'static str {
         self.backend.name()
+    }
+
+    /// The GPU adapter training runs on, as its driver names it; `None` on the CPU.
+    pub fn adapter(&self) -> Option<&str> {
+        self.backend.adapter()
+    }
+
+    /// Why [`BackendChoice::Auto`] trains on the CPU; `None` when the choice was honoured.
+    pub fn fallback_reason(&self) -> Option<&str> {
+        self.fallback_reason.as_deref()
     }
 
     /// The backend itself (to read weights, or to compare backends step by step).

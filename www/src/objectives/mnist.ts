@@ -1,5 +1,5 @@
 // The MNIST objective: train a real MLP classifier on MNIST digits, in the worker, through the
-// engine's trainer (candle compiled to wasm; WebGPU when the GPU backend lands), and score it on the
+// engine's trainer (candle compiled to wasm, or WebGPU kernels when the worker has an adapter), and score it on the
 // fixed validation split. Each epoch's validation accuracy is reported, so pruners can stop a bad
 // run early. Variants add a second objective (parameter count, or training time) for a Pareto front.
 //
@@ -58,13 +58,6 @@ function loadData(): Promise<MnistData> {
   return data;
 }
 
-/** The backend a choice resolves to here. WebGPU is not wired yet: "auto" means the CPU, and
- *  forcing WebGPU fails the trial with the reason. The GPU backend hooks in here. */
-export function resolveBackend(choice: MnistBackendChoice): "cpu" | "webgpu" {
-  if (choice === "webgpu") throw new Error("the WebGPU backend is not in this build yet; choose CPU or auto");
-  return "cpu";
-}
-
 /** The engine's TrainConfig for a trial's parameters (missing ones take the defaults). */
 export function trainConfig(params: Record<string, ParamValue>, seed: number): Record<string, unknown> {
   const layers = Number(params.layers ?? 1);
@@ -96,7 +89,8 @@ async function trainMnist(
   score: (accuracy: number, trainer: MnistTrainer, seconds: number) => number | number[],
 ): Promise<number | number[]> {
   const [train, validation] = MNIST_SUBSETS.find(([t]) => t === options.train) ?? MNIST_SUBSETS[0];
-  const backend = resolveBackend(options.backend);
+  // "auto" resolves in the engine: WebGPU on a hardware adapter, else the CPU (a software adapter is slower).
+  const backend = options.backend;
   const config = trainConfig(params, trial.number);
   const key = JSON.stringify([trial.number, config, train, backend]);
   if (current?.key !== key) {
@@ -107,6 +101,12 @@ async function trainMnist(
     current = { key, trainer, epochs: [] };
   }
   const run = current;
+  // Set before training, so a pruned or failed trial also says where it ran.
+  trial.setUserAttr?.("backend", run.trainer.backend);
+  const adapter = run.trainer.adapter;
+  if (adapter) trial.setUserAttr?.("adapter", adapter);
+  const fallback = run.trainer.fallbackReason;
+  if (fallback) trial.setUserAttr?.("backend_fallback", fallback);
   const epochs = Number(config.epochs);
   for (let e = 1; e <= epochs; e++) {
     const report = run.epochs[e - 1] ?? (await run.trainer.epoch());
@@ -116,7 +116,6 @@ async function trainMnist(
   }
   const seconds = run.epochs.reduce((s, r) => s + r.train_seconds, 0);
   const wrong: { source: number; label: number; predicted: number }[] = await run.trainer.misclassified(MISCLASSIFIED_KEPT);
-  trial.setUserAttr?.("backend", run.trainer.backend);
   trial.setUserAttr?.("parameter_count", run.trainer.parameterCount());
   trial.setUserAttr?.("train_seconds", Number(seconds.toFixed(3)));
   trial.setUserAttr?.("misclassified", wrong.map((w) => [w.source, w.label, w.predicted]));
@@ -156,7 +155,7 @@ function variant(
 export const mnist = variant(
   "mnist",
   "MNIST MLP (real training, prunable)",
-  "Maximize the validation accuracy of an MLP trained on MNIST digits in the worker (candle in wasm); each epoch is reported, so pruners apply.",
+  "Maximize the validation accuracy of an MLP trained on MNIST digits in the worker (candle in wasm, or WebGPU); each epoch is reported, so pruners apply.",
   ["maximize"],
   (accuracy) => accuracy,
 );

@@ -1,7 +1,12 @@
-// The trials table: number, state, value, each parameter, duration; click a header to sort.
+// The trials table: number, state, value, each parameter, duration, and the user attributes worth
+// a column (which backend trained an MNIST trial); click a header to sort.
 import type { FrozenTrial, ParamValue } from "../lib/wasmtune";
 
-export type SortKey = "number" | "state" | "value" | "duration" | `param:${string}`;
+export type SortKey = "number" | "state" | "value" | "duration" | `param:${string}` | `attr:${string}`;
+
+/** User attributes shown as columns (when some trial has them), with their headers: "backend"
+ *  says where an MNIST trial trained ("cpu" or "webgpu"). Other attributes stay in the CSV. */
+export const ATTR_COLUMNS: [string, string][] = [["backend", "Backend"]];
 export interface Sort {
   key: SortKey;
   descending: boolean;
@@ -9,6 +14,10 @@ export interface Sort {
 
 function keyOf(t: FrozenTrial, key: SortKey): ParamValue | undefined {
   if (key.startsWith("param:")) return t.params[key.slice(6)];
+  if (key.startsWith("attr:")) {
+    const v = t.userAttrs?.[key.slice(5)];
+    return typeof v === "number" || typeof v === "string" ? v : undefined;
+  }
   return t[key as "number" | "state" | "value" | "duration"];
 }
 
@@ -75,6 +84,8 @@ export class TrialsTable {
     const paramSet = new Set<string>();
     for (const t of trials) for (const k of Object.keys(t.params)) paramSet.add(k);
     const params = [...paramSet];
+    const attrs = ATTR_COLUMNS.filter(([name]) => trials.some((t) => t.userAttrs?.[name] !== undefined));
+    this.attrs = attrs;
     this.table.dataset.rows = String(trials.length);
     if (trials.length > VIRTUAL_ROWS) {
       this.virtual = { sorted: sortTrials(trials, this.sort), params };
@@ -84,7 +95,7 @@ export class TrialsTable {
       return;
     }
     this.virtual = null;
-    const columnsKey = JSON.stringify([params, this.sort]);
+    const columnsKey = JSON.stringify([params, attrs, this.sort]);
     // Rows can only be appended when those shown are trials 0..n-1 exactly: with several workers,
     // trials finish out of order and a later one may have been shown before an earlier one.
     const appendOnly =
@@ -110,6 +121,7 @@ export class TrialsTable {
   }
 
   private virtual: { sorted: FrozenTrial[]; params: string[] } | null = null;
+  private attrs: [string, string][] = [];
   private rowHeight = 0;
   private scrollHooked = false;
 
@@ -164,6 +176,7 @@ export class TrialsTable {
       ["value", "Value"],
       ...params.map((p): [SortKey, string] => [`param:${p}`, p]),
       ["duration", "Duration (ms)"],
+      ...this.attrs.map(([name, header]): [SortKey, string] => [`attr:${name}`, header]),
     ];
     const head = document.createElement("tr");
     for (const [key, text] of columns) {
@@ -203,6 +216,7 @@ export class TrialsTable {
       formatNumber(t.value),
       ...params.map((p) => formatParam(t.params[p])),
       t.duration === null ? "" : t.duration.toFixed(1),
+      ...this.attrs.map(([name]) => formatParam(keyOf(t, `attr:${name}`) as ParamValue | undefined)),
     ];
     for (const c of cells) {
       const td = document.createElement("td");
@@ -210,7 +224,11 @@ export class TrialsTable {
       tr.append(td);
     }
     const reason = t.systemAttrs["fail_reason"];
+    const fallback = t.userAttrs?.backend_fallback;
+    const adapter = t.userAttrs?.adapter;
     if (typeof reason === "string") tr.title = reason;
+    else if (typeof fallback === "string") tr.title = `trained on the CPU: ${fallback}`;
+    else if (typeof adapter === "string") tr.title = `trained on ${adapter}`;
     else if (t.state === "PRUNED") {
       const steps = Object.keys(t.intermediateValues ?? {}).map(Number);
       tr.title = steps.length ? `pruned after step ${Math.max(...steps)}` : "pruned";

@@ -28,6 +28,17 @@ const BETA1: f64 = 0.9;
 const BETA2: f64 = 0.999;
 const EPS: f32 = 1e-8;
 
+/// Which GPU adapters a backend may train on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdapterPolicy {
+    /// Any adapter, software ones included (a user forcing WebGPU; the parity tests).
+    Any,
+    /// Only adapters that are not a CPU in disguise: software fallbacks (Chromium's SwiftShader,
+    /// Mesa's lavapipe) train 5–20× slower than the CPU backend (benches/TRAINER_GPU.md), so
+    /// "auto" must not pick them.
+    HardwareOnly,
+}
+
 /// An MLP trained with WebGPU compute kernels. See the module documentation.
 pub struct GpuBackend {
     device: wgpu::Device,
@@ -98,10 +109,20 @@ impl GpuBackend {
     /// clear error (`Error::Training`) when there is no adapter (no WebGPU in this browser or worker, or natively no
     /// Vulkan driver), so the caller can fall back to the CPU backend.
     pub async fn new(spec: &MlpSpec, optimizer: &OptimizerSpec, weights: &Weights) -> Result<GpuBackend> {
+        GpuBackend::open(spec, optimizer, weights, AdapterPolicy::Any).await
+    }
+
+    /// Like [`GpuBackend::new`], but only on an adapter `policy` accepts.
+    pub async fn open(
+        spec: &MlpSpec,
+        optimizer: &OptimizerSpec,
+        weights: &Weights,
+        policy: AdapterPolicy,
+    ) -> Result<GpuBackend> {
         spec.validate()?;
         check_weights(spec, weights)?;
         check_optimizer(optimizer)?;
-        let (device, queue, adapter) = open_device().await?;
+        let (device, queue, adapter) = open_device(policy).await?;
         let update_entry = match optimizer.kind {
             OptimizerKind::Sgd { .. } => "sgd",
             OptimizerKind::Adam => "adam",
@@ -530,7 +551,7 @@ fn check_optimizer(o: &OptimizerSpec) -> Result<()> {
 
 /// The first adapter WebGPU offers (Vulkan natively, `navigator.gpu` in a browser), with the
 /// adapter's own limits, so wide layers get the largest buffers it allows.
-async fn open_device() -> Result<(wgpu::Device, wgpu::Queue, String)> {
+async fn open_device(policy: AdapterPolicy) -> Result<(wgpu::Device, wgpu::Queue, String)> {
     let backends = if cfg!(target_arch = "wasm32") { wgpu::Backends::BROWSER_WEBGPU } else { wgpu::Backends::VULKAN };
     let instance = wgpu::Instance::new(wgpu::InstanceDescriptor {
         backends,
@@ -553,7 +574,19 @@ async fn open_device() -> Result<(wgpu::Device, wgpu::Queue, String)> {
             Error::Training(format!("no WebGPU adapter: {hint} ({e})"))
         })?;
     let info = adapter.get_info();
-    let name = format!("{} ({:?}, {})", info.name, info.backend, info.driver_info);
+    // Browsers often leave the description empty (SwiftShader does): say what is known.
+    let mut details = vec![format!("{:?}", info.backend)];
+    details.extend((!info.driver_info.is_empty()).then(|| info.driver_info.clone()));
+    details.extend((info.device_type == wgpu::DeviceType::Cpu).then(|| "software".to_string()));
+    let label = if info.name.is_empty() { "unnamed adapter" } else { info.name.as_str() };
+    let name = format!("{label} ({})", details.join(", "));
+    // The browser flags its fallback adapter and Vulkan reports lavapipe as a CPU device: both
+    // map to `DeviceType::Cpu`.
+    if policy == AdapterPolicy::HardwareOnly && info.device_type == wgpu::DeviceType::Cpu {
+        return Err(Error::Training(format!(
+            "the only WebGPU adapter, {name}, is a software fallback running on the CPU (slower than the CPU backend)"
+        )));
+    }
     let (device, queue) = adapter
         .request_device(&wgpu::DeviceDescriptor {
             label: Some("wasmtune trainer"),
