@@ -80,6 +80,13 @@ describe("trials table order", () => {
     expect(by("state")).toEqual([0, 2, 3, 1]);
     expect(by("number", true)).toEqual([3, 2, 1, 0]);
   });
+
+  it("sorts by a user attribute column (the MNIST backend), trials without it last", () => {
+    const withBackend = trials.map((t, i) => ({ ...t, userAttrs: i === 1 ? {} : { backend: ["webgpu", "", "cpu", "webgpu"][i] } }));
+    const order = sortTrials(withBackend, { key: "attr:backend", descending: false }).map((t) => t.number);
+    expect(order).toEqual([2, 0, 3, 1]);
+    expect(sortTrials(withBackend, { key: "attr:backend", descending: true }).map((t) => t.number)).toEqual([0, 3, 2, 1]);
+  });
 });
 
 describe("URL state", () => {
