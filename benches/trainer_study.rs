@@ -36,7 +36,7 @@ fn tpe_20_trials_on_mnist() {
                 let batch = trial
                     .suggest_categorical("batch_size", [32, 64, 128, 256].into_iter().map(ParamValue::Int).collect())?;
                 let dropout = trial.suggest_float("dropout", 0.0, 0.5)? as f32;
-                let epochs = trial.suggest_int("epochs", 1, 5)? as usize;
+                let epochs = trial.suggest_int("epochs", 1, 10)? as usize;
                 // The page's mapping (www/src/objectives/mnist.ts): SGD momentum 0.9, AdamW decay 0.01.
                 let (kind, weight_decay) = match &opt {
                     ParamValue::Str(s) if s == "sgd" => (OptimizerKind::Sgd { momentum: 0.9 }, 0.0),
