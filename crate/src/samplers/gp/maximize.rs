@@ -4,10 +4,15 @@
 //! near-best regions get several starts), and from the given warm starts (the best trials);
 //! each local search alternates bounded L-BFGS over the continuous columns (scaled by the length
 //! scales so the problem is well conditioned) with an exhaustive pass over each short grid and
-//! categorical column, until neither moves.
+//! categorical column and a search along each long grid, until nothing moves.
 //!
-//! Where we differ: Optuna line-searches long integer grids; we search them as continuous and
-//! round, which the decoding does anyway.
+//! Grids stay out of the gradient step: a step that also moved a long grid would end between two
+//! of its points, and rounding it back could lose the whole step. That lost the refinement of the
+//! continuous columns once a search had converged on an int-log-categorical problem (issue #6).
+//!
+//! Where we differ: Optuna line-searches long grids (Brent over the piecewise-linear
+//! interpolation of the grid's values); we compass-search their index ([`grid_search`]), which
+//! costs two evaluations where the point is already the best of its neighbours.
 
 use super::acquisition::Acquisition;
 use super::optim::{LbfgsOptions, minimize};
@@ -157,21 +162,19 @@ fn local_search(
                 &opts,
             );
             if r.iters > 0 && -r.f > fx {
-                let mut y = x.clone();
                 for (k, &j) in cont.iter().enumerate() {
-                    y[j] = r.x[k] * scale[k];
+                    x[j] = r.x[k] * scale[k];
                 }
-                // Long grids were moved as continuous: put them back on their grid.
-                space.snap(&mut y);
-                let snapped = acq.eval(&y);
-                if snapped > fx {
-                    (x, fx, moved) = (y, snapped, true);
-                }
+                (fx, moved) = (-r.f, true);
             }
         }
         for (j, column) in space.columns().iter().enumerate() {
             let choices: Vec<f64> = match column {
                 Column::Continuous => continue,
+                Column::LongGrid(n) => {
+                    moved |= grid_search(acq, space, j, *n, &mut x, &mut fx);
+                    continue;
+                }
                 Column::Grid(g) => g.clone(),
                 Column::Categorical(k) => (0..*k).map(|c| c as f64).collect(),
             };
@@ -194,4 +197,38 @@ fn local_search(
         }
     }
     (x, fx)
+}
+
+/// Compass search along long grid column `j` (`n` points) from the point's index: try one stride
+/// either side, move to the better side if it improves and double the stride, otherwise halve
+/// it; stop when neither neighbour improves. Doubling crosses a long grid in a few dozen
+/// evaluations; at a local maximum it costs two. Returns whether `x` moved.
+pub fn grid_search(acq: &Acquisition, space: &GpSpace, j: usize, n: usize, x: &mut [f64], fx: &mut f64) -> bool {
+    let mut i = space.grid_index(j, x[j]).min(n - 1);
+    let mut stride = 1;
+    let mut moved = false;
+    // Each move raises the value, so the search ends; the cap only bounds a pathological one.
+    for _ in 0..10_000 {
+        let mut best: Option<(usize, f64)> = None;
+        for k in [i.saturating_sub(stride), (i + stride).min(n - 1)] {
+            if k == i {
+                continue;
+            }
+            x[j] = space.grid_point(j, k);
+            let v = acq.eval(x);
+            if v > *fx && best.is_none_or(|(_, b)| v > b) {
+                best = Some((k, v));
+            }
+        }
+        match best {
+            Some((k, v)) => {
+                (i, *fx, moved) = (k, v, true);
+                stride = stride.saturating_mul(2);
+            }
+            None if stride > 1 => stride /= 2,
+            None => break,
+        }
+    }
+    x[j] = space.grid_point(j, i);
+    moved
 }
