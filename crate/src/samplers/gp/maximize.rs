@@ -315,7 +315,7 @@ mod tests {
                 &acq,
                 &space,
                 &lengthscales,
-                &[best.clone()],
+                std::slice::from_ref(&best),
                 &SearchBudget::default(),
                 &mut Rng::seed_from_u64(seed),
             );
