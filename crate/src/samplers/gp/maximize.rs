@@ -4,10 +4,15 @@
 //! near-best regions get several starts), and from the given warm starts (the best trials);
 //! each local search alternates bounded L-BFGS over the continuous columns (scaled by the length
 //! scales so the problem is well conditioned) with an exhaustive pass over each short grid and
-//! categorical column, until neither moves.
+//! categorical column and a search along each long grid, until nothing moves.
 //!
-//! Where we differ: Optuna line-searches long integer grids; we search them as continuous and
-//! round, which the decoding does anyway.
+//! Grids stay out of the gradient step: a step that also moved a long grid would end between two
+//! of its points, and rounding it back could lose the whole step. That lost the refinement of the
+//! continuous columns once a search had converged on an int-log-categorical problem (issue #6).
+//!
+//! Where we differ: Optuna line-searches long grids (Brent over the piecewise-linear
+//! interpolation of the grid's values); we compass-search their index ([`grid_search`]), which
+//! costs two evaluations where the point is already the best of its neighbours.
 
 use super::acquisition::Acquisition;
 use super::optim::{LbfgsOptions, minimize};
@@ -157,21 +162,19 @@ fn local_search(
                 &opts,
             );
             if r.iters > 0 && -r.f > fx {
-                let mut y = x.clone();
                 for (k, &j) in cont.iter().enumerate() {
-                    y[j] = r.x[k] * scale[k];
+                    x[j] = r.x[k] * scale[k];
                 }
-                // Long grids were moved as continuous: put them back on their grid.
-                space.snap(&mut y);
-                let snapped = acq.eval(&y);
-                if snapped > fx {
-                    (x, fx, moved) = (y, snapped, true);
-                }
+                (fx, moved) = (-r.f, true);
             }
         }
         for (j, column) in space.columns().iter().enumerate() {
             let choices: Vec<f64> = match column {
                 Column::Continuous => continue,
+                Column::LongGrid(n) => {
+                    moved |= grid_search(acq, space, j, *n, &mut x, &mut fx);
+                    continue;
+                }
                 Column::Grid(g) => g.clone(),
                 Column::Categorical(k) => (0..*k).map(|c| c as f64).collect(),
             };
@@ -194,4 +197,148 @@ fn local_search(
         }
     }
     (x, fx)
+}
+
+/// Compass search along long grid column `j` (`n` points) from the point's index: try one stride
+/// either side, move to the better side if it improves and double the stride, otherwise halve
+/// it; stop when neither neighbour improves. Doubling crosses a long grid in a few dozen
+/// evaluations; at a local maximum it costs two. Returns whether `x` moved.
+pub fn grid_search(acq: &Acquisition, space: &GpSpace, j: usize, n: usize, x: &mut [f64], fx: &mut f64) -> bool {
+    let mut i = space.grid_index(j, x[j]).min(n - 1);
+    let mut stride = 1;
+    let mut moved = false;
+    // Each move raises the value, so the search ends; the cap only bounds a pathological one.
+    for _ in 0..10_000 {
+        let mut best: Option<(usize, f64)> = None;
+        for k in [i.saturating_sub(stride), (i + stride).min(n - 1)] {
+            if k == i {
+                continue;
+            }
+            x[j] = space.grid_point(j, k);
+            let v = acq.eval(x);
+            if v > *fx && best.is_none_or(|(_, b)| v > b) {
+                best = Some((k, v));
+            }
+        }
+        match best {
+            Some((k, v)) => {
+                (i, *fx, moved) = (k, v, true);
+                stride = stride.saturating_mul(2);
+            }
+            None if stride > 1 => stride /= 2,
+            None => break,
+        }
+    }
+    x[j] = space.grid_point(j, i);
+    moved
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::acquisition::Objective;
+    use super::super::kernel::{Inputs, KernelParams, fit};
+    use super::super::posterior::Posterior;
+    use super::*;
+    use crate::distributions::{FloatDistribution, IntDistribution};
+    use crate::samplers::{InternalParams, SearchSpace};
+
+    /// `(log10 lr + 3)² + log2(units / 64)²`, the continuous and long-grid part of the harness's
+    /// mixed problem.
+    fn objective(lr: f64, units: f64) -> f64 {
+        (lr.log10() + 3.0).powi(2) + (units / 64.0).log2().powi(2)
+    }
+
+    /// Log EI fitted to a study that has converged: 40 spread observations and 16 close to
+    /// the optimum (lr = 1e-3, units = 64). Returns the space, the acquisition and the best point.
+    fn converged() -> (GpSpace, Acquisition, Vec<f64>) {
+        let mut space = SearchSpace::new();
+        space.insert("lr".into(), FloatDistribution::new(1e-5, 1.0, true, None).unwrap().into());
+        space.insert("units".into(), IntDistribution::new(8, 512, true, 1).unwrap().into());
+        let space = GpSpace::new(&space);
+        let mut rng = Rng::seed_from_u64(7);
+        let mut points: Vec<(f64, f64)> =
+            (0..40).map(|_| (10f64.powf(rng.uniform_range(-5.0, 0.0)), rng.below(505) as f64 + 8.0)).collect();
+        for i in 0..16 {
+            let lr = 1e-3 * 10f64.powf(0.02 * rng.uniform_range(-1.0, 1.0) / (1 + i) as f64);
+            points.push((lr, (64 + rng.below(5) as i64 - 2) as f64));
+        }
+        let x: Vec<f64> = points
+            .iter()
+            .flat_map(|&(lr, units)| {
+                let p: InternalParams = [("lr".to_owned(), lr), ("units".to_owned(), units)].into();
+                space.encode(&p)
+            })
+            .collect();
+        let y: Vec<f64> = points.iter().map(|&(lr, u)| -objective(lr, u)).collect();
+        let mean = y.iter().sum::<f64>() / y.len() as f64;
+        let sd = (y.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / y.len() as f64).sqrt();
+        let y: Vec<f64> = y.iter().map(|v| (v - mean) / sd).collect();
+        let is_cat = vec![false, false];
+        let params = fit(&Inputs { x: &x, d: 2, is_cat: &is_cat }, &y, &KernelParams::ones(2), true);
+        let best = (0..y.len()).max_by(|&a, &b| y[a].total_cmp(&y[b])).unwrap();
+        let threshold = y[best];
+        let gp = Posterior::new(x.clone(), 2, is_cat, y, params).unwrap();
+        let acq =
+            Acquisition { objective: Objective::Ei { gp, threshold: Some(threshold) }, constraints: vec![], d: 2 };
+        (space, acq, x[best * 2..best * 2 + 2].to_vec())
+    }
+
+    #[test]
+    fn the_search_refines_a_continuous_column_beside_a_long_grid() {
+        let (space, acq, best) = converged();
+        assert!(matches!(space.columns()[1], Column::LongGrid(505)));
+        // Brute force: every grid point of units against 201 values of lr, then lr on a 1e-6 grid
+        // around the best cell, for the best grid point and its neighbours.
+        let mut top = (f64::NEG_INFINITY, 0, 0.0);
+        for k in 0..505 {
+            for i in 0..=200 {
+                let x = [i as f64 / 200.0, space.grid_point(1, k)];
+                let v = acq.eval(&x);
+                if v > top.0 {
+                    top = (v, k, x[0]);
+                }
+            }
+        }
+        let mut brute = top.0;
+        for k in top.1.saturating_sub(3)..(top.1 + 4).min(505) {
+            for i in 0..=20_000 {
+                let lr = (top.2 + (i as f64 - 10_000.0) * 1e-6).clamp(0.0, 1.0);
+                brute = brute.max(acq.eval(&[lr, space.grid_point(1, k)]));
+            }
+        }
+        let lengthscales = match &acq.objective {
+            Objective::Ei { gp, .. } => gp.params().lengthscales(),
+            _ => unreachable!(),
+        };
+        for seed in 0..5 {
+            let (x, v) = maximize(
+                &acq,
+                &space,
+                &lengthscales,
+                std::slice::from_ref(&best),
+                &SearchBudget::default(),
+                &mut Rng::seed_from_u64(seed),
+            );
+            assert!(v >= brute - 1e-6, "seed {seed}: found {v} at {x:?}, brute force {brute}");
+            assert_eq!(x[1], space.grid_point(1, space.grid_index(1, x[1])), "units off its grid: {x:?}");
+        }
+    }
+
+    #[test]
+    fn the_grid_search_climbs_to_a_point_better_than_both_neighbours() {
+        let (space, acq, _) = converged();
+        for (lr, start) in [(0.4, 0), (0.4, 504), (0.9, 250), (0.1, 17)] {
+            let mut x = vec![lr, space.grid_point(1, start)];
+            let mut fx = acq.eval(&x);
+            let before = fx;
+            let moved = grid_search(&acq, &space, 1, 505, &mut x, &mut fx);
+            let k = space.grid_index(1, x[1]);
+            assert_eq!(fx, acq.eval(&x));
+            assert_eq!(moved, fx > before);
+            for n in [k.saturating_sub(1), (k + 1).min(504)] {
+                assert!(acq.eval(&[lr, space.grid_point(1, n)]) <= fx, "start {start}: {k} is beaten by {n}");
+            }
+            assert!(moved || start == k);
+        }
+    }
 }

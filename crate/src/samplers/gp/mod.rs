@@ -28,7 +28,8 @@
 //!   / `trial.set_constraint`), so there is no `constraints_func`;
 //! - `independent_sampler` is a spec, `{"name": "<Optuna class name>", "kwargs": {...}}`;
 //! - the bounded L-BFGS is the projected variant, not SciPy's generalized-Cauchy-point code;
-//!   long integer grids are searched as continuous and rounded instead of line-searched;
+//!   long grids (more than 16 points) are compass-searched along their index instead of
+//!   line-searched with Brent's method;
 //! - random streams differ (ours are `crate::rng`), so seeds do not reproduce Optuna's trials.
 
 pub mod acquisition;

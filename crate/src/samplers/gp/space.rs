@@ -9,7 +9,7 @@ use crate::samplers::{InternalParams, SearchSpace};
 use crate::transform::{SearchSpaceTransform, TransformOptions};
 
 /// Grids at most this long are searched exhaustively, one column at a time (Optuna's
-/// `MAX_INT_EXHAUSTIVE_SEARCH_PARAMS`); longer ones are searched as continuous and rounded.
+/// `MAX_INT_EXHAUSTIVE_SEARCH_PARAMS`); longer ones by strides along their index.
 pub const MAX_EXHAUSTIVE: usize = 16;
 
 /// How the local search treats a column.
@@ -19,6 +19,10 @@ pub enum Column {
     Continuous,
     /// A numeric grid short enough to try every point (normalized values).
     Grid(Vec<f64>),
+    /// A numeric grid of this many points, too long to try every one: searched along its index
+    /// (points from [`GpSpace::grid_point`]), never moved by the gradient, so that a search
+    /// never ends between two grid points.
+    LongGrid(usize),
     /// A categorical with this many choices.
     Categorical(usize),
 }
@@ -30,42 +34,43 @@ pub struct GpSpace {
     /// One single-parameter transform per numeric parameter (None for categoricals).
     transforms: Vec<Option<SearchSpaceTransform>>,
     columns: Vec<Column>,
-    /// Whether each numeric column lies on a grid (ints, stepped floats).
-    stepped: Vec<bool>,
+    /// `(low, step)` in internal units of each numeric column that lies on a grid (ints, stepped
+    /// floats).
+    steps: Vec<Option<(f64, f64)>>,
 }
 
 impl GpSpace {
     /// The space's parameters in name order.
     pub fn new(space: &SearchSpace) -> Self {
         let opts = TransformOptions { log: true, step: true, zero_one: true };
-        let mut s = GpSpace { names: Vec::new(), transforms: Vec::new(), columns: Vec::new(), stepped: Vec::new() };
+        let mut s = GpSpace { names: Vec::new(), transforms: Vec::new(), columns: Vec::new(), steps: Vec::new() };
         for (name, d) in space {
             s.names.push(name.clone());
             if let Distribution::Categorical(c) = d {
                 s.transforms.push(None);
                 s.columns.push(Column::Categorical(c.choices().len()));
-                s.stepped.push(false);
+                s.steps.push(None);
                 continue;
             }
             let mut one = SearchSpace::new();
             one.insert(name.clone(), d.clone());
             let t = SearchSpaceTransform::new(&one, opts);
-            let grid: Option<Vec<f64>> = match d {
-                Distribution::Int(i) if i.len() as usize <= MAX_EXHAUSTIVE => {
-                    Some((0..i.len() as i64).map(|k| (i.low() + k * i.step()) as f64).collect())
+            // (low, step, points) of a grid.
+            let grid = match d {
+                Distribution::Int(i) => Some((i.low() as f64, i.step() as f64, i.len() as usize)),
+                Distribution::Float(f) => {
+                    f.step().map(|step| (f.low(), step, ((f.high() - f.low()) / step).round() as usize + 1))
                 }
-                Distribution::Float(f) => f.step().and_then(|step| {
-                    let n = ((f.high() - f.low()) / step).round() as usize + 1;
-                    (n <= MAX_EXHAUSTIVE).then(|| (0..n).map(|k| f.low() + k as f64 * step).collect())
-                }),
                 _ => None,
             };
             let column = match grid {
-                Some(values) => Column::Grid(values.iter().map(|v| encode_one(&t, name, *v)).collect()),
+                Some((low, step, n)) if n <= MAX_EXHAUSTIVE => {
+                    Column::Grid((0..n).map(|k| encode_one(&t, name, low + k as f64 * step)).collect())
+                }
+                Some((_, _, n)) => Column::LongGrid(n),
                 None => Column::Continuous,
             };
-            s.stepped
-                .push(matches!(d, Distribution::Int(_)) || matches!(d, Distribution::Float(f) if f.step().is_some()));
+            s.steps.push(grid.map(|(low, step, _)| (low, step)));
             s.transforms.push(Some(t));
             s.columns.push(column);
         }
@@ -124,13 +129,30 @@ impl GpSpace {
         for (j, v) in x.iter_mut().enumerate() {
             match (&self.transforms[j], &self.columns[j]) {
                 (None, Column::Categorical(k)) => *v = v.round().clamp(0.0, (*k - 1) as f64),
-                (Some(t), _) if self.stepped[j] => {
+                (Some(t), _) if self.steps[j].is_some() => {
                     let name = &self.names[j];
                     *v = encode_one(t, name, t.untransform(&[*v])[name]);
                 }
                 _ => {}
             }
         }
+    }
+
+    /// The normalized value of point `k` of grid column `j`.
+    pub fn grid_point(&self, j: usize, k: usize) -> f64 {
+        let ((low, step), Some(t)) = (self.steps[j].expect("a grid column"), &self.transforms[j]) else {
+            unreachable!("grid columns are numeric")
+        };
+        encode_one(t, &self.names[j], low + k as f64 * step)
+    }
+
+    /// The index of the grid point of column `j` nearest to the normalized value `v`.
+    pub fn grid_index(&self, j: usize, v: f64) -> usize {
+        let ((low, step), Some(t)) = (self.steps[j].expect("a grid column"), &self.transforms[j]) else {
+            unreachable!("grid columns are numeric")
+        };
+        let internal = t.untransform(&[v])[&self.names[j]];
+        ((internal - low) / step).round().max(0.0) as usize
     }
 
     /// Maps a point of the unit cube into the space (categoricals take `floor(u·k)`), on grids.
@@ -168,7 +190,15 @@ mod tests {
         s.insert("d".into(), IntDistribution::new(1, 1000, true, 1).unwrap().into());
         let g = GpSpace::new(&s);
         assert!(matches!(g.columns()[1], Column::Grid(ref v) if v.len() == 6));
-        assert!(matches!(g.columns()[3], Column::Continuous));
+        assert!(matches!(g.columns()[3], Column::LongGrid(1000)));
+        // Long grids: index and point agree with the encoding, in log scale too.
+        for k in [0, 1, 36, 500, 999] {
+            let v = g.grid_point(3, k);
+            assert_eq!(g.grid_index(3, v), k);
+            assert_eq!(g.decode(&[0.5, 0.5, 0.0, v])["d"], (k + 1) as f64);
+        }
+        assert_eq!(g.grid_index(3, 0.0), 0);
+        assert_eq!(g.grid_index(3, 1.0), 999);
         assert_eq!(g.is_cat(), vec![false, false, true, false]);
         let p: InternalParams = [("a", 0.01), ("b", 4.0), ("c", 2.0), ("d", 37.0)].map(|(k, v)| (k.into(), v)).into();
         let x = g.encode(&p);
