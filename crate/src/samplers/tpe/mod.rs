@@ -361,11 +361,14 @@ impl TpeSampler {
                     return Vec::new();
                 }
                 running.sort_unstable();
-                merge_sorted(sorted, running)
-                    .map(|(_, number)| position[number as usize])
-                    // Cached trials that this draw leaves out (the current one's own row).
-                    .filter(|&p| p != u32::MAX)
-                    .collect()
+                let mut order = Vec::with_capacity(trials.len());
+                order.extend(
+                    merge_sorted(sorted, running)
+                        .map(|(_, number)| position[number as usize])
+                        // Cached trials that this draw leaves out (the current one's own row).
+                        .filter(|&p| p != u32::MAX),
+                );
+                order
             })
             .collect();
         Observations { key, trials, flat, orders }
@@ -410,10 +413,10 @@ impl TpeSampler {
             orders_below.push(below);
             orders_above.push(above);
         }
-        let ids = |want_below: bool| -> Vec<u32> {
-            obs.iter().zip(&is_below).filter(|(_, b)| **b == want_below).map(|(t, _)| t.number as u32).collect()
-        };
-        let (ids_below, ids_above) = (ids(true), ids(false));
+        let (mut ids_below, mut ids_above) = (Vec::with_capacity(nb as usize), Vec::with_capacity(na as usize));
+        for (t, &below) in obs.iter().zip(&is_below) {
+            if below { &mut ids_below } else { &mut ids_above }.push(t.number as u32);
+        }
         let masses = &mut self.cache.get_mut(&key).expect("filled by vectors()").masses;
         let l = ParzenEstimator::with_orders(&specs, &rows_below, &w_below, params, &orders_below, &ids_below, masses);
         let g = ParzenEstimator::with_orders(&specs, &rows_above, &w_above, params, &orders_above, &ids_above, masses);
