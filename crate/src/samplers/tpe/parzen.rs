@@ -453,9 +453,9 @@ impl ParzenEstimator {
 /// Adds a continuous dimension's `−(x·h − a)²` to a block's sums.
 #[inline(always)]
 fn continuous_term(acc: &mut [f64; LANES], c: &Coef, x: f64) {
-    for l in 0..LANES {
-        let z = x * c.h[l] - c.a[l];
-        acc[l] -= z * z;
+    for ((acc, h), a) in acc.iter_mut().zip(&c.h).zip(&c.a) {
+        let z = x * h - a;
+        *acc -= z * z;
     }
 }
 
