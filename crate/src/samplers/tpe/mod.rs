@@ -26,6 +26,7 @@
 //! supported; exact hypervolume is used for any number of objectives (Optuna too, but its
 //! reference point rule may differ in corner cases).
 
+mod masses;
 mod parzen;
 mod truncnorm;
 
@@ -34,6 +35,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::Value;
 
+pub use masses::MassCache;
 pub use parzen::{DimSpec, ParzenEstimator, ParzenParams, ordered_bits};
 
 use super::{InternalParams, RandomSampler, Sampler, SearchSpace, StudyView};
@@ -153,10 +155,14 @@ struct SpaceCache {
     /// observation, sorted: kept up to date by insertion, so the estimators' bandwidth rule needs
     /// no sort per trial.
     sorted: Vec<Vec<(u64, u32)>>,
+    /// Kernels' truncation terms by trial number, shared by the good and bad estimators.
+    masses: MassCache,
 }
 
 /// The observations one TPE draw models.
 struct Observations<'t> {
+    /// The space's key in the cache.
+    key: String,
     trials: Vec<&'t FrozenTrial>,
     /// A row of working coordinates per trial.
     flat: Vec<f64>,
@@ -273,7 +279,7 @@ impl TpeSampler {
         space: &SearchSpace,
     ) -> Observations<'t> {
         let key = names.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\u{1f}");
-        let cache = self.cache.entry(key).or_default();
+        let cache = self.cache.entry(key.clone()).or_default();
         cache.rows.resize(study.number_bound().max(cache.rows.len()), Cached::Unknown);
         cache.sorted.resize(specs.len(), Vec::new());
         let states: &[TrialState] = if self.options.constant_liar {
@@ -283,7 +289,8 @@ impl TpeSampler {
         };
         // One flat buffer (a row per trial) rather than a vector per trial: no allocation per
         // observation on the hot path.
-        let (mut trials, mut flat) = (Vec::new(), Vec::new());
+        let (mut trials, mut flat) = (Vec::with_capacity(study.trials.len()), Vec::new());
+        flat.reserve(study.trials.len() * specs.len());
         // Position in `trials` by trial number, and the running trials' keys (not cached).
         let mut position = vec![u32::MAX; study.number_bound()];
         let mut running: Vec<Vec<(u64, u32)>> = vec![Vec::new(); specs.len()];
@@ -354,28 +361,32 @@ impl TpeSampler {
                     return Vec::new();
                 }
                 running.sort_unstable();
-                merge_sorted(sorted, running)
-                    .map(|(_, number)| position[number as usize])
-                    // Cached trials that this draw leaves out (the current one's own row).
-                    .filter(|&p| p != u32::MAX)
-                    .collect()
+                let mut order = Vec::with_capacity(trials.len());
+                order.extend(
+                    merge_sorted(sorted, running)
+                        .map(|(_, number)| position[number as usize])
+                        // Cached trials that this draw leaves out (the current one's own row).
+                        .filter(|&p| p != u32::MAX),
+                );
+                order
             })
             .collect();
-        Observations { trials, flat, orders }
+        Observations { key, trials, flat, orders }
     }
 
     /// One TPE draw for `space` (internal values by name).
     fn sample_space(&mut self, study: &StudyView, trial: &FrozenTrial, space: &SearchSpace) -> InternalParams {
         let names: Vec<&String> = space.keys().collect();
         let specs: Vec<DimSpec> = space.values().map(DimSpec::of).collect();
-        let Observations { trials: obs, flat, orders } = self.vectors(study, trial.number, &names, &specs, space);
+        let Observations { key, trials: obs, flat, orders } = self.vectors(study, trial.number, &names, &specs, space);
         let n_finished = obs.iter().filter(|t| t.state != TrialState::Running).count();
         let n_below = self.gamma(n_finished, study.directions.len());
         let Split { is_below, uniform_below } = split(study.directions, &obs, n_below);
 
         // Rows in trial-number order on each side, so the weights ramp by age.
         let d = specs.len();
-        let (mut rows_below, mut rows_above): (Vec<&[f64]>, Vec<&[f64]>) = (Vec::new(), Vec::new());
+        let (mut rows_below, mut rows_above): (Vec<&[f64]>, Vec<&[f64]>) =
+            (Vec::with_capacity(n_below), Vec::with_capacity(obs.len()));
         for (i, row) in flat.chunks(d.max(1)).enumerate().take(obs.len()) {
             if is_below[i] { rows_below.push(row) } else { rows_above.push(row) }
         }
@@ -391,16 +402,24 @@ impl TpeSampler {
             side_row[i] = *counter;
             *counter += 1;
         }
-        let split_orders = |want_below: bool| -> Vec<Vec<u32>> {
-            orders
-                .iter()
-                .map(|o| {
-                    o.iter().filter(|&&i| is_below[i as usize] == want_below).map(|&i| side_row[i as usize]).collect()
-                })
-                .collect()
-        };
-        let l = ParzenEstimator::with_orders(&specs, &rows_below, &w_below, params, &split_orders(true));
-        let g = ParzenEstimator::with_orders(&specs, &rows_above, &w_above, params, &split_orders(false));
+        // One pass per dimension fills both sides.
+        let (mut orders_below, mut orders_above) = (Vec::with_capacity(d), Vec::with_capacity(d));
+        for o in &orders {
+            let (mut below, mut above) = (Vec::with_capacity(nb as usize), Vec::with_capacity(na as usize));
+            for &i in o {
+                let side = if is_below[i as usize] { &mut below } else { &mut above };
+                side.push(side_row[i as usize]);
+            }
+            orders_below.push(below);
+            orders_above.push(above);
+        }
+        let (mut ids_below, mut ids_above) = (Vec::with_capacity(nb as usize), Vec::with_capacity(na as usize));
+        for (t, &below) in obs.iter().zip(&is_below) {
+            if below { &mut ids_below } else { &mut ids_above }.push(t.number as u32);
+        }
+        let masses = &mut self.cache.get_mut(&key).expect("filled by vectors()").masses;
+        let l = ParzenEstimator::with_orders(&specs, &rows_below, &w_below, params, &orders_below, &ids_below, masses);
+        let g = ParzenEstimator::with_orders(&specs, &rows_above, &w_above, params, &orders_above, &ids_above, masses);
 
         let candidates = l.sample(&mut self.rng, self.options.n_ei_candidates);
         let (ll, lg) = (l.log_pdf(&candidates), g.log_pdf(&candidates));
