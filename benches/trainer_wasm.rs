@@ -4,6 +4,7 @@
 //! from .cargo/config.toml; the second line builds without it):
 //! `wasm-pack test --release --headless --chrome . --test trainer_wasm -- --nocapture`
 //! `RUSTFLAGS="-C target-feature=-simd128" wasm-pack test --release --headless --chrome . --test trainer_wasm -- --nocapture`
+//! Each run measures twice: with `gemm`'s simd128 matmul kernels (as shipped) and without them.
 
 #![cfg(target_arch = "wasm32")]
 
@@ -24,11 +25,19 @@ fn performance_now() -> impl Fn() -> f64 {
 async fn trainer_throughput() {
     let now = performance_now();
     let simd = cfg!(target_feature = "simd128");
-    for (width, steps) in [(128, 250), (512, 60), (1024, 30)] {
-        let t = measure(BackendChoice::Cpu, width, 64, 20, steps, &now).await.unwrap();
-        let epoch_s = 8000.0 / t.samples_per_second;
-        let out = serde_json::json!({"width": width, "simd128": simd, "samples_per_second": t.samples_per_second.round(),
-            "epoch_8000_seconds": (epoch_s * 1000.0).round() / 1000.0});
-        console_log!("TRAINER_WASM {}", out);
+    // candle turns on `gemm`'s simd128 matmul kernels whatever the crate-wide target feature says
+    // (they carry their own `#[target_feature]`); the second pass switches them off, in the same
+    // run, to measure what SIMD brings to the matmuls. Alternating twice, so that neither setting
+    // gains from the engine's tier-up (V8 compiles hot wasm again, optimized) by running later.
+    for gemm_simd in [true, false, true, false] {
+        gemm_common::set_wasm_simd128(gemm_simd);
+        for (width, steps) in [(128, 250), (512, 60), (1024, 30)] {
+            let t = measure(BackendChoice::Cpu, width, 64, 20, steps, &now).await.unwrap();
+            let epoch_s = 8000.0 / t.samples_per_second;
+            let out = serde_json::json!({"width": width, "simd128": simd, "gemm_simd128": gemm_simd,
+                "samples_per_second": t.samples_per_second.round(), "epoch_8000_seconds": (epoch_s * 1000.0).round() / 1000.0});
+            console_log!("TRAINER_WASM {}", out);
+        }
     }
+    gemm_common::set_wasm_simd128(true);
 }

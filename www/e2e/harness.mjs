@@ -78,6 +78,11 @@ export async function launch() {
   };
 }
 
+/** The fields of one CSV line (quoted fields may hold commas; quotes are doubled). */
+export function csvFields(line) {
+  return [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].slice(0, -1).map((m) => m[1].replace(/^"|"$/g, "").replaceAll('""', '"'));
+}
+
 /** Opens the page and fails the test on any console error or page error (CSP violations included). */
 export async function openPage(env, hash = "") {
   const page = await env.context.newPage();

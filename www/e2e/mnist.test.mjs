@@ -1,12 +1,7 @@
 // The MNIST objective: a short study that really trains (candle in wasm, in the worker) on a small
 // subset, reports every epoch, and shows the best trial's misclassified digits.
 import { readFileSync } from "node:fs";
-import { assert } from "./harness.mjs";
-
-/** The fields of one CSV line (quoted fields may hold commas; quotes are doubled). */
-function csvFields(line) {
-  return [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].slice(0, -1).map((m) => m[1].replace(/^"|"$/g, "").replaceAll('""', '"'));
-}
+import { assert, csvFields } from "./harness.mjs";
 
 /** Sets a numeric parameter's range in the search-space editor. */
 async function setRange(page, param, low, high) {
