@@ -157,6 +157,9 @@ struct SpaceCache {
     sorted: Vec<Vec<(u64, u32)>>,
     /// Kernels' truncation terms by trial number, shared by the good and bad estimators.
     masses: MassCache,
+    /// The good and bad estimators, refitted every trial in their own buffers.
+    below: ParzenEstimator,
+    above: ParzenEstimator,
 }
 
 /// The observations one TPE draw models.
@@ -417,9 +420,9 @@ impl TpeSampler {
         for (t, &below) in obs.iter().zip(&is_below) {
             if below { &mut ids_below } else { &mut ids_above }.push(t.number as u32);
         }
-        let masses = &mut self.cache.get_mut(&key).expect("filled by vectors()").masses;
-        let l = ParzenEstimator::with_orders(&specs, &rows_below, &w_below, params, &orders_below, &ids_below, masses);
-        let g = ParzenEstimator::with_orders(&specs, &rows_above, &w_above, params, &orders_above, &ids_above, masses);
+        let SpaceCache { masses, below: l, above: g, .. } = self.cache.get_mut(&key).expect("filled by vectors()");
+        l.refit(&specs, &rows_below, &w_below, params, &orders_below, &ids_below, masses);
+        g.refit(&specs, &rows_above, &w_above, params, &orders_above, &ids_above, masses);
 
         let candidates = l.sample(&mut self.rng, self.options.n_ei_candidates);
         let (ll, lg) = (l.log_pdf(&candidates), g.log_pdf(&candidates));

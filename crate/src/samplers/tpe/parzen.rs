@@ -111,8 +111,8 @@ struct Coef {
     a: [f64; LANES],
 }
 
-/// A fitted mixture.
-#[derive(Debug, Clone)]
+/// A fitted mixture (empty, with no kernels, until fitted).
+#[derive(Debug, Clone, Default)]
 pub struct ParzenEstimator {
     n_kernels: usize,
     cum_weights: Vec<f64>,
@@ -124,6 +124,17 @@ pub struct ParzenEstimator {
     coef: Vec<Coef>,
     n_continuous: usize,
     dims: Vec<DimModel>,
+    scratch: Scratch,
+}
+
+/// Buffers kept from one fit to the next.
+#[derive(Debug, Clone, Default)]
+struct Scratch {
+    /// The previous fit's per-dimension vectors, cleared, for the next fit's.
+    pool: Vec<Vec<f64>>,
+    constant: Vec<f64>,
+    slots: Vec<usize>,
+    stale: Vec<bool>,
 }
 
 /// Terms this far (in log density) below the largest are left out of sums: e^−40 is 4e−18, far
@@ -158,15 +169,22 @@ impl ParzenEstimator {
             })
             .collect();
         let ids: Vec<u32> = (0..observations.len() as u32).collect();
-        Self::with_orders(specs, observations, weights, params, &orders, &ids, &mut MassCache::default())
+        let mut pe = Self::default();
+        pe.refit(specs, observations, weights, params, &orders, &ids, &mut MassCache::default());
+        pe
     }
 
-    /// [`Self::new`] given, for every numeric dimension, the observations' indices sorted by that
-    /// coordinate (ties by index), as [`sorted_order`] gives them, and a stable id per observation
-    /// (below `u32::MAX`) under which `cache` keeps its kernel's truncation terms: TPE keeps the
-    /// orders up to date across trials, which spares a sort per dimension per estimator per trial,
-    /// and most kernels' terms carry over from the previous trial.
-    pub fn with_orders(
+    /// Refits this estimator as [`Self::new`] would, given, for every numeric dimension, the
+    /// observations' indices sorted by that coordinate (ties by index), as [`sorted_order`] gives
+    /// them, and a stable id per observation (below `u32::MAX`) under which `cache` keeps its
+    /// kernel's truncation terms: TPE keeps the orders up to date across trials, which spares a
+    /// sort per dimension per estimator per trial, and most kernels' terms carry over from the
+    /// previous trial. The previous fit's buffers are reused: a fit per trial would otherwise
+    /// allocate and free about half a megabyte, which natively costs more in page faults than the
+    /// arithmetic it feeds.
+    #[allow(clippy::too_many_arguments)]
+    pub fn refit(
+        &mut self,
         specs: &[DimSpec],
         observations: &[&[f64]],
         weights: &[f64],
@@ -174,24 +192,36 @@ impl ParzenEstimator {
         orders: &[Vec<u32>],
         ids: &[u32],
         cache: &mut MassCache,
-    ) -> Self {
+    ) {
         let n = observations.len();
         debug_assert_eq!(ids.len(), n);
         let n_kernels = n + 1;
         let n_blocks = n_kernels.div_ceil(LANES);
         let padded = n_blocks * LANES;
-        let mut w: Vec<f64> = weights.to_vec();
-        w.push(if n == 0 { 1.0 } else { params.prior_weight });
-        let total: f64 = w.iter().sum();
+        let pool = &mut self.scratch.pool;
+        for dim in self.dims.drain(..) {
+            match dim {
+                DimModel::Continuous { mus, sigmas, .. } => pool.extend([mus, sigmas]),
+                DimModel::Grid { mus, sigmas, log_z, .. } => pool.extend([mus, sigmas, log_z]),
+                DimModel::Categorical { log_p, p, .. } => pool.extend([log_p, p]),
+            }
+        }
+        let mut take = || {
+            let mut v = pool.pop().unwrap_or_default();
+            v.clear();
+            v
+        };
+        let prior = if n == 0 { 1.0 } else { params.prior_weight };
+        let total: f64 = weights.iter().sum::<f64>() + prior;
         let mut acc = 0.0;
-        let cum_weights = w
-            .iter()
-            .map(|x| {
-                acc += x / total;
-                acc
-            })
-            .collect();
-        let mut constant: Vec<f64> = w.iter().map(|x| libm::log((x / total).max(1e-300))).collect();
+        self.cum_weights.clear();
+        self.cum_weights.extend(weights.iter().chain([&prior]).map(|x| {
+            acc += x / total;
+            acc
+        }));
+        let constant = &mut self.scratch.constant;
+        constant.clear();
+        constant.extend(weights.iter().chain([&prior]).map(|x| libm::log((x / total).max(1e-300))));
 
         // Centres and bandwidths of every numeric dimension (the prior last).
         let mut numeric: Vec<(Vec<f64>, Vec<f64>)> = Vec::new();
@@ -199,9 +229,11 @@ impl ParzenEstimator {
         let mut is_grid = Vec::new();
         for (d, spec) in specs.iter().enumerate() {
             if let DimSpec::Numeric { low, high, grid, .. } = *spec {
-                let mut mus: Vec<f64> = Vec::with_capacity(padded);
+                let (mut mus, mut sigmas) = (take(), take());
+                mus.reserve(padded);
                 mus.extend(observations.iter().map(|o| o[d]));
-                let mut sigmas = bandwidths(&mus, &orders[d], low, high, params);
+                sigmas.reserve(padded);
+                bandwidths(&mus, &orders[d], low, high, params, &mut sigmas);
                 mus.push(0.5 * (low + high));
                 sigmas.push(high - low);
                 numeric.push((mus, sigmas));
@@ -215,13 +247,17 @@ impl ParzenEstimator {
         let per_dim: Vec<f64> = bounds.iter().map(|(low, high)| libm::log(high - low) + LN_SQRT_2PI).collect();
 
         // The prior kernel has slot 0, observation `i` slot `ids[i] + 1`.
-        let slots: Vec<usize> = ids.iter().map(|&i| i as usize + 1).chain([0]).collect();
+        let slots = &mut self.scratch.slots;
+        slots.clear();
+        slots.extend(ids.iter().map(|&i| i as usize + 1).chain([0]));
         cache.begin(&bounds, n_grid, slots.iter().max().map_or(1, |m| m + 1));
-        let mut stale = vec![false; n_kernels];
+        let stale = &mut self.scratch.stale;
+        stale.clear();
+        stale.resize(n_kernels, false);
         {
             let mus: Vec<&[f64]> = numeric.iter().map(|(m, _)| &m[..]).collect();
             let sigmas: Vec<&[f64]> = numeric.iter().map(|(_, s)| &s[..]).collect();
-            cache.mark_stale(&slots, &mus, &sigmas, &mut stale);
+            cache.mark_stale(slots, &mus, &sigmas, stale);
         }
         let log_weights: Vec<(usize, f64)> =
             stale.iter().enumerate().filter(|(_, s)| **s).map(|(k, _)| (k, constant[k])).collect();
@@ -230,11 +266,16 @@ impl ParzenEstimator {
         for (pd, _) in per_dim.iter().zip(&is_grid).filter(|(_, g)| !**g) {
             constant.iter_mut().for_each(|c| *c -= pd);
         }
-        for (c, slot) in constant.iter_mut().zip(&slots) {
+        for (c, slot) in constant.iter_mut().zip(slots.iter()) {
             *c -= cache.log_product(*slot);
         }
-        let mut log_z: Vec<Vec<f64>> =
-            (0..n_grid).map(|g| slots.iter().map(|&s| cache.log_z(g, s)).collect()).collect();
+        let mut log_z: Vec<Vec<f64>> = (0..n_grid)
+            .map(|g| {
+                let mut z = take();
+                z.extend(slots.iter().map(|&s| cache.log_z(g, s)));
+                z
+            })
+            .collect();
         let (mut mu_k, mut sigma_k, mut log_z_k) =
             (vec![0.0; bounds.len()], vec![0.0; bounds.len()], vec![0.0; n_grid]);
         for (k, lw) in log_weights {
@@ -272,8 +313,8 @@ impl ParzenEstimator {
         }
 
         let n_continuous = is_grid.iter().filter(|g| !**g).count();
-        let mut coef = vec![Coef { h: [0.0; LANES], a: [0.0; LANES] }; n_blocks * n_continuous];
-        let mut dims = Vec::with_capacity(specs.len());
+        self.coef.clear();
+        self.coef.resize(n_blocks * n_continuous, Coef { h: [0.0; LANES], a: [0.0; LANES] });
         let (mut numeric, mut log_z) = (numeric.into_iter(), log_z.iter_mut());
         let mut j = 0;
         for (d, spec) in specs.iter().enumerate() {
@@ -286,24 +327,22 @@ impl ParzenEstimator {
                         sigmas.resize(padded, 1.0);
                         let mut log_z = std::mem::take(log_z.next().unwrap());
                         log_z.resize(padded, 0.0);
-                        dims.push(DimModel::Grid { spec: spec.clone(), mus, sigmas, log_z });
+                        self.dims.push(DimModel::Grid { spec: spec.clone(), mus, sigmas, log_z });
                         continue;
                     }
                     for (b, (mus, sigmas)) in mus.chunks(LANES).zip(sigmas.chunks(LANES)).enumerate() {
-                        let c = &mut coef[b * n_continuous + j];
+                        let c = &mut self.coef[b * n_continuous + j];
                         for (l, (mu, s)) in mus.iter().zip(sigmas).enumerate() {
                             c.h[l] = 1.0 / (s * std::f64::consts::SQRT_2);
                             c.a[l] = mu * c.h[l];
                         }
                     }
                     j += 1;
-                    dims.push(DimModel::Continuous { spec: spec.clone(), mus, sigmas });
+                    self.dims.push(DimModel::Continuous { spec: spec.clone(), mus, sigmas });
                 }
                 DimSpec::Categorical { n: n_choices } => {
-                    let mut p = vec![params.prior_weight / n_kernels as f64; n_kernels * n_choices];
-                    if n == 0 {
-                        p.fill(1.0);
-                    }
+                    let mut p = take();
+                    p.resize(n_kernels * n_choices, if n == 0 { 1.0 } else { params.prior_weight / n_kernels as f64 });
                     for (k, o) in observations.iter().enumerate() {
                         p[k * n_choices + o[d] as usize] += 1.0;
                     }
@@ -311,15 +350,18 @@ impl ParzenEstimator {
                         let s: f64 = row.iter().sum();
                         row.iter_mut().for_each(|x| *x /= s);
                     }
-                    let mut log_p: Vec<f64> = p.iter().map(|x| libm::log(x.max(1e-300))).collect();
+                    let mut log_p = take();
+                    log_p.extend(p.iter().map(|x| libm::log(x.max(1e-300))));
                     log_p.resize(padded * n_choices, 0.0);
-                    dims.push(DimModel::Categorical { n: n_choices, log_p, p });
+                    self.dims.push(DimModel::Categorical { n: n_choices, log_p, p });
                 }
             }
         }
         constant.resize(padded, f64::NEG_INFINITY);
-        let constant = constant.chunks(LANES).map(|c| c.try_into().unwrap()).collect();
-        ParzenEstimator { n_kernels, cum_weights, constant, coef, n_continuous, dims }
+        self.constant.clear();
+        self.constant.extend(constant.chunks(LANES).map(|c| <[f64; LANES]>::try_from(c).unwrap()));
+        self.n_kernels = n_kernels;
+        self.n_continuous = n_continuous;
     }
 
     /// `count` draws (working coordinates, row-major `count × dims`; grid dimensions on the grid).
@@ -355,39 +397,56 @@ impl ParzenEstimator {
     /// Log density (log mass for grid and categorical dimensions) of each row of `xs`.
     pub fn log_pdf(&self, xs: &[f64]) -> Vec<f64> {
         let d = self.dims.len();
+        if self.n_continuous == d {
+            return self.continuous_log_pdf(xs);
+        }
         let mut kept = Vec::with_capacity(self.constant.len());
         let mut at = Vec::with_capacity(d);
-        let all_continuous = self.n_continuous == d;
         xs.chunks(d)
             .map(|x| {
                 kept.clear();
-                let max = if all_continuous {
-                    self.score_blocks(&mut kept, |b, acc, floor| {
-                        let coef = &self.coef[b * d..(b + 1) * d];
-                        coef.iter().zip(x).all(|(c, &x)| {
-                            continuous_term(acc, c, x);
-                            !all_below(acc, floor)
-                        })
-                    })
-                } else {
-                    at.clear();
-                    at.extend(self.dims.iter().zip(x).map(|(dim, &xd)| match dim {
-                        DimModel::Continuous { .. } => At::Continuous(xd),
-                        DimModel::Grid { spec, .. } => {
-                            let DimSpec::Numeric { log, grid: Some((step, ..)), .. } = *spec else { unreachable!() };
-                            let v = spec.decode(xd);
-                            let enc = |v: f64| if log { libm::log(v) } else { v };
-                            At::Grid(enc(v - step / 2.0), enc(v + step / 2.0))
-                        }
-                        DimModel::Categorical { .. } => At::Categorical(xd as usize),
-                    }));
-                    self.score_blocks(&mut kept, |b, acc, floor| self.mixed_block(b, &at, acc, floor))
-                };
+                at.clear();
+                at.extend(self.dims.iter().zip(x).map(|(dim, &xd)| match dim {
+                    DimModel::Continuous { .. } => At::Continuous(xd),
+                    DimModel::Grid { spec, .. } => {
+                        let DimSpec::Numeric { log, grid: Some((step, ..)), .. } = *spec else { unreachable!() };
+                        let v = spec.decode(xd);
+                        let enc = |v: f64| if log { libm::log(v) } else { v };
+                        At::Grid(enc(v - step / 2.0), enc(v + step / 2.0))
+                    }
+                    DimModel::Categorical { .. } => At::Categorical(xd as usize),
+                }));
+                let max = self.score_blocks(&mut kept, |b, acc, floor| self.mixed_block(b, &at, acc, floor));
                 // Kernel order, as the blocks were scored last to first.
                 let terms = kept.iter().rev().flat_map(|(b, acc): &(usize, [f64; LANES])| {
                     acc[..LANES.min(self.n_kernels - b * LANES)].iter().copied()
                 });
                 log_sum_exp(terms, max)
+            })
+            .collect()
+    }
+
+    /// [`Self::log_pdf`] when every dimension is continuous. Every kernel is scored in full, with
+    /// no early exit: a continuous term is a handful of vector instructions, cheaper than the
+    /// unpredictable branch that would skip the rest of a kernel's dimensions.
+    fn continuous_log_pdf(&self, xs: &[f64]) -> Vec<f64> {
+        let d = self.n_continuous;
+        let mut sums = vec![[0.0; LANES]; self.constant.len()];
+        xs.chunks(d)
+            .map(|x| {
+                let mut lane_max = [f64::NEG_INFINITY; LANES];
+                for ((sum, coef), constant) in sums.iter_mut().zip(self.coef.chunks_exact(d)).zip(&self.constant) {
+                    let mut acc = *constant;
+                    for (c, &x) in coef.iter().zip(x) {
+                        continuous_term(&mut acc, c, x);
+                    }
+                    for (m, a) in lane_max.iter_mut().zip(&acc) {
+                        *m = if *a > *m { *a } else { *m };
+                    }
+                    *sum = acc;
+                }
+                let max = lane_max.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                log_sum_exp(sums.as_flattened()[..self.n_kernels].iter().copied(), max)
             })
             .collect()
     }
@@ -527,34 +586,34 @@ pub fn sorted_order(values: impl Iterator<Item = f64>) -> Vec<u32> {
     pairs.into_iter().map(|(_, i)| i).collect()
 }
 
-/// Observation bandwidths (Optuna 5.0): the larger gap to the sorted neighbours, magic-clipped.
-/// `order` lists the observations by increasing `mus`.
-fn bandwidths(mus: &[f64], order: &[u32], low: f64, high: f64, p: ParzenParams) -> Vec<f64> {
+/// Observation bandwidths (Optuna 5.0): the larger gap to the sorted neighbours, magic-clipped,
+/// written to `sigmas`. `order` lists the observations by increasing `mus`.
+fn bandwidths(mus: &[f64], order: &[u32], low: f64, high: f64, p: ParzenParams, sigmas: &mut Vec<f64>) {
     let n = mus.len();
     debug_assert_eq!(order.len(), n);
     let range = high - low;
-    let sorted: Vec<f64> = order.iter().map(|&i| mus[i as usize]).collect();
-    let mut sigmas = vec![0.0; n];
+    let at = |j: usize| mus[order[j] as usize];
+    sigmas.clear();
+    sigmas.resize(n, 0.0);
     for (j, &i) in order.iter().enumerate() {
-        let i = i as usize;
-        let prev = if j == 0 { low } else { sorted[j - 1] };
-        let next = if j + 1 == n { high } else { sorted[j + 1] };
-        let mut sigma = (sorted[j] - prev).max(next - sorted[j]);
+        let here = at(j);
+        let prev = if j == 0 { low } else { at(j - 1) };
+        let next = if j + 1 == n { high } else { at(j + 1) };
+        let mut sigma = (here - prev).max(next - here);
         // Without endpoints, the outermost observations look inward only (needs two of them).
         if !p.consider_endpoints && n >= 2 {
             if j == 0 {
-                sigma = sorted[1] - sorted[0];
+                sigma = at(1) - here;
             } else if j + 1 == n {
-                sigma = sorted[j] - sorted[j - 1];
+                sigma = here - at(j - 1);
             }
         }
-        sigmas[i] = sigma;
+        sigmas[i as usize] = sigma;
     }
     let min_sigma = if p.consider_magic_clip { range / (100f64).min(2.0 + n as f64) } else { 1e-12 };
     for s in sigmas.iter_mut() {
         *s = s.max(min_sigma).min(range);
     }
-    sigmas
 }
 
 #[cfg(test)]
