@@ -19,6 +19,29 @@ async function backendColumn(page) {
   });
 }
 
+/**
+ * Runs a short MNIST study on 1,000 digits from the page's controls (the objective already chosen)
+ * and waits until it has finished and its views have settled; returns the trials' states.
+ */
+async function runMnistStudy(page, { backend, ranges, sampler, trials, seed, timeout }) {
+  await page.selectOption("#mnist-subset", "1000");
+  await page.selectOption("#mnist-backend", backend);
+  for (const [param, [low, high]] of Object.entries(ranges)) await setRange(page, param, low, high);
+  await page.selectOption("#sampler", sampler);
+  await page.fill("#n-trials", String(trials));
+  await page.fill("#seed", String(seed));
+  await page.click("#start");
+  await page.waitForSelector('#status[data-state="finished"]', { timeout });
+  await page.waitForSelector('#results[data-views="settled"]');
+  return page.$$eval("#trials tbody tr", (rows) => rows.map((r) => r.dataset.state));
+}
+
+/** The exported CSV: its header and rows, as fields. */
+async function exportedCsv(page) {
+  const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#export-csv")]);
+  return readFileSync(await dl.path(), "utf8").trim().split("\n").map(csvFields);
+}
+
 export const tests = [
   [
     "MNIST: a 4-trial TPE study on 1,000 digits trains in the worker, reports epochs, shows misclassified digits",
@@ -30,19 +53,15 @@ export const tests = [
         `the default space: ${params}`,
       );
       assert(!(await page.$eval("#mnist-row", (e) => e.hidden)), "the subset and backend controls are shown");
-      await page.selectOption("#mnist-subset", "1000");
-      await page.selectOption("#mnist-backend", "auto");
       // Small and sane for speed: narrow networks, a learning rate that learns, 2 epochs.
-      await setRange(page, "hidden", 16, 64);
-      await setRange(page, "lr", 0.002, 0.01);
-      await setRange(page, "epochs", 2, 2);
-      await page.selectOption("#sampler", "TPESampler");
-      await page.fill("#n-trials", "4");
-      await page.fill("#seed", "1");
-      await page.click("#start");
-      await page.waitForSelector('#status[data-state="finished"]', { timeout: 120_000 });
-      await page.waitForSelector('#results[data-views="settled"]');
-      const states = await page.$$eval("#trials tbody tr", (rows) => rows.map((r) => r.dataset.state));
+      const states = await runMnistStudy(page, {
+        backend: "auto",
+        ranges: { hidden: [16, 64], lr: [0.002, 0.01], epochs: [2, 2] },
+        sampler: "TPESampler",
+        trials: 4,
+        seed: 1,
+        timeout: 120_000,
+      });
       assert(states.length === 4 && states.every((s) => s === "COMPLETE"), `4 complete trials: ${states}`);
       const best = Number(await page.textContent("#best-value"));
       assert(best > 0.6 && best <= 1, `best validation accuracy ${best} > 0.6 after 2 epochs on 1,000 digits`);
@@ -60,8 +79,7 @@ export const tests = [
       });
       assert(inked > 30 && inked < 600, `a digit is drawn (${inked} dark pixels)`);
       // The backend that ran each trial, its size and its time are user attributes (CSV columns).
-      const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#export-csv")]);
-      const [head, ...rows] = readFileSync(await dl.path(), "utf8").trim().split("\n").map(csvFields);
+      const [head, ...rows] = await exportedCsv(page);
       const col = (name) => head.indexOf(name);
       // "auto" with only Chromium's software adapter trains on the CPU and says why.
       assert(col("user_attrs_backend") >= 0 && rows.every((r) => r[col("user_attrs_backend")] === "cpu"), `backend cpu: ${head}`);
@@ -76,27 +94,21 @@ export const tests = [
     "MNIST: WebGPU forced trains in the worker on the browser's adapter, and the table says so",
     async (page) => {
       await page.selectOption("#objective", "mnist");
-      await page.selectOption("#mnist-subset", "1000");
-      await page.selectOption("#mnist-backend", "webgpu");
-      await setRange(page, "hidden", 16, 32);
-      await setRange(page, "layers", 1, 2);
-      await setRange(page, "lr", 0.002, 0.01);
-      await setRange(page, "epochs", 2, 2);
-      await page.selectOption("#sampler", "RandomSampler");
-      await page.fill("#n-trials", "2");
-      await page.fill("#seed", "3");
-      await page.click("#start");
-      await page.waitForSelector('#status[data-state="finished"]', { timeout: 180_000 });
-      await page.waitForSelector('#results[data-views="settled"]');
-      const states = await page.$$eval("#trials tbody tr", (rows) => rows.map((r) => r.dataset.state));
+      const states = await runMnistStudy(page, {
+        backend: "webgpu",
+        ranges: { hidden: [16, 32], layers: [1, 2], lr: [0.002, 0.01], epochs: [2, 2] },
+        sampler: "RandomSampler",
+        trials: 2,
+        seed: 3,
+        timeout: 180_000,
+      });
       assert(states.length === 2 && states.every((s) => s === "COMPLETE"), `2 complete trials: ${states}`);
       const best = Number(await page.textContent("#best-value"));
       assert(best > 0.6 && best <= 1, `best validation accuracy ${best} > 0.6 after 2 epochs on WebGPU`);
       const table = await backendColumn(page);
       assert(table.cells.every((c) => c === "webgpu"), `Backend column: ${JSON.stringify(table)}`);
       assert(table.titles.every((t) => t.startsWith("trained on ") && !t.includes("CPU")), `row titles name the adapter: ${table.titles}`);
-      const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#export-csv")]);
-      const [head, ...rows] = readFileSync(await dl.path(), "utf8").trim().split("\n").map(csvFields);
+      const [head, ...rows] = await exportedCsv(page);
       assert(rows.every((r) => r[head.indexOf("user_attrs_backend")] === "webgpu" && r[head.indexOf("user_attrs_adapter")]), `CSV: ${head}`);
     },
   ],
