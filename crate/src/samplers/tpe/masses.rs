@@ -14,6 +14,8 @@ pub struct MassCache {
     bounds: Vec<(u64, u64)>,
     /// Per numeric dimension, per slot: `(centre, bandwidth)` bits.
     keys: Vec<Vec<(u64, u64)>>,
+    /// Per numeric dimension, per slot: `(h, a)` for those (see [`Column::scale`]).
+    scales: Vec<Vec<(f64, f64)>>,
     /// Per grid dimension, per slot: `ln Z`.
     log_z: Vec<Vec<f64>>,
     /// Per slot: `ln Π (σ / range)·Z` over the continuous dimensions; NaN where the slot is empty
@@ -30,6 +32,7 @@ impl MassCache {
         if bits != self.bounds || n_grid != self.log_z.len() {
             *self = MassCache {
                 keys: vec![Vec::new(); bits.len()],
+                scales: vec![Vec::new(); bits.len()],
                 log_z: vec![Vec::new(); n_grid],
                 bounds: bits,
                 log_product: Vec::new(),
@@ -38,23 +41,21 @@ impl MassCache {
         if self.log_product.len() < slots {
             let slots = slots.max(2 * self.log_product.len());
             self.log_product.resize(slots, f64::NAN);
-            self.keys.iter_mut().for_each(|k| k.resize(slots, (0, 0)));
+            // NaN bits: no centre and bandwidth match them.
+            self.keys.iter_mut().for_each(|k| k.resize(slots, (u64::MAX, u64::MAX)));
+            self.scales.iter_mut().for_each(|k| k.resize(slots, (0.0, 0.0)));
             self.log_z.iter_mut().for_each(|z| z.resize(slots, 0.0));
         }
     }
 
-    /// Marks the kernels (by slot) whose entry is missing or was stored for other centres or
-    /// bandwidths: `stale[k]` is set for each kernel `k` that must be recomputed. `mus[i]` and
-    /// `sigmas[i]` hold the kernels' values in numeric dimension `i`.
-    pub fn mark_stale(&self, slots: &[usize], mus: &[&[f64]], sigmas: &[&[f64]], stale: &mut [bool]) {
-        for (st, slot) in stale.iter_mut().zip(slots) {
-            *st = self.log_product[*slot].is_nan();
-        }
-        for ((keys, mus), sigmas) in self.keys.iter().zip(mus).zip(sigmas) {
-            for (((st, slot), m), s) in stale.iter_mut().zip(slots).zip(*mus).zip(*sigmas) {
-                *st |= keys[*slot] != (m.to_bits(), s.to_bits());
-            }
-        }
+    /// Whether `slot` holds a kernel's summary of its continuous dimensions (see [`Self::store`]).
+    pub fn summarized(&self, slot: usize) -> bool {
+        !self.log_product[slot].is_nan()
+    }
+
+    /// Numeric dimension `i`'s entries, for [`Column::scale`].
+    pub fn column(&mut self, i: usize) -> Column<'_> {
+        Column { keys: &mut self.keys[i], scales: &mut self.scales[i] }
     }
 
     /// A stored kernel's `ln Π (σ / range)·Z` over the continuous dimensions.
@@ -67,13 +68,11 @@ impl MassCache {
         self.log_z[g][slot]
     }
 
-    /// Stores a kernel's terms. `log_product` is NaN when the fit could not summarize the
-    /// continuous dimensions in one number (a product that had to be flushed to avoid underflow):
-    /// such kernels are recomputed every time.
-    pub fn store(&mut self, slot: usize, mus: &[f64], sigmas: &[f64], log_z: &[f64], log_product: f64) {
-        for ((keys, m), s) in self.keys.iter_mut().zip(mus).zip(sigmas) {
-            keys[slot] = (m.to_bits(), s.to_bits());
-        }
+    /// Stores a kernel's truncation terms, computed for the centres and bandwidths last passed to
+    /// [`Column::scale`]. `log_product` is NaN when the fit could not summarize the continuous
+    /// dimensions in one number (a product that had to be flushed to avoid underflow): such
+    /// kernels are recomputed every time.
+    pub fn store(&mut self, slot: usize, log_z: &[f64], log_product: f64) {
         for (z, v) in self.log_z.iter_mut().zip(log_z) {
             z[slot] = *v;
         }
@@ -81,14 +80,40 @@ impl MassCache {
     }
 }
 
+/// One numeric dimension's entries in a [`MassCache`].
+pub struct Column<'c> {
+    keys: &'c mut [(u64, u64)],
+    scales: &'c mut [(f64, f64)],
+}
+
+impl Column<'_> {
+    /// A kernel's scoring terms in this dimension, `h = 1/(σ√2)` and `a = μ·h`, and whether its
+    /// centre or bandwidth here differ from those stored for `slot` (the kernel's stored
+    /// truncation terms are then stale: see [`MassCache::store`]). Records the new centre and
+    /// bandwidth.
+    #[inline]
+    pub fn scale(&mut self, slot: usize, mu: f64, sigma: f64) -> (f64, f64, bool) {
+        let key = (mu.to_bits(), sigma.to_bits());
+        if self.keys[slot] == key {
+            let (h, a) = self.scales[slot];
+            return (h, a, false);
+        }
+        let h = 1.0 / (sigma * std::f64::consts::SQRT_2);
+        self.keys[slot] = key;
+        self.scales[slot] = (h, mu * h);
+        (h, mu * h, true)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn stale(c: &MassCache, slot: usize, mus: [f64; 2], sigmas: [f64; 2]) -> bool {
-        let mut st = [false];
-        c.mark_stale(&[slot], &[&mus[..1], &mus[1..]], &[&sigmas[..1], &sigmas[1..]], &mut st);
-        st[0]
+    /// Whether either dimension of the kernel at `slot` changed (recording it, as a fit does).
+    fn changed(c: &mut MassCache, slot: usize, mus: [f64; 2], sigmas: [f64; 2]) -> bool {
+        let a = c.column(0).scale(slot, mus[0], sigmas[0]).2;
+        let b = c.column(1).scale(slot, mus[1], sigmas[1]).2;
+        a | b
     }
 
     #[test]
@@ -96,18 +121,23 @@ mod tests {
         let mut c = MassCache::default();
         let bounds = [(0.0, 1.0), (-0.5, 10.5)];
         c.begin(&bounds, 1, 8);
-        assert!(stale(&c, 3, [0.2, 4.0], [0.1, 1.0]), "empty slot");
-        c.store(3, &[0.2, 4.0], &[0.1, 1.0], &[-0.01], -2.5);
-        assert!(!stale(&c, 3, [0.2, 4.0], [0.1, 1.0]));
+        assert!(!c.summarized(3), "empty slot");
+        assert!(changed(&mut c, 3, [0.2, 4.0], [0.1, 1.0]), "empty slot");
+        c.store(3, &[-0.01], -2.5);
+        assert!(c.summarized(3));
+        assert!(!changed(&mut c, 3, [0.2, 4.0], [0.1, 1.0]));
         assert_eq!((c.log_product(3), c.log_z(0, 3)), (-2.5, -0.01));
-        assert!(stale(&c, 3, [0.2, 4.0], [0.1, 1.5]), "another bandwidth");
-        assert!(stale(&c, 3, [0.3, 4.0], [0.1, 1.0]), "another centre");
-        assert!(stale(&c, 2, [0.2, 4.0], [0.1, 1.0]), "another slot");
-        c.store(5, &[0.2, 4.0], &[0.1, 1.0], &[-0.01], f64::NAN);
-        assert!(stale(&c, 5, [0.2, 4.0], [0.1, 1.0]), "a NaN summary is never reused");
+        let (h, a, _) = c.column(0).scale(3, 0.2, 0.1);
+        assert_eq!((h, a), (1.0 / (0.1 * std::f64::consts::SQRT_2), 0.2 / (0.1 * std::f64::consts::SQRT_2)));
+        assert!(changed(&mut c, 3, [0.2, 4.0], [0.1, 1.5]), "another bandwidth");
+        assert!(changed(&mut c, 3, [0.3, 4.0], [0.1, 1.5]), "another centre");
+        assert!(!changed(&mut c, 3, [0.3, 4.0], [0.1, 1.5]), "the new values are recorded");
+        assert!(changed(&mut c, 2, [0.2, 4.0], [0.1, 1.0]), "another slot");
+        c.store(5, &[-0.01], f64::NAN);
+        assert!(!c.summarized(5), "a NaN summary is never reused");
         c.begin(&bounds, 1, 100);
-        assert!(!stale(&c, 3, [0.2, 4.0], [0.1, 1.0]), "same box keeps entries, growing");
+        assert!(c.summarized(3) && !changed(&mut c, 3, [0.3, 4.0], [0.1, 1.5]), "same box keeps entries, growing");
         c.begin(&[(0.0, 2.0), (-0.5, 10.5)], 1, 8);
-        assert!(stale(&c, 3, [0.2, 4.0], [0.1, 1.0]), "another box empties the cache");
+        assert!(!c.summarized(3) && changed(&mut c, 3, [0.3, 4.0], [0.1, 1.5]), "another box empties the cache");
     }
 }

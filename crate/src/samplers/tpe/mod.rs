@@ -169,8 +169,9 @@ struct Observations<'t> {
     trials: Vec<&'t FrozenTrial>,
     /// A row of working coordinates per trial.
     flat: Vec<f64>,
-    /// Per dimension, indices into `trials` by increasing coordinate (ties by trial number).
-    orders: Vec<Vec<u32>>,
+    /// Per dimension, `(ordered_bits(coordinate), trial number)` of the running trials, sorted
+    /// (the finished ones' are in the cache).
+    running: Vec<Vec<(u64, u32)>>,
 }
 
 /// The TPE sampler.
@@ -294,8 +295,7 @@ impl TpeSampler {
         // observation on the hot path.
         let (mut trials, mut flat) = (Vec::with_capacity(study.trials.len()), Vec::new());
         flat.reserve(study.trials.len() * specs.len());
-        // Position in `trials` by trial number, and the running trials' keys (not cached).
-        let mut position = vec![u32::MAX; study.number_bound()];
+        // The running trials' keys (not cached).
         let mut running: Vec<Vec<(u64, u32)>> = vec![Vec::new(); specs.len()];
         let pending = &self.pending;
         for &t in &study.trials {
@@ -331,7 +331,6 @@ impl TpeSampler {
                     for (r, &x) in running.iter_mut().zip(&v) {
                         r.push((ordered_bits(x), t.number as u32));
                     }
-                    position[t.number as usize] = trials.len() as u32;
                     trials.push(t);
                     flat.extend_from_slice(&v);
                 }
@@ -349,39 +348,19 @@ impl TpeSampler {
                 }
             }
             if let Cached::Present(v) = slot {
-                position[t.number as usize] = trials.len() as u32;
                 trials.push(t);
                 flat.extend_from_slice(v);
             }
         }
-        let orders = cache
-            .sorted
-            .iter()
-            .zip(&mut running)
-            .zip(specs)
-            .map(|((sorted, running), spec)| {
-                if matches!(spec, DimSpec::Categorical { .. }) {
-                    return Vec::new();
-                }
-                running.sort_unstable();
-                let mut order = Vec::with_capacity(trials.len());
-                order.extend(
-                    merge_sorted(sorted, running)
-                        .map(|(_, number)| position[number as usize])
-                        // Cached trials that this draw leaves out (the current one's own row).
-                        .filter(|&p| p != u32::MAX),
-                );
-                order
-            })
-            .collect();
-        Observations { key, trials, flat, orders }
+        running.iter_mut().for_each(|r| r.sort_unstable());
+        Observations { key, trials, flat, running }
     }
 
     /// One TPE draw for `space` (internal values by name).
     fn sample_space(&mut self, study: &StudyView, trial: &FrozenTrial, space: &SearchSpace) -> InternalParams {
         let names: Vec<&String> = space.keys().collect();
         let specs: Vec<DimSpec> = space.values().map(DimSpec::of).collect();
-        let Observations { key, trials: obs, flat, orders } = self.vectors(study, trial.number, &names, &specs, space);
+        let Observations { key, trials: obs, flat, running } = self.vectors(study, trial.number, &names, &specs, space);
         let n_finished = obs.iter().filter(|t| t.state != TrialState::Running).count();
         let n_below = self.gamma(n_finished, study.directions.len());
         let Split { is_below, uniform_below } = split(study.directions, &obs, n_below);
@@ -396,22 +375,32 @@ impl TpeSampler {
         let params = self.parzen;
         let w_below = if uniform_below { vec![1.0; rows_below.len()] } else { self.weights(rows_below.len()) };
         let w_above = self.weights(rows_above.len());
-        // Each side's rows in each dimension's order, from the shared order: row positions within
-        // a side follow trial order, like the side's rows.
-        let mut side_row = vec![0u32; obs.len()];
+        // Per trial number: its row's position on its side (rows within a side follow trial
+        // order, like the side's rows), the top bit set for the good side; u32::MAX for trials
+        // this draw leaves out (the current one's own cached row).
+        const BELOW: u32 = 1 << 31;
+        let mut side_of = vec![u32::MAX; study.number_bound()];
         let (mut nb, mut na) = (0u32, 0u32);
-        for (i, &below) in is_below.iter().enumerate() {
+        for (t, &below) in obs.iter().zip(&is_below) {
             let counter = if below { &mut nb } else { &mut na };
-            side_row[i] = *counter;
+            side_of[t.number as usize] = *counter | if below { BELOW } else { 0 };
             *counter += 1;
         }
-        // One pass per dimension fills both sides.
+        // Each side's rows in each dimension's order: one merge of the cached and running
+        // trials' sorted keys per dimension fills both sides.
+        let sorted = &self.cache[&key].sorted;
         let (mut orders_below, mut orders_above) = (Vec::with_capacity(d), Vec::with_capacity(d));
-        for o in &orders {
-            let (mut below, mut above) = (Vec::with_capacity(nb as usize), Vec::with_capacity(na as usize));
-            for &i in o {
-                let side = if is_below[i as usize] { &mut below } else { &mut above };
-                side.push(side_row[i as usize]);
+        for ((sorted, running), spec) in sorted.iter().zip(&running).zip(&specs) {
+            let (mut below, mut above) = (Vec::new(), Vec::new());
+            if !matches!(spec, DimSpec::Categorical { .. }) {
+                (below, above) = (Vec::with_capacity(nb as usize), Vec::with_capacity(na as usize));
+                for (_, number) in merge_sorted(sorted, running) {
+                    match side_of[number as usize] {
+                        u32::MAX => {}
+                        c if c & BELOW != 0 => below.push(c & !BELOW),
+                        c => above.push(c),
+                    }
+                }
             }
             orders_below.push(below);
             orders_above.push(above);

@@ -253,11 +253,33 @@ impl ParzenEstimator {
         cache.begin(&bounds, n_grid, slots.iter().max().map_or(1, |m| m + 1));
         let stale = &mut self.scratch.stale;
         stale.clear();
-        stale.resize(n_kernels, false);
-        {
-            let mus: Vec<&[f64]> = numeric.iter().map(|(m, _)| &m[..]).collect();
-            let sigmas: Vec<&[f64]> = numeric.iter().map(|(_, s)| &s[..]).collect();
-            cache.mark_stale(slots, &mus, &sigmas, stale);
+        stale.extend(slots.iter().map(|&slot| !cache.summarized(slot)));
+        // One pass per numeric dimension finds the kernels whose centre or bandwidth changed and
+        // lays out the continuous dimensions' scoring terms, reused from the cache where unchanged.
+        let n_continuous = is_grid.iter().filter(|g| !**g).count();
+        // Padding lanes after the last kernel score 0 (their constant is −∞).
+        self.coef.clear();
+        self.coef.resize(n_blocks * n_continuous, Coef { h: [0.0; LANES], a: [0.0; LANES] });
+        let mut j = 0;
+        for (i, (mus, sigmas)) in numeric.iter().enumerate() {
+            let mut column = cache.column(i);
+            let blocks = slots.chunks(LANES).zip(mus.chunks(LANES)).zip(sigmas.chunks(LANES)).zip(stale.chunks_mut(LANES));
+            if is_grid[i] {
+                for (((slots, mus), sigmas), stale) in blocks {
+                    for (((&slot, &mu), &s), stale) in slots.iter().zip(mus).zip(sigmas).zip(stale) {
+                        *stale |= column.scale(slot, mu, s).2;
+                    }
+                }
+                continue;
+            }
+            for (c, (((slots, mus), sigmas), stale)) in self.coef.iter_mut().skip(j).step_by(n_continuous).zip(blocks) {
+                for (l, (((&slot, &mu), &s), stale)) in slots.iter().zip(mus).zip(sigmas).zip(stale).enumerate() {
+                    let (h, a, changed) = column.scale(slot, mu, s);
+                    *stale |= changed;
+                    (c.h[l], c.a[l]) = (h, a);
+                }
+            }
+            j += 1;
         }
         let log_weights: Vec<(usize, f64)> =
             stale.iter().enumerate().filter(|(_, s)| **s).map(|(k, _)| (k, constant[k])).collect();
@@ -309,14 +331,10 @@ impl ParzenEstimator {
             }
             let log_product = libm::log(product);
             constant[k] = c - log_product;
-            cache.store(slots[k], &mu_k, &sigma_k, &log_z_k, if flushed { f64::NAN } else { log_product });
+            cache.store(slots[k], &log_z_k, if flushed { f64::NAN } else { log_product });
         }
 
-        let n_continuous = is_grid.iter().filter(|g| !**g).count();
-        self.coef.clear();
-        self.coef.resize(n_blocks * n_continuous, Coef { h: [0.0; LANES], a: [0.0; LANES] });
         let (mut numeric, mut log_z) = (numeric.into_iter(), log_z.iter_mut());
-        let mut j = 0;
         for (d, spec) in specs.iter().enumerate() {
             match *spec {
                 DimSpec::Numeric { grid, .. } => {
@@ -330,14 +348,6 @@ impl ParzenEstimator {
                         self.dims.push(DimModel::Grid { spec: spec.clone(), mus, sigmas, log_z });
                         continue;
                     }
-                    for (b, (mus, sigmas)) in mus.chunks(LANES).zip(sigmas.chunks(LANES)).enumerate() {
-                        let c = &mut self.coef[b * n_continuous + j];
-                        for (l, (mu, s)) in mus.iter().zip(sigmas).enumerate() {
-                            c.h[l] = 1.0 / (s * std::f64::consts::SQRT_2);
-                            c.a[l] = mu * c.h[l];
-                        }
-                    }
-                    j += 1;
                     self.dims.push(DimModel::Continuous { spec: spec.clone(), mus, sigmas });
                 }
                 DimSpec::Categorical { n: n_choices } => {
@@ -676,27 +686,28 @@ fn bandwidths(mus: &[f64], order: &[u32], low: f64, high: f64, p: ParzenParams, 
     let n = mus.len();
     debug_assert_eq!(order.len(), n);
     let range = high - low;
-    let at = |j: usize| mus[order[j] as usize];
+    let min_sigma = if p.consider_magic_clip { range / (100f64).min(2.0 + n as f64) } else { 1e-12 };
     sigmas.clear();
     sigmas.resize(n, 0.0);
+    // A window over the sorted centres, one look-up per observation.
+    let (mut prev, mut here) = (low, order.first().map_or(high, |&i| mus[i as usize]));
     for (j, &i) in order.iter().enumerate() {
-        let here = at(j);
-        let prev = if j == 0 { low } else { at(j - 1) };
-        let next = if j + 1 == n { high } else { at(j + 1) };
-        let mut sigma = (here - prev).max(next - here);
+        let next = order.get(j + 1).map_or(high, |&i| mus[i as usize]);
+        let (below, above) = (here - prev, next - here);
+        // Plain comparisons: `f64::max` and `min` also order NaNs, which costs several
+        // instructions each here and cannot occur (the centres lie in the box).
+        let mut sigma = if above > below { above } else { below };
         // Without endpoints, the outermost observations look inward only (needs two of them).
         if !p.consider_endpoints && n >= 2 {
             if j == 0 {
-                sigma = at(1) - here;
+                sigma = above;
             } else if j + 1 == n {
-                sigma = here - at(j - 1);
+                sigma = below;
             }
         }
-        sigmas[i as usize] = sigma;
-    }
-    let min_sigma = if p.consider_magic_clip { range / (100f64).min(2.0 + n as f64) } else { 1e-12 };
-    for s in sigmas.iter_mut() {
-        *s = s.max(min_sigma).min(range);
+        sigma = if sigma < min_sigma { min_sigma } else { sigma };
+        sigmas[i as usize] = if sigma > range { range } else { sigma };
+        (prev, here) = (here, next);
     }
 }
 
