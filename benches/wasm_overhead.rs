@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use wasmtune::StudyConfig;
 use wasmtune::config::ComponentSpec;
-use wasmtune::overhead::{mean_ms, per_trial_ms};
+use wasmtune::overhead::{per_trial_ms, ranges_json};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -37,16 +37,10 @@ fn sampler_overhead_10d() {
     // study lets that happen, so the figure is steady-state speed, as the native one is.
     per_trial_ms(&config, dim, 300.min(n), &performance_now()).unwrap();
     let times = per_trial_ms(&config, dim, n, &performance_now()).unwrap();
-    let mut spans: Vec<(usize, usize)> = [(0, 100), (100, 300), (100, 500), (500, 1000)]
-        .iter()
-        .filter(|(a, _)| *a < n)
-        .map(|&(a, b)| (a, b.min(n)))
-        .collect();
+    let mut spans: Vec<(usize, usize)> =
+        [(0, 100), (100, 300), (100, 500), (500, 1000)].iter().map(|&(a, b)| (a, b.min(n))).collect();
     spans.dedup();
-    let ranges: Vec<serde_json::Value> = spans
-        .iter()
-        .map(|&(a, b)| serde_json::json!({"from": a, "to": b - 1, "mean_ms": mean_ms(&times, a, b)}))
-        .collect();
+    let ranges = ranges_json(&times, &spans);
     let out = serde_json::json!({"sampler": sampler, "dim": dim, "n_trials": n, "ranges": ranges});
     console_log!("WASM_OVERHEAD {}", out);
 }

@@ -36,3 +36,32 @@ pub fn mean_ms(times: &[f64], from: usize, to: usize) -> f64 {
     let slice = &times[from.min(times.len())..to.min(times.len())];
     if slice.is_empty() { f64::NAN } else { slice.iter().sum::<f64>() / slice.len() as f64 }
 }
+
+/// Median of `times[from..to]` (clipped to what exists; the upper middle for an even count), or
+/// NaN when empty. Unlike the mean, it ignores the few trials that a pause outside the engine (the
+/// browser's other threads on a small machine, a memory grow) makes many times slower.
+pub fn median_ms(times: &[f64], from: usize, to: usize) -> f64 {
+    let mut slice = times[from.min(times.len())..to.min(times.len())].to_vec();
+    if slice.is_empty() {
+        return f64::NAN;
+    }
+    slice.sort_by(f64::total_cmp);
+    slice[slice.len() / 2]
+}
+
+/// The JSON summary both overhead measurements print: per range of trials (half-open, clipped to
+/// what ran), `from`, `to` (inclusive), `mean_ms` and `median_ms`.
+pub fn ranges_json(times: &[f64], ranges: &[(usize, usize)]) -> Vec<serde_json::Value> {
+    ranges
+        .iter()
+        .filter(|(from, _)| *from < times.len())
+        .map(|&(from, to)| {
+            serde_json::json!({
+                "from": from,
+                "to": to.min(times.len()) - 1,
+                "mean_ms": mean_ms(times, from, to),
+                "median_ms": median_ms(times, from, to),
+            })
+        })
+        .collect()
+}

@@ -4,7 +4,7 @@ use clap::Args;
 use serde_json::{Value, json};
 use wasmtune::StudyConfig;
 use wasmtune::config::ComponentSpec;
-use wasmtune::overhead::{mean_ms, per_trial_ms};
+use wasmtune::overhead::{per_trial_ms, ranges_json};
 
 use crate::stream::StreamError;
 
@@ -47,11 +47,7 @@ pub fn run(args: OverheadArgs) -> Result<(), StreamError> {
     let start = std::time::Instant::now();
     let now = move || start.elapsed().as_secs_f64() * 1000.0;
     let times = per_trial_ms(&config, args.dim, args.n_trials, &now).map_err(|e| StreamError::Config(e.to_string()))?;
-    let ranges: Vec<Value> = [(0, 100), (100, 500), (500, 1000), (100, 300)]
-        .iter()
-        .filter(|(from, _)| *from < times.len())
-        .map(|&(from, to)| json!({"from": from, "to": to.min(times.len()) - 1, "mean_ms": mean_ms(&times, from, to)}))
-        .collect();
+    let ranges = ranges_json(&times, &[(0, 100), (100, 500), (500, 1000), (100, 300)]);
     println!("{}", json!({"sampler": args.sampler, "dim": args.dim, "n_trials": args.n_trials, "ranges": ranges}));
     Ok(())
 }

@@ -263,7 +263,8 @@ impl ParzenEstimator {
         let mut j = 0;
         for (i, (mus, sigmas)) in numeric.iter().enumerate() {
             let mut column = cache.column(i);
-            let blocks = slots.chunks(LANES).zip(mus.chunks(LANES)).zip(sigmas.chunks(LANES)).zip(stale.chunks_mut(LANES));
+            let blocks =
+                slots.chunks(LANES).zip(mus.chunks(LANES)).zip(sigmas.chunks(LANES)).zip(stale.chunks_mut(LANES));
             if is_grid[i] {
                 for (((slots, mus), sigmas), stale) in blocks {
                     for (((&slot, &mu), &s), stale) in slots.iter().zip(mus).zip(sigmas).zip(stale) {
