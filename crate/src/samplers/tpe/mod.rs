@@ -380,12 +380,13 @@ impl TpeSampler {
         // this draw leaves out (the current one's own cached row).
         const BELOW: u32 = 1 << 31;
         let mut side_of = vec![u32::MAX; study.number_bound()];
-        let (mut nb, mut na) = (0u32, 0u32);
+        let (mut ids_below, mut ids_above) = (Vec::with_capacity(n_below), Vec::with_capacity(obs.len()));
         for (t, &below) in obs.iter().zip(&is_below) {
-            let counter = if below { &mut nb } else { &mut na };
-            side_of[t.number as usize] = *counter | if below { BELOW } else { 0 };
-            *counter += 1;
+            let ids = if below { &mut ids_below } else { &mut ids_above };
+            side_of[t.number as usize] = ids.len() as u32 | if below { BELOW } else { 0 };
+            ids.push(t.number as u32);
         }
+        let (nb, na) = (ids_below.len(), ids_above.len());
         // Each side's rows in each dimension's order: one merge of the cached and running
         // trials' sorted keys per dimension fills both sides.
         let sorted = &self.cache[&key].sorted;
@@ -393,7 +394,7 @@ impl TpeSampler {
         for ((sorted, running), spec) in sorted.iter().zip(&running).zip(&specs) {
             let (mut below, mut above) = (Vec::new(), Vec::new());
             if !matches!(spec, DimSpec::Categorical { .. }) {
-                (below, above) = (Vec::with_capacity(nb as usize), Vec::with_capacity(na as usize));
+                (below, above) = (Vec::with_capacity(nb), Vec::with_capacity(na));
                 for (_, number) in merge_sorted(sorted, running) {
                     match side_of[number as usize] {
                         u32::MAX => {}
@@ -404,10 +405,6 @@ impl TpeSampler {
             }
             orders_below.push(below);
             orders_above.push(above);
-        }
-        let (mut ids_below, mut ids_above) = (Vec::with_capacity(nb as usize), Vec::with_capacity(na as usize));
-        for (t, &below) in obs.iter().zip(&is_below) {
-            if below { &mut ids_below } else { &mut ids_above }.push(t.number as u32);
         }
         let SpaceCache { masses, below: l, above: g, .. } = self.cache.get_mut(&key).expect("filled by vectors()");
         l.refit(&specs, &rows_below, &w_below, params, &orders_below, &ids_below, masses);

@@ -266,10 +266,8 @@ impl ParzenEstimator {
             let blocks =
                 slots.chunks(LANES).zip(mus.chunks(LANES)).zip(sigmas.chunks(LANES)).zip(stale.chunks_mut(LANES));
             if is_grid[i] {
-                for (((slots, mus), sigmas), stale) in blocks {
-                    for (((&slot, &mu), &s), stale) in slots.iter().zip(mus).zip(sigmas).zip(stale) {
-                        *stale |= column.scale(slot, mu, s).2;
-                    }
+                for (((&slot, &mu), &s), stale) in slots.iter().zip(mus).zip(sigmas).zip(stale.iter_mut()) {
+                    *stale |= column.scale(slot, mu, s).2;
                 }
                 continue;
             }
@@ -433,10 +431,7 @@ impl ParzenEstimator {
                 }));
                 let max = self.score_blocks(&mut kept, |b, acc, floor| self.mixed_block(b, &at, acc, floor));
                 // Kernel order, as the blocks were scored last to first.
-                let terms = kept.iter().rev().flat_map(|(b, acc): &(usize, [f64; LANES])| {
-                    acc[..LANES.min(self.n_kernels - b * LANES)].iter().copied()
-                });
-                log_sum_exp(terms, max)
+                log_sum_exp(kept.iter().rev().map(|(b, acc)| (*b, acc)), self.n_kernels, max)
             })
             .collect()
     }
@@ -462,7 +457,7 @@ impl ParzenEstimator {
             let lane_max = block_sums(&self.coef, &self.constant, &xt, &mut sums);
             for (g, lane_max) in lane_max.iter().enumerate().take(count) {
                 let max = lane_max.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                out.push(log_sum_exp_blocks(sums.iter().map(|s| &s[g]), self.n_kernels, max));
+                out.push(log_sum_exp(sums.iter().map(|s| &s[g]).enumerate(), self.n_kernels, max));
             }
         }
         out
@@ -588,26 +583,6 @@ fn block_sums_portable(
     lane_max
 }
 
-/// [`log_sum_exp`] over the first `n` terms of a run of blocks: the same terms in the same order,
-/// with whole blocks below the cut skipped at once.
-fn log_sum_exp_blocks<'a>(blocks: impl Iterator<Item = &'a [f64; LANES]>, n: usize, m: f64) -> f64 {
-    if !m.is_finite() {
-        return m;
-    }
-    let mut sum = 0.0;
-    for (b, block) in blocks.enumerate() {
-        let d = block.map(|x| x - m);
-        if d.iter().fold(false, |any, &d| any | (d > -NEGLIGIBLE)) {
-            for &d in &d[..LANES.min(n - b * LANES)] {
-                if d > -NEGLIGIBLE {
-                    sum += exp_nonpositive(d);
-                }
-            }
-        }
-    }
-    m + libm::log(sum)
-}
-
 /// Adds a continuous dimension's `−(x·h − a)²` to a block's sums.
 #[inline(always)]
 fn continuous_term(acc: &mut [f64; LANES], c: &Coef, x: f64) {
@@ -628,14 +603,26 @@ fn mass(low: f64, high: f64, mu: f64, sigma: f64) -> f64 {
     truncnorm::log_ndtr_diff((low - mu) / sigma, (high - mu) / sigma)
 }
 
-/// `ln Σ exp(x)` given `m = max x`, leaving out terms more than `NEGLIGIBLE` below the largest
-/// (each moves the sum by less than 4e−18 of itself). With TPE's narrow kernels most terms are that
-/// far below, so the skip saves most of the exponentials.
-fn log_sum_exp(xs: impl Iterator<Item = f64>, m: f64) -> f64 {
+/// `ln Σ exp(x)` over blocks of kernels' log densities, given `m = max x`: each block comes with
+/// its index, in increasing order, and only the first `n` kernels (the ones before the padding)
+/// count. Terms more than `NEGLIGIBLE` below the largest are left out (each moves the sum by less
+/// than 4e−18 of itself). With TPE's narrow kernels most terms are that far below, so the skip
+/// saves most of the exponentials, and a block with no term above the cut is skipped at once.
+fn log_sum_exp<'a>(blocks: impl Iterator<Item = (usize, &'a [f64; LANES])>, n: usize, m: f64) -> f64 {
     if !m.is_finite() {
         return m;
     }
-    let sum: f64 = xs.map(|x| x - m).filter(|d| *d > -NEGLIGIBLE).map(exp_nonpositive).sum();
+    let mut sum = 0.0;
+    for (b, block) in blocks {
+        let d = block.map(|x| x - m);
+        if d.iter().fold(false, |any, &d| any | (d > -NEGLIGIBLE)) {
+            for &d in &d[..LANES.min(n - b * LANES)] {
+                if d > -NEGLIGIBLE {
+                    sum += exp_nonpositive(d);
+                }
+            }
+        }
+    }
     m + libm::log(sum)
 }
 
