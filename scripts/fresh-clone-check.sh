@@ -14,11 +14,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 busy=false
-[ "${1:-}" = "--busy" ] && busy=true
+suffix=""
+if [ "${1:-}" = "--busy" ]; then
+  busy=true
+  suffix="-busy"
+fi
 
 commit=$(git rev-parse --short HEAD)
 dir=$(mktemp -d /tmp/wasmtune-fresh-XXXXXX)
-log=${WASMTUNE_CHECK_LOG:-/tmp/wasmtune-check-$commit$($busy && echo -busy).log}
+log=${WASMTUNE_CHECK_LOG:-/tmp/wasmtune-check-$commit$suffix.log}
 git clone -q --no-local "$PWD" "$dir/repo"
 
 loop_pid=""
@@ -38,6 +42,6 @@ status=0
 (cd "$dir/repo" && bash .ci/run) >"$log" 2>&1 || status=$?
 secs=$(( $(date +%s) - start ))
 printf 'fresh clone of %s%s: exit %s after %dm%02ds; log %s\n' \
-  "$commit" "$($busy && echo ' (one core busy beside it)')" "$status" $((secs / 60)) $((secs % 60)) "$log"
+  "$commit" "${suffix:+ (one core busy beside it)}" "$status" $((secs / 60)) $((secs % 60)) "$log"
 tail -n 2 "$log"
 exit $status
