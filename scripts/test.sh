@@ -7,8 +7,9 @@ export CARGO_TERM_COLOR=never
 # wgpu's Vulkan loader warns on every test without a runtime dir (none in a container or CI job).
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"
 
-step() { printf '\n==> %s\n' "$*"; }
 start=$(date +%s)
+# Each stage's line says when it began (seconds into the run), so a slow stage shows in the log.
+step() { printf '\n==> [%ss] %s\n' "$(( $(date +%s) - start ))" "$*"; }
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -34,6 +35,11 @@ cargo test --doc 2>&1 | tee -a "$log"
 step "wasm-pack test --headless --chrome (engine in headless Chromium)"
 # webdriver.json (repo root) passes Chromium the flags it needs here: no sandbox as root, and no
 # background networking on a closed network.
+# wasm-bindgen-test-runner gives the whole suite 20 s unless told otherwise, then kills the driver.
+# The suite takes about 16 s with warm caches, but a cold browser profile (V8 compiling the module,
+# SwiftShader compiling the WebGPU trainer's shaders) on a loaded machine has gone past 20 s. The
+# limit only decides how long a hung suite takes to fail, so it is ours and wide: 10 minutes.
+export WASM_BINDGEN_TEST_TIMEOUT=600
 wasm-pack test --headless --chrome . --test wasm 2>&1 | tee -a "$log"
 
 step "www: build, vitest, end-to-end in headless Chromium"

@@ -35,14 +35,15 @@ export const tests = [
     "faults: a trial that never returns hits the per-trial time limit: FAIL with a message, a fresh worker, the study finishes",
     async (page) => {
       await typeCustom(page, `function objective(trial) {\n  const x = trial.suggestFloat("x", 0, 1);\n  if (trial.number === 3) while (true) {}\n  return x;\n}`);
-      await page.fill("#timeout", "1.5");
+      // Far above a normal trial's few milliseconds even on a loaded machine.
+      await page.fill("#timeout", "4");
       await runStudy(page, { nTrials: 8 });
       const rs = await rows(page);
       assertAllTrials(rs, 8);
       const failed = rs.filter((r) => r.state === "FAIL");
-      assert(failed.length === 1 && failed[0].n === 3 && /time limit of 1\.5 s/.test(failed[0].title), `trial 3 timed out: ${JSON.stringify(failed)}`);
+      assert(failed.length === 1 && failed[0].n === 3 && /time limit of 4 s/.test(failed[0].title), `trial 3 timed out: ${JSON.stringify(failed)}`);
       assert(rs.filter((r) => r.state === "COMPLETE").length === 7, "the others complete on the new worker");
-      assert(decodeURIComponent(await page.evaluate(() => location.hash)).includes('"timeout":1.5'), "the limit is in the link");
+      assert(decodeURIComponent(await page.evaluate(() => location.hash)).includes('"timeout":4'), "the limit is in the link");
     },
   ],
   [
@@ -83,7 +84,7 @@ export const tests = [
       await page.waitForFunction(() => document.getElementById("study-name").textContent !== "–");
       const name = await page.textContent("#study-name");
       const crashed = new Promise((resolve) => page.once("crash", () => resolve("crashed")));
-      const finished = page.waitForSelector('#status[data-state="finished"]', { timeout: 120_000 }).then(() => "finished", () => "crashed");
+      const finished = page.waitForSelector('#status[data-state="finished"]').then(() => "finished", () => "crashed");
       const outcome = await Promise.race([crashed, finished]);
       console.log(`    (heap exhaustion: the ${outcome === "crashed" ? "tab crashed" : "worker was replaced"})`);
       let view = page;
@@ -91,11 +92,11 @@ export const tests = [
         // V8's out-of-memory is fatal to the renderer: the saved study is what remains.
         view = await env.context.newPage();
         await view.goto(env.url);
-        await view.waitForSelector('#status[data-state="idle"]', { timeout: 30_000 });
+        await view.waitForSelector('#status[data-state="idle"]');
         const li = `#saved-list li[data-id="${name.replace(/"/g, '\\"')}"]`;
         await view.waitForSelector(li);
         await view.click(`${li} button.open`);
-        await view.waitForSelector('#status[data-state="opened"]', { timeout: 30_000 });
+        await view.waitForSelector('#status[data-state="opened"]');
       }
       try {
         await view.waitForSelector('#results[data-views="settled"]');
@@ -115,7 +116,7 @@ export const tests = [
     async (page) => {
       await typeCustom(page, `function objective(trial) {\n  const x = trial.suggestFloat("x", 0, 1);\n  const t0 = performance.now();\n  while (performance.now() - t0 < 60) {}\n  return x;\n}`);
       await runStudy(page, { nTrials: 40, wait: false });
-      await page.waitForFunction(() => Number(document.getElementById("progress").dataset.done ?? 0) >= 5, null, { timeout: 30_000 });
+      await page.waitForFunction(() => Number(document.getElementById("progress").dataset.done ?? 0) >= 5);
       // The quota is full from now on: every IndexedDB write throws what Chromium throws then.
       await page.evaluate(() => {
         const full = () => {
@@ -124,10 +125,10 @@ export const tests = [
         IDBObjectStore.prototype.put = full;
         IDBObjectStore.prototype.add = full;
       });
-      await page.waitForSelector("#storage-note:not([hidden])", { timeout: 20_000 });
+      await page.waitForSelector("#storage-note:not([hidden])");
       const message = await page.textContent("#storage-note");
       assert(/cannot be saved/.test(message) && /quota/i.test(message) && /export still works/.test(message), `clear message: ${message}`);
-      await page.waitForSelector('#status[data-state="finished"]', { timeout: 60_000 });
+      await page.waitForSelector('#status[data-state="finished"]');
       const rs = await rows(page);
       assertAllTrials(rs, 40);
       assert(rs.every((r) => r.state === "COMPLETE"), "every trial complete");
@@ -164,7 +165,7 @@ function objective(trial) {
       };
       await page.goto(`${env.url}#${encodeURIComponent(JSON.stringify(spec))}`);
       await page.reload(); // a new hash alone does not reload the page
-      await page.waitForSelector('#status[data-state="idle"]', { timeout: 30_000 });
+      await page.waitForSelector('#status[data-state="idle"]');
       await page.waitForSelector("#code-consent:not([hidden])");
       assert((await page.textContent("#code-consent .code")) === code, "the code, literally");
       await page.click("#start");
@@ -173,7 +174,7 @@ function objective(trial) {
       assert(!state.commands.includes("start") && state.status === "idle", `nothing started before consent: ${JSON.stringify(state)}`);
       assert(state.xss === undefined && state.imgs === 0, `no markup from the link: ${JSON.stringify(state)}`);
       await page.click("#code-consent button.allow");
-      await page.waitForSelector('#status[data-state="finished"]', { timeout: 60_000 });
+      await page.waitForSelector('#status[data-state="finished"]');
       await page.waitForSelector('#results[data-views="settled"]');
       state = await page.evaluate(() => ({
         xss: window.__xss,
@@ -187,7 +188,7 @@ function objective(trial) {
       assert(state.cells.some((c) => c.includes("<script>window.__xss=4</script>")), "a choice shown as text");
       // A reload of the allowed link does not ask again in this tab.
       await page.reload();
-      await page.waitForSelector('#status[data-state="idle"]', { timeout: 30_000 });
+      await page.waitForSelector('#status[data-state="idle"]');
       assert(await page.isHidden("#code-consent"), "allowed once per tab");
     },
   ],
@@ -216,7 +217,7 @@ function objective(trial) {
       await page.setInputFiles("#import-file", { name: "hostile.log", mimeType: "text/plain", buffer: Buffer.from(text) });
       await page.waitForSelector("#import-studies li button");
       await page.click("#import-studies li button");
-      await page.waitForSelector('#status[data-state="opened"]', { timeout: 30_000 });
+      await page.waitForSelector('#status[data-state="opened"]');
       await page.waitForSelector('#results[data-views="settled"]');
       // Hover over the history's points: Plotly's hover labels must hold no markup either.
       const box = await page.locator("#history .scatterlayer .trace:first-child .point").first().boundingBox();
@@ -248,7 +249,7 @@ function objective(trial) {
       const spec = { config: { objective: "garden", directions: ["maximize"], sampler: { name: "TPESampler", kwargs: { n_startup_trials: 5, no_such_option: 1 } }, pruner: { name: "NopPruner", kwargs: null }, n_trials: 10, seed: 1 }, timeout: "soon" };
       await page.goto(`${env.url}#${encodeURIComponent(JSON.stringify(spec))}`);
       await page.reload();
-      await page.waitForSelector('#status[data-state="idle"]', { timeout: 30_000 });
+      await page.waitForSelector('#status[data-state="idle"]');
       assert((await page.inputValue("#timeout")) === "60", "a bad time limit in a link falls back to the default");
       await page.click("#start");
       await page.waitForSelector("#error:not([hidden])");

@@ -9,6 +9,19 @@ import { chromium } from "playwright-core";
 import { preview } from "vite";
 
 export const ROOT = new URL("..", import.meta.url).pathname;
+
+/**
+ * The one limit on any wait in these tests (a selector, a function, a navigation), in ms. Every
+ * wait ends on the state it waits for, so the limit only decides how long a broken test takes to
+ * fail: it is set far above the slowest wait measured on a 2-core machine with one core busy
+ * beside the suite (the MNIST WebGPU study on SwiftShader, about a minute), so that no pass depends
+ * on how fast the machine is. E2E_WAIT_MS overrides it (e.g. lower, to find a hang faster).
+ */
+export const WAIT_MS = Number(process.env.E2E_WAIT_MS ?? 300_000);
+
+/** The limit on one whole test, in ms: a test that hangs outside a wait (an evaluate that never
+ *  resolves) fails after it instead of holding up CI. Twice the longest wait. */
+export const TEST_MS = 2 * WAIT_MS;
 export const ARTIFACTS = join(ROOT, "..", "test-artifacts");
 
 export const CHROMIUM_ARGS = [
@@ -34,6 +47,8 @@ export async function newContext() {
     headless: true,
     viewport: { width: 1400, height: 1100 },
   });
+  context.setDefaultTimeout(WAIT_MS);
+  context.setDefaultNavigationTimeout(WAIT_MS);
   return {
     context,
     async close() {
@@ -53,16 +68,22 @@ export async function launch() {
     headless: true,
     viewport: { width: 1400, height: 1100 },
   });
+  context.setDefaultTimeout(WAIT_MS);
+  context.setDefaultNavigationTimeout(WAIT_MS);
   // Test instrumentation (not in the product): each "trials" report the page receives from a
-  // worker, with the time the worker sent it, to check the batching from the outside.
+  // worker, with the time the worker sent it, to check the batching from the outside; and every
+  // journal line the page receives, so a test can wait for a trial to have started (its RUNNING
+  // record) instead of sleeping.
   await context.addInitScript(() => {
     window.__trialReports = [];
+    window.__journal = [];
     const Native = window.Worker;
     window.Worker = class extends Native {
       constructor(...args) {
         super(...args);
         this.addEventListener("message", (e) => {
           if (e.data?.type === "trials") window.__trialReports.push({ t: e.data.sentAt, n: e.data.trials.length });
+          if ((e.data?.type === "trials" || e.data?.type === "journal") && Array.isArray(e.data.lines)) window.__journal.push(...e.data.lines);
         });
       }
     };
@@ -86,14 +107,13 @@ export function csvFields(line) {
 /** Opens the page and fails the test on any console error or page error (CSP violations included). */
 export async function openPage(env, hash = "") {
   const page = await env.context.newPage();
-  page.setDefaultTimeout(15_000);
   const problems = [];
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("console", (m) => {
     if (m.type() === "error") problems.push(`console error: ${m.text()}`);
   });
   await page.goto(env.url + hash);
-  await page.waitForSelector('#status[data-state="idle"]', { timeout: 30_000 });
+  await page.waitForSelector('#status[data-state="idle"]');
   page.problems = problems;
   return page;
 }
@@ -110,8 +130,12 @@ export async function runTests(tests, { only = process.env.E2E_ONLY } = {}) {
       if (only && !name.includes(only)) continue;
       const t0 = Date.now();
       const page = await openPage(env);
+      let timer;
       try {
-        await fn(page, env);
+        const limit = new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`the test ran past its limit of ${TEST_MS / 1000} s`)), TEST_MS);
+        });
+        await Promise.race([fn(page, env), limit]);
         if (page.problems.length) throw new Error(page.problems.join("\n"));
         passed++;
         console.log(`  ✓ ${name} (${Date.now() - t0} ms)`);
@@ -123,6 +147,7 @@ export async function runTests(tests, { only = process.env.E2E_ONLY } = {}) {
         const lines = String(e?.stack ?? e).split("\n").slice(0, 8);
         console.log(`  ✗ ${name} (${Date.now() - t0} ms)\n    ${lines.join("\n    ")}\n    screenshot: ${shot}`);
       } finally {
+        clearTimeout(timer);
         await page.close();
       }
     }
@@ -135,6 +160,13 @@ export async function runTests(tests, { only = process.env.E2E_ONLY } = {}) {
 
 export function assert(cond, message) {
   if (!cond) throw new Error(`assertion failed: ${message}`);
+}
+
+/** Resolves once the page has received the RUNNING record of trial `number` (its create-trial
+ *  journal line, op_code 4): that trial has been handed to the objective. Trial numbers follow
+ *  creation order, so it is the (number + 1)-th such line. */
+export async function waitForTrialStarted(page, number) {
+  await page.waitForFunction((n) => window.__journal.filter((l) => JSON.parse(l).op_code === 4).length > n, number);
 }
 
 /** Serves dist/ the way scripts/serve.sh does (Python's http.server), on a free port. */
@@ -150,7 +182,7 @@ export async function servePython() {
       if (m) resolve(`http://127.0.0.1:${m[1]}/`);
     });
     proc.on("exit", (code) => reject(new Error(`http.server exited with ${code}: ${out}`)));
-    setTimeout(() => reject(new Error(`http.server did not start: ${out}`)), 10_000);
+    setTimeout(() => reject(new Error(`http.server did not start: ${out}`)), WAIT_MS);
   });
   return { url, close: () => proc.kill() };
 }

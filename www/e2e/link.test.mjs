@@ -23,7 +23,8 @@ export const tests = [
       await page.fill("#top-percent", "40");
       await page.check("#log-scale");
       await page.selectOption("#contour-x", "x2");
-      await page.waitForTimeout(400); // the hash follows the controls after a short pause
+      // The hash follows the controls after a short pause: wait for the last change to reach it.
+      await page.waitForFunction(() => JSON.parse(decodeURIComponent(location.hash.slice(1))).view?.contour?.[0] === "x2");
       const spec = JSON.parse(decodeURIComponent(await page.evaluate(() => location.hash.slice(1))));
       assert(spec.config.objective === "branin" && spec.config.sampler.name === "TPESampler" && spec.config.seed === 7, JSON.stringify(spec.config));
       assert(spec.view.filter.topPercent === 40 && spec.view.log === true && spec.view.contour[0] === "x2", JSON.stringify(spec.view));
@@ -37,7 +38,7 @@ export const tests = [
         const problems = [];
         other.on("pageerror", (e) => problems.push(e.message));
         await other.goto(link);
-        await other.waitForSelector('#status[data-state="idle"]', { timeout: 30_000 });
+        await other.waitForSelector('#status[data-state="idle"]');
         assert((await other.inputValue("#objective")) === "branin", "objective");
         assert((await other.inputValue("#sampler")) === "TPESampler", "sampler");
         assert(JSON.parse(await other.inputValue("#sampler-options")).multivariate === true, "sampler options");
@@ -50,7 +51,7 @@ export const tests = [
         await other.screenshot({ path: join(ARTIFACTS, "link-stripped-down.png"), fullPage: true });
         await other.fill("#top-percent", "");
         await other.click("#start");
-        await other.waitForSelector('#status[data-state="finished"]', { timeout: 60_000 });
+        await other.waitForSelector('#status[data-state="finished"]');
         await other.waitForSelector('#results[data-views="settled"]');
         const after = await paramsOf(other);
         assert(JSON.stringify(after) === JSON.stringify(before), `the same 25 trials:\n${JSON.stringify(before).slice(0, 300)}\n${JSON.stringify(after).slice(0, 300)}`);

@@ -23,7 +23,7 @@ async function backendColumn(page) {
  * Runs a short MNIST study on 1,000 digits from the page's controls (the objective already chosen)
  * and waits until it has finished and its views have settled; returns the trials' states.
  */
-async function runMnistStudy(page, { backend, ranges, sampler, trials, seed, timeout }) {
+async function runMnistStudy(page, { backend, ranges, sampler, trials, seed }) {
   await page.selectOption("#mnist-subset", "1000");
   await page.selectOption("#mnist-backend", backend);
   for (const [param, [low, high]] of Object.entries(ranges)) await setRange(page, param, low, high);
@@ -31,7 +31,7 @@ async function runMnistStudy(page, { backend, ranges, sampler, trials, seed, tim
   await page.fill("#n-trials", String(trials));
   await page.fill("#seed", String(seed));
   await page.click("#start");
-  await page.waitForSelector('#status[data-state="finished"]', { timeout });
+  await page.waitForSelector('#status[data-state="finished"]');
   await page.waitForSelector('#results[data-views="settled"]');
   return page.$$eval("#trials tbody tr", (rows) => rows.map((r) => r.dataset.state));
 }
@@ -60,7 +60,6 @@ export const tests = [
         sampler: "TPESampler",
         trials: 4,
         seed: 1,
-        timeout: 120_000,
       });
       assert(states.length === 4 && states.every((s) => s === "COMPLETE"), `4 complete trials: ${states}`);
       const best = Number(await page.textContent("#best-value"));
@@ -100,7 +99,6 @@ export const tests = [
         sampler: "RandomSampler",
         trials: 2,
         seed: 3,
-        timeout: 180_000,
       });
       assert(states.length === 2 && states.every((s) => s === "COMPLETE"), `2 complete trials: ${states}`);
       const best = Number(await page.textContent("#best-value"));

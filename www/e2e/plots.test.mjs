@@ -38,12 +38,12 @@ export async function runStudy(page, { objective, sampler = "RandomSampler", opt
   await page.fill("#seed", seed);
   await page.fill("#workers", workers);
   await page.click("#start");
-  if (wait) await page.waitForSelector('#status[data-state="finished"]', { timeout: 90_000 });
+  if (wait) await page.waitForSelector('#status[data-state="finished"]');
 }
 
 /** Engine answers (importances, Pareto info) arrive after the trials: wait for the plot. */
 async function waitForPlot(page, id) {
-  await page.waitForFunction((i) => !/computing/.test(document.getElementById(`${i}-note`).textContent), id, { timeout: 20_000 });
+  await page.waitForFunction((i) => !/computing/.test(document.getElementById(`${i}-note`).textContent), id);
   return (await plots(page))[id];
 }
 
@@ -154,7 +154,8 @@ export const tests = [
       assert(p.history.points === 2 * top && p.slice.points === 2 * top && p.parallel.points === top && p.edf.points === top, `every plot shows the top ${top}: ${JSON.stringify(p)}`);
       await page.fill("#top-percent", "");
       await page.waitForSelector('#results[data-views="settled"]');
-      await page.waitForTimeout(300);
+      // Brush only once the parallel plot is drawn with every shown trial again.
+      await page.waitForFunction((n) => document.getElementById("parallel").data?.[0]?.dimensions?.[0]?.values?.length === n, 60 - failed);
       // Brush the x axis of the parallel plot over its lower part.
       const boxes = await page.$$eval("#parallel .axis-brush", (els) => els.map((e) => { const r = e.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y, h: r.height }; }));
       const b = boxes[1];

@@ -10,9 +10,9 @@ export const tests = [
     async (page) => {
       await page.selectOption("#race", "TPESampler");
       await runStudy(page, { nTrials: 30 });
-      await page.waitForFunction(() => document.getElementById("race-status").dataset.finished === "true", null, { timeout: 60_000 });
+      await page.waitForFunction(() => document.getElementById("race-status").dataset.finished === "true");
       // The overlay follows the rival's last batch on the views' next refresh.
-      await page.waitForFunction(() => document.getElementById("history").data?.[2]?.x?.length === 30, null, { timeout: 15_000 });
+      await page.waitForFunction(() => document.getElementById("history").data?.[2]?.x?.length === 30);
       const names = await page.evaluate(() => document.getElementById("history").data.map((d) => `${d.name}:${d.x.length}`));
       assert(names.join() === "this study: Objective value:30,this study: Best value:30,TPESampler: Objective value:30,TPESampler: Best value:30", `overlaid: ${names}`);
       const p = await plots(page);
@@ -40,7 +40,7 @@ export const tests = [
       await page.fill("#n-trials", "20");
       await page.focus("#start");
       await page.keyboard.press("Enter");
-      await page.waitForSelector('#status[data-state="finished"]', { timeout: 30_000 });
+      await page.waitForSelector('#status[data-state="finished"]');
       await page.waitForSelector('#results[data-views="settled"]');
       await page.focus('#trials th[data-key="value"]');
       await page.keyboard.press("Enter");
@@ -51,7 +51,7 @@ export const tests = [
       const bg = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
       const light = await bg();
       await page.click("#theme"); // auto -> dark
-      await page.waitForTimeout(600);
+      await page.waitForFunction((before) => getComputedStyle(document.documentElement).backgroundColor !== before, light);
       const dark = await bg();
       assert(light !== dark && /rgb\((\d+), (\d+), (\d+)\)/.exec(dark).slice(1).every((c) => Number(c) < 60), `dark background: ${light} -> ${dark}`);
       await page.waitForSelector('#results[data-views="settled"]');
@@ -68,7 +68,7 @@ export const tests = [
       await page.setViewportSize({ width: 390, height: 844 });
       await page.fill("#n-trials", "15");
       await page.click("#start");
-      await page.waitForSelector('#status[data-state="finished"]', { timeout: 30_000 });
+      await page.waitForSelector('#status[data-state="finished"]');
       await page.waitForSelector('#results[data-views="settled"]');
       const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth, history: document.getElementById("history").getBoundingClientRect().width }));
       assert(widths.doc <= widths.view + 1, `no sideways scroll: ${JSON.stringify(widths)}`);

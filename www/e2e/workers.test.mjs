@@ -32,15 +32,15 @@ export const tests = [
       );
       await runStudy(page, { sampler: "TPESampler", nTrials: 40, workers: "4", wait: false });
       // Pause: the running trials end, then nothing changes until Resume.
-      await page.waitForFunction(() => Number(document.getElementById("progress").dataset.done ?? 0) >= 8, null, { timeout: 30_000 });
+      await page.waitForFunction(() => Number(document.getElementById("progress").dataset.done ?? 0) >= 8);
       await page.click("#pause");
-      await page.waitForSelector('#status[data-state="paused"]', { timeout: 30_000 });
+      await page.waitForSelector('#status[data-state="paused"]');
       const atPause = await page.evaluate(() => Number(document.getElementById("progress").dataset.done));
       await page.waitForTimeout(500);
       const later = await page.evaluate(() => Number(document.getElementById("progress").dataset.done));
       assert(atPause === later && atPause < 40, `nothing ran while paused: ${atPause} then ${later}`);
       await page.click("#pause");
-      await page.waitForSelector('#status[data-state="finished"]', { timeout: 90_000 });
+      await page.waitForSelector('#status[data-state="finished"]');
       const rs = await rows(page);
       const numbers = rs.map((r) => r.n).sort((a, b) => a - b);
       assert(numbers.length === 40 && numbers.every((n, i) => n === i), `trials 0..39 once each: ${numbers}`);
