@@ -21,7 +21,8 @@ import { timelinePlot } from "../plots/timeline";
 import type { Query } from "../protocol";
 import type { View } from "./scheduler";
 import { themed } from "./theme";
-import { type ViewOptions, defaultViewOptions } from "../view-options";
+import type { PageState, Store } from "../page-state";
+import type { ViewOptions } from "../view-options";
 
 /** What the panel reads from the page. */
 export interface PanelSource {
@@ -97,7 +98,6 @@ class Asked<T> {
 }
 
 export class PlotsPanel {
-  options: ViewOptions = defaultViewOptions();
   private plotly: { Plotly: PlotlyApi; PLOT_CONFIG: Record<string, unknown> } | null = null;
   private filteredCache: { key: string; trials: FrozenTrial[] } = { key: "", trials: [] };
   private readonly importances: Asked<Record<string, number>>;
@@ -109,17 +109,31 @@ export class PlotsPanel {
   private freshParallel = true;
   private parallelOrder: string[] | null = null;
 
+  /** The settings are the store's `view`: the panel's controls write them there, and show them
+   *  again when someone else sets them (a link, Reset). */
   constructor(
     private readonly source: PanelSource,
+    private readonly page: Store<PageState>,
     private readonly query: (q: Query) => Promise<unknown>,
     private readonly invalidate: (names: string[]) => void,
-    /** The filter or a plot setting changed (the page rewrites the URL). */
-    private readonly onOptions: () => void,
   ) {
     this.importances = new Asked(() => invalidate(["importances"]));
     this.gp = new Asked(() => invalidate(["gp"]));
     this.pareto = new Asked(() => invalidate(["pareto"]));
     this.wire();
+    page.subscribe((_, changed, origin) => {
+      if (changed.has("view") && origin !== this) this.showOptions();
+    });
+  }
+
+  private get options(): ViewOptions {
+    return this.page.get().view;
+  }
+
+  /** Changes settings from the panel's own controls: every view redraws. */
+  private set(patch: Partial<ViewOptions>): void {
+    this.page.update({ view: { ...this.options, ...patch } }, this);
+    this.changed();
   }
 
   setPlotly(p: { Plotly: PlotlyApi; PLOT_CONFIG: Record<string, unknown> }): void {
@@ -135,9 +149,9 @@ export class PlotsPanel {
     this.parallelKey = "";
   }
 
-  /** Applies options (from the URL) to the controls. */
-  setOptions(o: ViewOptions): void {
-    this.options = o;
+  /** Shows the store's settings in the panel's controls, and redraws every view. */
+  showOptions(): void {
+    const o = this.options;
     for (const box of document.querySelectorAll<HTMLInputElement>('#filters input[name="state"]')) {
       box.checked = o.filter.states.includes(box.value as TrialFilter["states"][number]);
     }
@@ -146,7 +160,7 @@ export class PlotsPanel {
     $<HTMLSelectElement>("importance-evaluator").value = o.evaluator;
     this.freshParallel = true;
     this.parallelKey = "";
-    this.changed(false);
+    this.changed();
   }
 
   /** The trials every view draws. */
@@ -389,8 +403,7 @@ export class PlotsPanel {
       const r = normalizeRanges(d.constraintrange);
       if (r.length) ranges[d.label] = r;
     }
-    this.options.filter = { ...this.options.filter, ranges };
-    this.changed(true);
+    this.set({ filter: { ...this.options.filter, ranges } });
   }
 
   private fillParallelTools(axes: Axis[]): void {
@@ -423,8 +436,7 @@ export class PlotsPanel {
           box.type = "checkbox";
           box.dataset.param = p;
           box.addEventListener("change", () => {
-            this.options.scales = { ...this.options.scales, [p]: box.checked ? "log" : "linear" };
-            this.changed(true);
+            this.set({ scales: { ...this.options.scales, [p]: box.checked ? "log" : "linear" } });
           });
           l.append(box, ` ${p} log`);
           return l;
@@ -441,43 +453,37 @@ export class PlotsPanel {
 
   /** Every plot redraws (the theme changed). */
   redrawAll(): void {
-    this.changed(false);
+    this.changed();
   }
 
-  /** Something in the options changed: every view redraws, the page saves the URL. */
-  private changed(notify: boolean): void {
+  /** Something in the options changed: every view redraws. */
+  private changed(): void {
     this.filteredCache.key = "";
     this.parallelKey = "";
     this.invalidate(["history", "parallel", "intermediate", "importances", "slice", "contour", "edf", "pareto", "timeline", "rank", "gp", "table"]);
-    if (notify) this.onOptions();
   }
 
   private wire(): void {
     for (const box of document.querySelectorAll<HTMLInputElement>('#filters input[name="state"]')) {
       box.addEventListener("change", () => {
         const states = [...document.querySelectorAll<HTMLInputElement>('#filters input[name="state"]')].filter((b) => b.checked).map((b) => b.value);
-        this.options.filter = { ...this.options.filter, states: states as TrialFilter["states"] };
-        this.changed(true);
+        this.set({ filter: { ...this.options.filter, states: states as TrialFilter["states"] } });
       });
     }
     $<HTMLInputElement>("top-percent").addEventListener("input", (e) => {
       const v = Number((e.target as HTMLInputElement).value);
-      this.options.filter = { ...this.options.filter, topPercent: v > 0 && v <= 100 ? v : null };
-      this.changed(true);
+      this.set({ filter: { ...this.options.filter, topPercent: v > 0 && v <= 100 ? v : null } });
     });
     $<HTMLButtonElement>("clear-ranges").addEventListener("click", () => {
-      this.options.filter = { ...this.options.filter, ranges: {} };
       this.freshParallel = true;
       this.parallelOrder = null;
-      this.changed(true);
+      this.set({ filter: { ...this.options.filter, ranges: {} } });
     });
     $<HTMLInputElement>("log-scale").addEventListener("change", (e) => {
-      this.options.log = (e.target as HTMLInputElement).checked;
-      this.changed(true);
+      this.set({ log: (e.target as HTMLInputElement).checked });
     });
     $<HTMLSelectElement>("parallel-color").addEventListener("change", (e) => {
-      this.options.colorBy = (e.target as HTMLSelectElement).value;
-      this.changed(true);
+      this.set({ colorBy: (e.target as HTMLSelectElement).value });
     });
     const evaluator = $<HTMLSelectElement>("importance-evaluator");
     evaluator.replaceChildren(
@@ -489,16 +495,14 @@ export class PlotsPanel {
       }),
     );
     evaluator.addEventListener("change", () => {
-      this.options.evaluator = evaluator.value as ImportanceEvaluator;
-      this.changed(true);
+      this.set({ evaluator: evaluator.value as ImportanceEvaluator });
     });
     for (const plot of ["contour", "rank", "gp"] as const) {
       for (const [i, id] of [`${plot}-x`, `${plot}-y`].entries()) {
         $<HTMLSelectElement>(id).addEventListener("change", (e) => {
           const next = [...this.options[plot]];
           next[i] = (e.target as HTMLSelectElement).value;
-          this.options[plot] = next;
-          this.changed(true);
+          this.set({ [plot]: next });
         });
       }
     }
