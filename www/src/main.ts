@@ -24,11 +24,17 @@ const saved = new SavedStudies((message) => storage.showFailure(message));
 
 const controls = new Controls(page);
 client.on("ready", (r) => controls.setChoices(r.samplers, r.pruners));
-const results: ResultsView = new ResultsView(page, trials, {
-  directions: () => session.study?.directions ?? controls.baseline.config.directions,
-  sampler: () => session.study?.spec.config.sampler.name ?? controls.baseline.config.sampler.name,
-  objective: () => controls.baseline.config.objective,
-}, client.ask);
+// Before any study, the plots draw for the configuration the controls were last set to.
+const results: ResultsView = new ResultsView(
+  page,
+  trials,
+  {
+    directions: () => session.study?.directions ?? controls.baseline.config.directions,
+    sampler: () => session.study?.spec.config.sampler.name ?? controls.baseline.config.sampler.name,
+    objective: () => controls.baseline.config.objective,
+  },
+  client.ask,
+);
 const storage = new StoragePanel(page, saved, {
   study: () => session.study,
   reported: () => trials.count(),

@@ -15,6 +15,7 @@ export const isRunning = (p: Phase): boolean => p === "running" || p === "paused
 /** The worker is busy with a study (running it, or opening a saved one): nothing else starts. */
 export const isBusy = (p: Phase): boolean => isRunning(p) || p === "opening";
 
+/** What the page shows and the link keeps, in one object. */
 export interface PageState {
   /** The run's configuration: as the controls show it, or the running study's own. */
   spec: RunSpec;
@@ -35,6 +36,7 @@ export class Store<T extends object> {
 
   constructor(private state: T) {}
 
+  /** The current state (replaced, not changed, by `update`). */
   get(): Readonly<T> {
     return this.state;
   }

@@ -3,6 +3,7 @@
 // switches the page to memory only, said once.
 import { type SavedStudy, StudyStore } from "./store";
 
+/** Saved studies in IndexedDB, or in memory only once the store has failed. */
 export class SavedStudies {
   private store: StudyStore | null = null;
   /** The last write queued (each waits for the one before). */

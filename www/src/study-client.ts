@@ -9,6 +9,7 @@ type Handlers = { [K in Report["type"]]?: ((r: ReportOf<K>) => void)[] };
 /** How long a stopped study may take to finish its trial before its worker is replaced. */
 const HARD_STOP_MS = 2000;
 
+/** The page's one study worker (a race has its own: see ui/race.ts). */
 export class StudyClient {
   private worker!: Worker;
   private readonly handlers: Handlers = {};
@@ -27,6 +28,7 @@ export class StudyClient {
     ((this.handlers[type] ??= []) as ((r: ReportOf<K>) => void)[]).push(handler);
   }
 
+  /** Posts a command to the worker. */
   send(cmd: Command): void {
     this.worker.postMessage(cmd);
   }

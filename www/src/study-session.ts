@@ -38,6 +38,7 @@ export interface SessionParts {
   files: ImportExport;
 }
 
+/** What the page does with its study; the buttons and lists call it. */
 export class StudySession {
   /** The study on the page (null: none yet, or Reset). */
   study: PageStudy | null = null;
@@ -124,11 +125,13 @@ export class StudySession {
     if (spec.race) results.race.start(run, spec.race);
   }
 
+  /** Pauses the study (and a race) between trials. */
   pause(): void {
     this.parts.client.send({ type: "pause" });
     this.parts.results.race.pause();
   }
 
+  /** Resumes a paused study (and a race). */
   resume(): void {
     this.parts.client.send({ type: "resume" });
     this.parts.results.race.resume();

@@ -3,6 +3,7 @@
 import type { FrozenTrial } from "./lib/wasmtune";
 import type { Best } from "./protocol";
 
+/** The study's trials, its best and its target count, for the views and the saved list. */
 export class StudyTrials {
   private byNumber: FrozenTrial[] = [];
   /** Bumped whenever the trials change (views cache on it). */
@@ -40,6 +41,7 @@ export class StudyTrials {
     return this.byNumber.reduce((n, t) => (t && t.state !== "RUNNING" ? n + 1 : n), 0);
   }
 
+  /** How many reported trials were pruned. */
   pruned(): number {
     return this.byNumber.reduce((n, t) => (t?.state === "PRUNED" ? n + 1 : n), 0);
   }

@@ -37,6 +37,7 @@ function readKwargs(text: string, what: string, example: string): Record<string,
   return Object.keys(parsed).length ? (parsed as Record<string, unknown>) : null;
 }
 
+/** The controls of the study form (`#controls`), less the buttons and the saved studies. */
 export class Controls {
   private readonly ui = {
     form: $<HTMLFormElement>("controls"),

@@ -32,6 +32,7 @@ function download(text: string, filename: string, type: string): void {
 
 const fileSafe = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, "_");
 
+/** The export buttons, the drop zone and the import note. */
 export class ImportExport {
   private readonly ui = {
     exportJournal: $<HTMLButtonElement>("export-journal"),

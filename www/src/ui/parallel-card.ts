@@ -28,6 +28,7 @@ export interface ParallelSource {
   plotly(): { Plotly: PlotlyApi; PLOT_CONFIG: Record<string, unknown> } | null;
 }
 
+/** The `#parallel` card of the plots panel. */
 export class ParallelCard {
   private listening = false;
   private key = "";

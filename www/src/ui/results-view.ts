@@ -24,6 +24,7 @@ export interface ResultsSource {
   objective(): string | undefined;
 }
 
+/** The `#results` section. */
 export class ResultsView {
   private readonly ui = {
     results: $("results"),

@@ -31,6 +31,7 @@ export interface RunActions {
   reset(): void;
 }
 
+/** The run buttons and what they say about the phase. */
 export class RunControls {
   private readonly ui = {
     start: $<HTMLButtonElement>("start"),

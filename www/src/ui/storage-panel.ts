@@ -17,6 +17,7 @@ export interface StorageSource {
   resume(): void;
 }
 
+/** The "Saved studies" box, less import and export. */
 export class StoragePanel {
   private readonly ui = {
     note: $("storage-note"),
