@@ -3,7 +3,7 @@
 // ranges brushed on the parallel-coordinates plot). Figures that need the engine (importances, the
 // GP model, the Pareto front and hypervolume) are asked of the study worker, no more often than
 // their cost allows, and drawn when the answer comes.
-import { type TrialFilter, applyFilter, normalizeRanges } from "../filters";
+import { type TrialFilter, applyFilter } from "../filters";
 import type { Direction, FrozenTrial, GpBelief } from "../lib/wasmtune";
 import { contourPlot } from "../plots/contour";
 import { edfPlot } from "../plots/edf";
@@ -12,16 +12,19 @@ import { GP_NEEDS_ENGINE, GP_NEEDS_SAMPLER, type GpState, gpBeliefPlot } from ".
 import { type Series, historyData, historyLayout } from "../plots/history";
 import { EVALUATORS, type ImportanceEvaluator, type ImportanceState, IMPORTANCES_NEED_ENGINE, importancesPlot } from "../plots/importances";
 import { NO_INTERMEDIATE_VALUES, intermediateData, intermediateLayout } from "../plots/intermediate";
-import { type Axis, type Dimension, keepInteractions, parallelAxes, parallelData, parallelLayout, withRanges } from "../plots/parallel";
+import { parallelAxes } from "../plots/parallel";
 import { type ParetoInfo, paretoPlot } from "../plots/pareto";
 import type { PlotlyApi } from "../plots/plotly";
 import { rankPlot } from "../plots/rank";
 import { paramNames, slicePlot } from "../plots/slice";
 import { timelinePlot } from "../plots/timeline";
 import type { Query } from "../protocol";
+import { Asked } from "./asked";
+import { ParallelCard } from "./parallel-card";
 import type { View } from "./scheduler";
 import { themed } from "./theme";
-import { type ViewOptions, defaultViewOptions } from "../view-options";
+import type { PageState, Store } from "../page-state";
+import type { ViewOptions } from "../view-options";
 
 /** What the panel reads from the page. */
 export interface PanelSource {
@@ -35,91 +38,53 @@ export interface PanelSource {
   others(): Series[];
 }
 
-type PlotDiv = HTMLElement & {
-  data?: { dimensions?: (Dimension & { constraintrange?: unknown })[] }[];
-  on?: (event: string, f: (update: [Record<string, unknown>]) => void) => void;
-};
-
 /** How often the plots other than the history redraw while a study runs, at most: each Plotly
  *  redraw also costs the browser layout and paint that a render's own timing does not see. */
 const SECONDARY_MS = 1000;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-/** A question to the worker whose answer a view draws; asked again when the trials changed, at
- *  most every `max(2 s, 10 × its last cost)` while the study runs. */
-class Asked<T> {
-  state: { value: T } | { error: string } | null = null;
-  private askedAt = -Infinity;
-  private askedVersion = -1;
-  private key = "";
-  private pending = false;
-  private cost = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-
-  constructor(private readonly onAnswer: () => void) {}
-
-  reset(): void {
-    this.state = null;
-    this.askedVersion = -1;
-    this.key = "";
-    this.askedAt = -Infinity;
-  }
-
-  maybeAsk(version: number, key: string, busy: boolean, ask: () => Promise<unknown>): void {
-    if (this.pending) return;
-    if (version === this.askedVersion && key === this.key) return;
-    const now = performance.now();
-    const wait = Math.max(2000, 10 * this.cost) - (now - this.askedAt);
-    if (busy && key === this.key && wait > 0) {
-      if (this.timer === undefined) {
-        this.timer = setTimeout(() => {
-          this.timer = undefined;
-          this.onAnswer();
-        }, wait + 10);
-      }
-      return;
-    }
-    if (key !== this.key) this.state = null;
-    this.pending = true;
-    this.askedAt = now;
-    this.askedVersion = version;
-    this.key = key;
-    ask().then(
-      (r) => (this.state = { value: r as T }),
-      (e: Error) => (this.state = { error: e.message }),
-    ).finally(() => {
-      this.pending = false;
-      this.cost = performance.now() - now;
-      this.onAnswer();
-    });
-  }
-}
-
 export class PlotsPanel {
-  options: ViewOptions = defaultViewOptions();
   private plotly: { Plotly: PlotlyApi; PLOT_CONFIG: Record<string, unknown> } | null = null;
   private filteredCache: { key: string; trials: FrozenTrial[] } = { key: "", trials: [] };
   private readonly importances: Asked<Record<string, number>>;
   private readonly gp: Asked<GpBelief>;
   private readonly pareto: Asked<ParetoInfo>;
-  private listeningToParallel = false;
-  private parallelKey = "";
-  /** A new study starts with the axes in their own order; the order dragged to is kept after. */
-  private freshParallel = true;
-  private parallelOrder: string[] | null = null;
+  private readonly parallel = new ParallelCard({
+    trials: () => this.source.trials(),
+    filtered: () => this.filtered(),
+    version: () => this.source.version(),
+    directions: () => this.source.directions(),
+    options: () => this.options,
+    set: (patch) => this.set(patch),
+    plotly: () => this.plotly,
+  });
 
+  /** The settings are the store's `view`: the panel's controls write them there, and show them
+   *  again when someone else sets them (a link, Reset). */
   constructor(
     private readonly source: PanelSource,
+    private readonly page: Store<PageState>,
     private readonly query: (q: Query) => Promise<unknown>,
     private readonly invalidate: (names: string[]) => void,
-    /** The filter or a plot setting changed (the page rewrites the URL). */
-    private readonly onOptions: () => void,
   ) {
     this.importances = new Asked(() => invalidate(["importances"]));
     this.gp = new Asked(() => invalidate(["gp"]));
     this.pareto = new Asked(() => invalidate(["pareto"]));
     this.wire();
+    page.subscribe((_, changed, origin) => {
+      if (changed.has("view") && origin !== this) this.showOptions();
+    });
+  }
+
+  private get options(): ViewOptions {
+    return this.page.get().view;
+  }
+
+  /** Changes settings from the panel's own controls: every view redraws. */
+  private set(patch: Partial<ViewOptions>): void {
+    this.page.update({ view: { ...this.options, ...patch } }, this);
+    this.changed();
   }
 
   setPlotly(p: { Plotly: PlotlyApi; PLOT_CONFIG: Record<string, unknown> }): void {
@@ -131,22 +96,20 @@ export class PlotsPanel {
     this.importances.reset();
     this.gp.reset();
     this.pareto.reset();
-    this.freshParallel = true;
-    this.parallelKey = "";
+    this.parallel.restart();
   }
 
-  /** Applies options (from the URL) to the controls. */
-  setOptions(o: ViewOptions): void {
-    this.options = o;
+  /** Shows the store's settings in the panel's controls, and redraws every view. */
+  showOptions(): void {
+    const o = this.options;
     for (const box of document.querySelectorAll<HTMLInputElement>('#filters input[name="state"]')) {
       box.checked = o.filter.states.includes(box.value as TrialFilter["states"][number]);
     }
     $<HTMLInputElement>("top-percent").value = o.filter.topPercent === null ? "" : String(o.filter.topPercent);
     $<HTMLInputElement>("log-scale").checked = o.log;
     $<HTMLSelectElement>("importance-evaluator").value = o.evaluator;
-    this.freshParallel = true;
-    this.parallelKey = "";
-    this.changed(false);
+    this.parallel.restart();
+    this.changed();
   }
 
   /** The trials every view draws. */
@@ -208,7 +171,7 @@ export class PlotsPanel {
   private allViews(): View[] {
     return [
       { name: "history", render: () => this.drawHistory() },
-      { name: "parallel", render: () => this.drawParallel(), minIntervalMs: 1000 },
+      { name: "parallel", render: () => this.parallel.draw(), minIntervalMs: 1000 },
       { name: "intermediate", render: () => this.draw("intermediate", this.intermediate()), minIntervalMs: SECONDARY_MS },
       { name: "importances", render: () => this.draw("importances", this.importancesResult()), minIntervalMs: SECONDARY_MS },
       { name: "slice", render: () => this.draw("slice", slicePlot(this.filtered())), minIntervalMs: SECONDARY_MS },
@@ -332,152 +295,38 @@ export class PlotsPanel {
     this.draw("history", { data, layout: historyLayout(this.options.log) });
   }
 
-  private drawParallel(): void {
-    const trials = this.filtered();
-    // Redraw only when there is something new: Plotly's parcoords writes a dragged axis order
-    // into the trace objects it drew from, so a redraw with equal data would lose the order.
-    const key = `${this.source.version()}/${trials.length}/${JSON.stringify([this.options.colorBy, this.options.scales])}/${this.freshParallel}`;
-    if (!this.freshParallel && key === this.parallelKey) return;
-    this.parallelKey = key;
-    const gd = $("parallel") as PlotDiv;
-    if (this.freshParallel) this.parallelOrder = null;
-    // Brushed ranges are the filter's; the order is Plotly's report of the drag.
-    const previous = this.freshParallel ? undefined : orderedAs(gd.data?.[0]?.dimensions, this.parallelOrder);
-    this.freshParallel = false;
-    // The parallel plot shows the trials the other filters pass; its own brushes highlight.
-    const unbrushed = { ...this.options.filter, ranges: {} };
-    const all = this.source.trials();
-    const axes = parallelAxes(all, this.source.directions().length, this.options);
-    const byLabel = new Map(axes.map((a) => [a.label, a]));
-    const rows = applyFilter(all, unbrushed, this.direction(), (t, l) => byLabel.get(l)?.value(t));
-    const data = withRanges(keepInteractions(previous, parallelData(rows, this.direction(), this.options, this.source.directions().length)), this.options.filter.ranges);
-    this.fillParallelTools(axes);
-    const dims = (data[0]?.dimensions as Dimension[] | undefined) ?? [];
-    const count = dims[0]?.values.length ?? 0;
-    const el = $("parallel");
-    el.dataset.traces = "1";
-    el.dataset.points = String(count);
-    const note = $("parallel-note");
-    note.hidden = count > 0;
-    note.textContent = count > 0 ? "" : "Parallel coordinates: no complete trial yet.";
-    if (!this.plotly) return;
-    if (count === 0) {
-      // Nothing to draw: the note alone (a purge drops Plotly's listeners too).
-      if (!gd.hidden && gd.data) {
-        this.plotly.Plotly.purge(gd);
-        this.listeningToParallel = false;
-      }
-      gd.hidden = true;
-      return;
-    }
-    gd.hidden = false;
-    void this.plotly.Plotly.react(gd, data, themed(parallelLayout()), this.plotly.PLOT_CONFIG).then(() => {
-      if (this.listeningToParallel || !gd.on) return;
-      this.listeningToParallel = true;
-      gd.on("plotly_restyle", ([update]) => {
-        const dims = (update?.dimensions as Dimension[][] | undefined)?.[0];
-        if (dims) this.parallelOrder = dims.map((d) => d.label);
-        if (Object.keys(update ?? {}).some((k) => k.includes("constraintrange"))) this.readBrushes(gd);
-      });
-    });
-  }
-
-  /** The brushed ranges, read back from the plot into the shared filter. */
-  private readBrushes(gd: PlotDiv): void {
-    const ranges: Record<string, [number, number][]> = {};
-    for (const d of gd.data?.[0]?.dimensions ?? []) {
-      const r = normalizeRanges(d.constraintrange);
-      if (r.length) ranges[d.label] = r;
-    }
-    this.options.filter = { ...this.options.filter, ranges };
-    this.changed(true);
-  }
-
-  private fillParallelTools(axes: Axis[]): void {
-    const color = $<HTMLSelectElement>("parallel-color");
-    const labels = axes.map((a) => a.label);
-    const params = axes.filter((a) => a.param !== null).map((a) => a.param!);
-    if (color.options.length !== labels.length || [...color.options].some((o, i) => o.value !== labels[i])) {
-      color.replaceChildren(
-        ...axes.map((a) => {
-          const o = document.createElement("option");
-          // The value is the axis label as Plotly has it (escaped); the menu shows the name as text.
-          o.value = a.label;
-          o.textContent = a.param === null ? a.label : a.param;
-          return o;
-        }),
-      );
-    }
-    color.value = this.options.colorBy && labels.includes(this.options.colorBy) ? this.options.colorBy : labels[0] ?? "";
-    const scales = $("parallel-scales");
-    const numeric = params.filter((p) => {
-      const d = this.source.trials().find((t) => p in t.distributions)?.distributions[p];
-      return d && d.name !== "CategoricalDistribution" && d.attributes.low > 0;
-    });
-    if (scales.dataset.params !== JSON.stringify(numeric)) {
-      scales.dataset.params = JSON.stringify(numeric);
-      scales.replaceChildren(
-        ...numeric.map((p) => {
-          const l = document.createElement("label");
-          const box = document.createElement("input");
-          box.type = "checkbox";
-          box.dataset.param = p;
-          box.addEventListener("change", () => {
-            this.options.scales = { ...this.options.scales, [p]: box.checked ? "log" : "linear" };
-            this.changed(true);
-          });
-          l.append(box, ` ${p} log`);
-          return l;
-        }),
-      );
-    }
-    for (const box of scales.querySelectorAll<HTMLInputElement>("input")) {
-      const p = box.dataset.param!;
-      const d = this.source.trials().find((t) => p in t.distributions)?.distributions[p];
-      const dflt = d && d.name !== "CategoricalDistribution" && d.attributes.log ? "log" : "linear";
-      box.checked = (this.options.scales[p] ?? dflt) === "log";
-    }
-  }
-
   /** Every plot redraws (the theme changed). */
   redrawAll(): void {
-    this.changed(false);
+    this.changed();
   }
 
-  /** Something in the options changed: every view redraws, the page saves the URL. */
-  private changed(notify: boolean): void {
+  /** Something in the options changed: every view redraws. */
+  private changed(): void {
     this.filteredCache.key = "";
-    this.parallelKey = "";
+    this.parallel.stale();
     this.invalidate(["history", "parallel", "intermediate", "importances", "slice", "contour", "edf", "pareto", "timeline", "rank", "gp", "table"]);
-    if (notify) this.onOptions();
   }
 
   private wire(): void {
     for (const box of document.querySelectorAll<HTMLInputElement>('#filters input[name="state"]')) {
       box.addEventListener("change", () => {
         const states = [...document.querySelectorAll<HTMLInputElement>('#filters input[name="state"]')].filter((b) => b.checked).map((b) => b.value);
-        this.options.filter = { ...this.options.filter, states: states as TrialFilter["states"] };
-        this.changed(true);
+        this.set({ filter: { ...this.options.filter, states: states as TrialFilter["states"] } });
       });
     }
     $<HTMLInputElement>("top-percent").addEventListener("input", (e) => {
       const v = Number((e.target as HTMLInputElement).value);
-      this.options.filter = { ...this.options.filter, topPercent: v > 0 && v <= 100 ? v : null };
-      this.changed(true);
+      this.set({ filter: { ...this.options.filter, topPercent: v > 0 && v <= 100 ? v : null } });
     });
     $<HTMLButtonElement>("clear-ranges").addEventListener("click", () => {
-      this.options.filter = { ...this.options.filter, ranges: {} };
-      this.freshParallel = true;
-      this.parallelOrder = null;
-      this.changed(true);
+      this.parallel.restart();
+      this.set({ filter: { ...this.options.filter, ranges: {} } });
     });
     $<HTMLInputElement>("log-scale").addEventListener("change", (e) => {
-      this.options.log = (e.target as HTMLInputElement).checked;
-      this.changed(true);
+      this.set({ log: (e.target as HTMLInputElement).checked });
     });
     $<HTMLSelectElement>("parallel-color").addEventListener("change", (e) => {
-      this.options.colorBy = (e.target as HTMLSelectElement).value;
-      this.changed(true);
+      this.set({ colorBy: (e.target as HTMLSelectElement).value });
     });
     const evaluator = $<HTMLSelectElement>("importance-evaluator");
     evaluator.replaceChildren(
@@ -489,27 +338,16 @@ export class PlotsPanel {
       }),
     );
     evaluator.addEventListener("change", () => {
-      this.options.evaluator = evaluator.value as ImportanceEvaluator;
-      this.changed(true);
+      this.set({ evaluator: evaluator.value as ImportanceEvaluator });
     });
     for (const plot of ["contour", "rank", "gp"] as const) {
       for (const [i, id] of [`${plot}-x`, `${plot}-y`].entries()) {
         $<HTMLSelectElement>(id).addEventListener("change", (e) => {
           const next = [...this.options[plot]];
           next[i] = (e.target as HTMLSelectElement).value;
-          this.options[plot] = next;
-          this.changed(true);
+          this.set({ [plot]: next });
         });
       }
     }
   }
-}
-
-function orderedAs<T extends { label: string }>(dims: T[] | undefined, order: string[] | null): T[] | undefined {
-  if (!dims || !order) return dims;
-  const at = (d: T) => {
-    const i = order.indexOf(d.label);
-    return i < 0 ? Infinity : i;
-  };
-  return [...dims].sort((a, b) => at(a) - at(b));
 }

@@ -1,0 +1,139 @@
+// The results beside the controls: the summary (progress, best so far, misclassified digits), the
+// plots, the trials table, and a race's status. While a study runs, views refresh on the
+// scheduler's terms (plots at most a few times a second, so that clicks are handled at once);
+// otherwise at once.
+import type { Direction } from "../lib/wasmtune";
+import { isMnist } from "../objectives/mnist";
+import { type PageState, type Store, isBusy, isRunning } from "../page-state";
+import type { PlotlyApi } from "../plots/plotly";
+import type { Query } from "../protocol";
+import type { StudyTrials } from "../study-trials";
+import { showMisclassified } from "./digits";
+import { PlotsPanel } from "./plots-panel";
+import { Race } from "./race";
+import { ViewScheduler } from "./scheduler";
+import { TrialsTable, formatNumber } from "./table";
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** What the views draw besides the trials. */
+export interface ResultsSource {
+  /** The study's directions and sampler (before any study, the configuration's). */
+  directions(): Direction[];
+  sampler(): string;
+  objective(): string | undefined;
+}
+
+/** The `#results` section. */
+export class ResultsView {
+  private readonly ui = {
+    results: $("results"),
+    progress: $("progress"),
+    bestValue: $("best-value"),
+    bestParams: $("best-params"),
+    misclassified: $("misclassified"),
+    raceStatus: $("race-status"),
+  };
+  /** The rival study of a race (its own worker), overlaid on the history and EDF plots. */
+  readonly race = new Race(() => this.showRace());
+  private readonly panel: PlotsPanel;
+  private readonly table: TrialsTable;
+  private readonly views: ViewScheduler;
+
+  constructor(
+    page: Store<PageState>,
+    private readonly trials: StudyTrials,
+    private readonly source: ResultsSource,
+    ask: (q: Query) => Promise<unknown>,
+  ) {
+    this.panel = new PlotsPanel(
+      {
+        trials: () => trials.all(),
+        version: () => trials.version,
+        directions: () => source.directions(),
+        sampler: () => source.sampler(),
+        busy: () => isRunning(page.get().phase),
+        others: () => this.race.series(),
+      },
+      page,
+      ask,
+      (names) => this.views.invalidate(names),
+    );
+    this.table = new TrialsTable($<HTMLTableElement>("trials"), () => this.table.render(this.panel.filtered()));
+    this.views = new ViewScheduler(
+      [...this.panel.views(), { name: "table", render: () => this.table.render(this.panel.filtered()) }],
+      300,
+      6,
+      () => performance.now(),
+      // `data-views="settled"`: every view shows every trial reported so far (the tests wait on it).
+      (settled) => (this.ui.results.dataset.views = settled ? "settled" : "pending"),
+    );
+    this.panel.showOptions();
+    page.subscribe((s, changed) => {
+      // A pause leaves the views to the scheduler too, so that a quick Resume is never kept waiting.
+      if (changed.has("phase")) isBusy(s.phase) ? this.schedule() : this.now();
+    });
+  }
+
+  /** Plotly arrived (it loads after the controls are up). */
+  setPlotly(p: { Plotly: PlotlyApi; PLOT_CONFIG: Record<string, unknown> }): void {
+    this.panel.setPlotly(p);
+  }
+
+  /** A new study on the page: what the plots asked of the engine starts over. */
+  newStudy(): void {
+    this.panel.newStudy();
+  }
+
+  /** The trials changed: the summary now, the views when the scheduler allows. */
+  schedule(): void {
+    this.showSummary();
+    this.views.invalidate();
+  }
+
+  /** Everything redrawn as soon as possible (each view still in its own task). */
+  now(): void {
+    this.showSummary();
+    this.views.flush();
+  }
+
+  /** The theme changed. */
+  redrawAll(): void {
+    this.panel.redrawAll();
+    this.views.flush();
+  }
+
+  private showRace(): void {
+    const { race } = this;
+    const r = race.series()[0];
+    const status = this.ui.raceStatus;
+    status.textContent = r ? `Race: ${r.name} ${race.finished ? "finished" : "running"}, ${race.done} trials, best ${race.best ? formatNumber(race.best.value) : "–"}` : "";
+    status.dataset.done = String(race.done);
+    status.dataset.finished = String(race.finished);
+    this.views.invalidate(["history", "edf"]);
+  }
+
+  private showSummary(): void {
+    const { ui, trials } = this;
+    const finished = trials.count();
+    const pruned = trials.pruned();
+    ui.progress.textContent = trials.total ? `${finished} / ${trials.total} trials${pruned ? ` (${pruned} pruned)` : ""}` : "";
+    ui.progress.dataset.done = String(finished);
+    ui.progress.dataset.pruned = String(pruned);
+    const best = trials.best;
+    if (best) {
+      ui.bestValue.textContent = formatNumber(best.value);
+      ui.bestValue.dataset.value = String(best.value);
+      ui.bestParams.textContent =
+        `at trial ${best.number}: ` +
+        Object.entries(best.params)
+          .map(([k, v]) => `${k} = ${typeof v === "number" ? formatNumber(v) : String(v)}`)
+          .join(", ");
+    } else {
+      ui.bestValue.textContent = "–";
+      delete ui.bestValue.dataset.value;
+      ui.bestParams.textContent = "";
+    }
+    void showMisclassified(ui.misclassified, isMnist(this.source.objective()) ? trials.all() : []);
+  }
+}
