@@ -83,11 +83,13 @@ async function typeCustom(page, code, direction = "minimize") {
   await page.keyboard.insertText(code);
 }
 
-/** ~`ms` of work per trial, so that a 1,000-trial study runs for several seconds. */
-const SLOW_CODE = (ms) => `function objective(trial) {
+/** ~`ms` of work per trial, so that a 1,000-trial study runs for several seconds; from trial
+ *  `after` on, `laterMs` a trial, so that a study still runs when a test acts on it however slow
+ *  the machine is (a test may wait on a screenshot for seconds under load). */
+const SLOW_CODE = (ms, { after = Infinity, laterMs = ms } = {}) => `function objective(trial) {
   const x = trial.suggestFloat("x", 0, 250);
   const t0 = performance.now();
-  while (performance.now() - t0 < ${ms}) {}
+  while (performance.now() - t0 < (trial.number < ${after} ? ${ms} : ${laterMs})) {}
   return x * (500 - 2 * x);
 }`;
 
@@ -174,7 +176,8 @@ tests.push(
   [
     "while a 1,000-trial study runs, Pause takes effect; Resume continues the same study",
     async (page) => {
-      await typeCustom(page, SLOW_CODE(3), "maximize");
+      // 6 ms a trial after the first 60: the Pause lands seconds before the study could end.
+      await typeCustom(page, SLOW_CODE(3, { after: 60, laterMs: 6 }), "maximize");
       await runStudy(page, { nTrials: 1000, wait: false });
       await waitForDone(page, 60);
       await page.click("#pause");
@@ -224,8 +227,11 @@ tests.push(
   [
     "Stop ends the study with the finished trials kept",
     async (page) => {
-      await typeCustom(page, SLOW_CODE(6), "maximize");
-      await runStudy(page, { nTrials: 2000, wait: false });
+      // Fewer than 1,000 trials: past that the table is virtualized and the history drawn in WebGL,
+      // and the row and point counts below would not apply. 50 ms a trial from trial 40 on: the
+      // study is still running minutes after the screenshot.
+      await typeCustom(page, SLOW_CODE(6, { after: 40, laterMs: 50 }), "maximize");
+      await runStudy(page, { nTrials: 900, wait: false });
       await waitForDone(page, 40);
       // Both plots drawn with data, for the screenshot.
       await page.waitForFunction(() => (document.getElementById("parallel").data?.[0]?.dimensions?.[0]?.values?.length ?? 0) > 0);
@@ -236,7 +242,7 @@ tests.push(
       await page.waitForSelector('#status[data-state="stopped"]');
       await page.waitForTimeout(500);
       const v = await views(page);
-      assert(v.done >= 40 && v.done < 2000, `stopped mid-study at ${v.done}`);
+      assert(v.done >= 40 && v.done < 900, `stopped mid-study at ${v.done}`);
       assert(v.rows === v.done && v.historyPoints === v.done, `rows ${v.rows} and points ${v.historyPoints} = ${v.done}`);
       assert(v.states.every((s) => s === "COMPLETE"), "kept trials are finished ones");
       assert(!(await page.isDisabled("#start")), "a new study can start");
@@ -361,7 +367,8 @@ tests.push(
   [
     "parallel coordinates: brushing filters and dragging reorders, kept while the study runs",
     async (page) => {
-      await typeCustom(page, SLOW_CODE(3), "maximize");
+      // 20 ms a trial after the first 30: the Pause lands seconds before the study could end.
+      await typeCustom(page, SLOW_CODE(3, { after: 30, laterMs: 20 }), "maximize");
       await runStudy(page, { nTrials: 300, wait: false });
       await waitForDone(page, 30);
       await page.click("#pause");
