@@ -1,9 +1,23 @@
 #!/usr/bin/env bash
-# Installs every tool the tests need, skipping what is already present, so a fresh
-# machine and a warm one run the same command. Versions here are the single source
-# of truth: WASM_BINDGEN_VERSION must equal the `=x.y.z` pin in Cargo.toml, because
-# wasm-pack only uses the wasm-bindgen on PATH on an exact match.
+# Installs the tools, skipping what is already present, so a fresh machine and a warm one run
+# the same command. Versions here are the single source of truth: WASM_BINDGEN_VERSION must equal
+# the `=x.y.z` pin in Cargo.toml, because wasm-bindgen refuses a module built against another
+# version (and wasm-pack only uses the wasm-bindgen on PATH on an exact match).
+#
+#   bash scripts/install-tools.sh serve   # what serving the page needs: the wasm32 target and
+#                                         # wasm-bindgen (scripts/serve.sh)
+#   bash scripts/install-tools.sh         # all of that, and what the tests need besides: rustfmt,
+#                                         # clippy, wasm-pack, Chromium, lavapipe, the Optuna venv
 set -euo pipefail
+
+mode=${1:-test}
+case "$mode" in
+  serve | test) ;;
+  *)
+    echo "install-tools.sh: unknown mode '$mode' (expected 'serve' or nothing)" >&2
+    exit 2
+    ;;
+esac
 
 WASM_BINDGEN_VERSION=0.2.130
 WASM_PACK_VERSION=0.15.1
@@ -16,17 +30,22 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "adding rust target wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
 fi
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 5 minutes)"
+  cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" --force
+fi
+
+if [ "$mode" = serve ]; then
+  log "serving tools ready: $(wasm-bindgen --version)"
+  exit 0
+fi
+
 for comp in rustfmt clippy; do
   if ! rustup component list --installed | grep -q "^$comp"; then
     log "adding rust component $comp"
     rustup component add "$comp"
   fi
 done
-
-if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
-  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 5 minutes)"
-  cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" --force
-fi
 
 if [ "$(wasm-pack --version 2>/dev/null | awk '{print $2}')" != "$WASM_PACK_VERSION" ]; then
   log "installing wasm-pack $WASM_PACK_VERSION (about 4 minutes)"

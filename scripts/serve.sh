@@ -3,7 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-bash scripts/install-tools.sh
+# Only what serving needs (the wasm32 target and wasm-bindgen); the tests' tools (Chromium,
+# wasm-pack, lavapipe, the Optuna venv) are installed by scripts/test.sh.
+bash scripts/install-tools.sh serve
 bash www/scripts/build.sh
 PORT="${PORT:-8080}"
 echo "serving www/dist on http://127.0.0.1:$PORT (Ctrl-C to stop)"

