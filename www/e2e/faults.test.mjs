@@ -114,7 +114,8 @@ export const tests = [
   [
     "faults: a full IndexedDB quota mid-study: a clear message, the study runs on in memory, export has every trial",
     async (page) => {
-      await typeCustom(page, `function objective(trial) {\n  const x = trial.suggestFloat("x", 0, 1);\n  const t0 = performance.now();\n  while (performance.now() - t0 < 60) {}\n  return x;\n}`);
+      // 150 ms a trial after the first 5: the quota fills seconds before the study could end.
+      await typeCustom(page, `function objective(trial) {\n  const x = trial.suggestFloat("x", 0, 1);\n  const t0 = performance.now();\n  while (performance.now() - t0 < (trial.number < 5 ? 60 : 150)) {}\n  return x;\n}`);
       await runStudy(page, { nTrials: 40, wait: false });
       await page.waitForFunction(() => Number(document.getElementById("progress").dataset.done ?? 0) >= 5);
       // The quota is full from now on: every IndexedDB write throws what Chromium throws then.

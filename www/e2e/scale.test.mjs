@@ -42,7 +42,11 @@ export const tests = [
         const w = document.querySelector(".table-wrap");
         w.scrollTop = w.scrollHeight;
       });
-      await page.waitForTimeout(300);
+      // The table draws the rows in view on its next frame: wait for the last trial's row.
+      await page.waitForFunction(
+        (n) => Number([...document.querySelectorAll("#trials tbody tr:not(.spacer) td:first-child")].at(-1)?.textContent.replace(/,/g, "")) === n,
+        atPause - 1,
+      );
       const last = await page.$$eval("#trials tbody tr:not(.spacer) td:first-child", (tds) => Number(tds.at(-1).textContent.replace(/,/g, "")));
       assert(last === atPause - 1, `the last row is trial ${atPause - 1}: ${last}`);
       console.log(`    (paused at ${atPause} trials; the click took effect in ${tookMs} ms)`);
