@@ -8,7 +8,7 @@
 // configuration (garden objective, RandomSampler, 100 trials). Per run: navigation → Start
 // enabled, Start → first row in the trials table, Start → study finished, and every response
 // (raw and gzip bytes) with whether it arrived before the first row.
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -95,6 +95,7 @@ try {
   await server.close();
 }
 
+mkdirSync(ARTIFACTS, { recursive: true });
 writeFileSync(join(ARTIFACTS, "bench-first-trial.json"), JSON.stringify(runs, null, 2));
 const med = (k) => median(runs.map((r) => r[k]));
 const mb = (n) => (n / 1e6).toFixed(2) + " MB";
