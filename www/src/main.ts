@@ -60,11 +60,21 @@ new RunControls(page, {
 setupTheme(document.getElementById("theme") as HTMLButtonElement, () => results.redrawAll());
 void storage.refresh();
 results.now();
-// Plotly (most of the page's JS) loads after the controls are up; Start waits for it.
-import("./plots/plotly").then(
-  (m) => {
-    results.setPlotly(m);
-    session.plotsLoaded();
-  },
-  (e) => session.fail(`could not load the plotting library: ${e instanceof Error ? e.message : String(e)}`),
-);
+
+/** How long after the engine is ready Plotly loads anyway, when no study has reported a trial. */
+const PLOTS_IDLE_MS = 1500;
+let plots: Promise<void> | null = null;
+/** Loads Plotly (most of the page's JS, about 1.5 MB gzip) once. Nothing waits for it: the table
+ *  and the progress line come first, and the plots draw when it arrives. Loaded right after the
+ *  first trial is on screen, or a while after start-up when no study has begun, so that neither
+ *  its transfer nor its evaluation on this thread delays the first trial. */
+function loadPlots(): void {
+  plots ??= import("./plots/plotly").then(
+    (m) => results.setPlotly(m),
+    (e) => page.update({ error: `could not load the plotting library: ${e instanceof Error ? e.message : String(e)}` }),
+  );
+}
+// After the session's own handlers (registered first), in a task after the table's render.
+client.on("trials", () => setTimeout(loadPlots, 0));
+client.on("opened", () => setTimeout(loadPlots, 0));
+client.on("ready", () => setTimeout(loadPlots, PLOTS_IDLE_MS));

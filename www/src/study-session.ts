@@ -42,13 +42,13 @@ export interface SessionParts {
 export class StudySession {
   /** The study on the page (null: none yet, or Reset). */
   study: PageStudy | null = null;
-  private plotsReady = false;
 
   /** Listens to the worker's reports (after the handlers registered before it). */
   constructor(private readonly parts: SessionParts) {
     const { client, trials, results, storage } = parts;
+    // Start needs the engine only: the plots draw when Plotly arrives (see main.ts).
     client.on("ready", () => {
-      if (this.phase === "loading" && this.plotsReady) this.setPhase("idle");
+      if (this.phase === "loading") this.setPhase("idle");
     });
     client.on("journal", (r) => storage.saveLines(r.lines));
     client.on("opened", (r) => {
@@ -91,17 +91,10 @@ export class StudySession {
     this.parts.page.update({ phase });
   }
 
-  /** Something the page cannot go on without failed (the worker, the plotting library). */
+  /** Something the page cannot go on without failed (the study worker). */
   fail(message: string): void {
     this.parts.page.update({ error: message });
     this.setPhase("error");
-  }
-
-  /** Plotly arrived: the page is ready once the engine is too. */
-  plotsLoaded(): void {
-    this.plotsReady = true;
-    if (this.phase === "loading" && this.parts.controls.engineReady) this.setPhase("idle");
-    else this.parts.results.now();
   }
 
   /** Runs `spec` (read from the controls, its code allowed) as a new study. */

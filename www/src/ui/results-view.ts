@@ -39,6 +39,9 @@ export class ResultsView {
   private readonly panel: PlotsPanel;
   private readonly table: TrialsTable;
   private readonly views: ViewScheduler;
+  /** Whether Plotly has arrived: until then the plots are not drawn, so the views are not settled. */
+  private plotsDrawn = false;
+  private viewsSettled = false;
 
   constructor(
     page: Store<PageState>,
@@ -65,8 +68,10 @@ export class ResultsView {
       300,
       6,
       () => performance.now(),
-      // `data-views="settled"`: every view shows every trial reported so far (the tests wait on it).
-      (settled) => (this.ui.results.dataset.views = settled ? "settled" : "pending"),
+      (settled) => {
+        this.viewsSettled = settled;
+        this.showSettled();
+      },
     );
     this.panel.showOptions();
     page.subscribe((s, changed) => {
@@ -78,6 +83,14 @@ export class ResultsView {
   /** Plotly arrived (it loads after the controls are up). */
   setPlotly(p: { Plotly: PlotlyApi; PLOT_CONFIG: Record<string, unknown> }): void {
     this.panel.setPlotly(p);
+    this.plotsDrawn = true;
+    this.views.flush();
+  }
+
+  /** `data-views="settled"`: every view shows every trial reported so far, the plots drawn (the
+   *  tests wait on it). */
+  private showSettled(): void {
+    this.ui.results.dataset.views = this.viewsSettled && this.plotsDrawn ? "settled" : "pending";
   }
 
   /** A new study on the page: what the plots asked of the engine starts over. */
