@@ -89,6 +89,9 @@ export class PlotsPanel {
 
   setPlotly(p: { Plotly: PlotlyApi; PLOT_CONFIG: Record<string, unknown> }): void {
     this.plotly = p;
+    // Plotly may arrive after the trials it is to draw: the parallel plot, which redraws only on
+    // new data, draws them now.
+    this.parallel.stale();
   }
 
   /** A new study on the page: engine answers and the parallel plot's interactions start over. */
