@@ -42,6 +42,8 @@ export class ResultsView {
   /** Whether Plotly has arrived: until then the plots are not drawn, so the views are not settled. */
   private plotsDrawn = false;
   private viewsSettled = false;
+  /** Whether the table has shown this study's first trials. */
+  private tableStarted = false;
 
   constructor(
     page: Store<PageState>,
@@ -96,12 +98,19 @@ export class ResultsView {
   /** A new study on the page: what the plots asked of the engine starts over. */
   newStudy(): void {
     this.panel.newStudy();
+    this.tableStarted = false;
   }
 
   /** The trials changed: the summary now, the views when the scheduler allows. */
   schedule(): void {
     this.showSummary();
     this.views.invalidate();
+    // The first trials go on screen at once, not after the interval the views keep since the
+    // study's start redrew them: a first result is what the page is waited on for.
+    if (!this.tableStarted && this.trials.count() > 0) {
+      this.tableStarted = true;
+      this.views.flush(["table"]);
+    }
   }
 
   /** Everything redrawn as soon as possible (each view still in its own task). */
