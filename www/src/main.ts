@@ -61,12 +61,16 @@ setupTheme(document.getElementById("theme") as HTMLButtonElement, () => results.
 void storage.refresh();
 results.now();
 
-/** How long after the engine is ready Plotly loads anyway, when no study has reported a trial. */
-const PLOTS_IDLE_MS = 1500;
+/** How long after the engine is ready Plotly loads anyway (when the page is idle), if no study
+ *  has reported a trial by then. Short, so that it is in before a person (or a test) has set up a
+ *  study: evaluating it is one long task on this thread, which during a study holds up what the
+ *  study reports (a trial's RUNNING record, saved so that a crashed tab can show it). Not at once:
+ *  a Start clicked as soon as it is enabled gets its first trial first. */
+const PLOTS_IDLE_MS = 250;
 let plots: Promise<void> | null = null;
 /** Loads Plotly (most of the page's JS, about 1.5 MB gzip) once. Nothing waits for it: the table
  *  and the progress line come first, and the plots draw when it arrives. Loaded right after the
- *  first trial is on screen, or a while after start-up when no study has begun, so that neither
+ *  first trial is on screen, or shortly after start-up when no study has begun, so that neither
  *  its transfer nor its evaluation on this thread delays the first trial. */
 function loadPlots(): void {
   plots ??= import("./plots/plotly").then(
@@ -77,4 +81,4 @@ function loadPlots(): void {
 // After the session's own handlers (registered first), in a task after the table's render.
 client.on("trials", () => setTimeout(loadPlots, 0));
 client.on("opened", () => setTimeout(loadPlots, 0));
-client.on("ready", () => setTimeout(loadPlots, PLOTS_IDLE_MS));
+client.on("ready", () => setTimeout(() => requestIdleCallback(loadPlots, { timeout: 1000 }), PLOTS_IDLE_MS));
