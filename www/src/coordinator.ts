@@ -37,6 +37,8 @@ export class ParallelRun {
     bestOf: (s: Study) => Best | null,
     /** Per-trial time limit in milliseconds (0: none). */
     private readonly timeoutMs = 0,
+    /** The engine's compiled module, for evaluators whose objective runs the engine (MNIST). */
+    private readonly engine?: WebAssembly.Module,
   ) {
     this.batcher = new Batcher<FrozenTrial>((trials) =>
       post({ type: "trials", trials, best: bestOf(study), sentAt: performance.now(), lines: study.takeJournal() }),
@@ -88,7 +90,7 @@ export class ParallelRun {
       // Chromium reports a worker stopped at its memory limit as an error event too.
       this.died(slot, `worker ${index} died mid-trial: ${e.message || "uncaught error (out of memory?)"}`);
     };
-    worker.postMessage({ type: "init", run: this.spec } satisfies ToEvaluator);
+    worker.postMessage({ type: "init", run: this.spec, engine: this.engine } satisfies ToEvaluator);
     return slot;
   }
 

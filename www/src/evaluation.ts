@@ -9,7 +9,9 @@ import type { Distribution, ParamValue } from "./lib/wasmtune";
 import type { RunSpec } from "./protocol";
 
 export type ToEvaluator =
-  | { type: "init"; run: RunSpec }
+  /** `engine`: the study worker's compiled wasm, instantiated here when the objective runs the
+   *  engine (MNIST) rather than fetched and compiled once more. */
+  | { type: "init"; run: RunSpec; engine?: WebAssembly.Module }
   /** Run trial `number`; `params` are those the coordinator already suggested. */
   | { type: "trial"; number: number; params: Record<string, ParamValue> }
   | { type: "param"; number: number; name: string; value?: ParamValue; error?: string }

@@ -6,6 +6,7 @@ import type { FromEvaluator, ToEvaluator } from "./evaluation";
 import type { Objective, Trial } from "./lib/wasmtune";
 import { TrialPruned } from "./lib/pruned";
 import { errorMessage } from "./objectives/custom";
+import { isMnist } from "./objectives/mnist";
 import { objectiveFor } from "./objective-for";
 import { NeedAnswer, TrialProxy } from "./trial-proxy";
 
@@ -47,7 +48,15 @@ self.onmessage = (e: MessageEvent<ToEvaluator>) => {
   switch (m.type) {
     case "init":
       objective = objectiveFor(m.run);
-      post({ type: "ready" });
+      // Instantiated before "ready", so that the objective's own `init()` finds the engine loaded
+      // and does not fetch and compile the wasm once more.
+      if (m.engine && isMnist(m.run.config.objective)) {
+        const engine = m.engine;
+        void import("./lib/wasmtune")
+          .then((w) => w.init(engine))
+          .catch(() => {}) // the objective's `init()` tries again, and fails its trials if it must
+          .then(() => post({ type: "ready" }));
+      } else post({ type: "ready" });
       break;
     case "trial":
       trial = new TrialProxy(m.number, m.params);

@@ -47,7 +47,7 @@ const files = new ImportExport(page, saved, client, {
   trials: () => trials.all(),
   open: (meta, text) => session.open(meta, text),
 });
-const session: StudySession = new StudySession({ page, hash, client, saved, trials, controls, results, storage, files });
+const session: StudySession = new StudySession({ page, hash, client, saved, trials, controls, results, storage, files, plots: () => loadPlots() });
 new RunControls(page, {
   read: () => controls.read(),
   start: (spec) => session.start(spec),
@@ -60,11 +60,24 @@ new RunControls(page, {
 setupTheme(document.getElementById("theme") as HTMLButtonElement, () => results.redrawAll());
 void storage.refresh();
 results.now();
-// Plotly (most of the page's JS) loads after the controls are up; Start waits for it.
-import("./plots/plotly").then(
-  (m) => {
-    results.setPlotly(m);
-    session.plotsLoaded();
-  },
-  (e) => session.fail(`could not load the plotting library: ${e instanceof Error ? e.message : String(e)}`),
-);
+
+/** How long after the engine is ready Plotly loads anyway (when the page is idle), if no study
+ *  has reported a trial by then. Short, so that it is in before a person (or a test) has set up a
+ *  study: evaluating it is one long task on this thread, which during a study holds up what the
+ *  study reports (a trial's RUNNING record, saved so that a crashed tab can show it). Not at once:
+ *  a Start clicked as soon as it is enabled gets its first trial first. */
+const PLOTS_IDLE_MS = 250;
+let plots: Promise<void> | null = null;
+/** Loads Plotly (most of the page's JS, about 1.5 MB gzip) once. Nothing waits for it: the table
+ *  and the progress line come first, and the plots draw when it arrives. Loaded right after the
+ *  first trial is on screen, or shortly after start-up when no study has begun, so that neither
+ *  its transfer nor its evaluation on this thread delays the first trial. */
+function loadPlots(): Promise<void> {
+  return (plots ??= import("./plots/plotly").then(
+    (m) => results.setPlotly(m),
+    (e) => page.update({ error: `could not load the plotting library: ${e instanceof Error ? e.message : String(e)}` }),
+  ));
+}
+// After the session's own handlers (registered first), in a task after the table's render.
+client.on("trials", () => setTimeout(loadPlots, 0));
+client.on("ready", () => setTimeout(() => requestIdleCallback(loadPlots, { timeout: 1000 }), PLOTS_IDLE_MS));

@@ -45,6 +45,9 @@ export type Query =
   | { kind: "pareto" };
 
 export type Command =
+  /** The engine's wasm, compiled by the page (see engine-module.ts): the worker instantiates it
+   *  instead of fetching and compiling its own. Without `module`, it loads the wasm itself. */
+  | { type: "engine"; module?: WebAssembly.Module }
   /** Runs `run.config.name` (kept in an Optuna journal: `journal` is its saved text, "" for a new
    *  study) until it has `n_trials` trials. */
   | { type: "start"; run: RunSpec; journal: string }

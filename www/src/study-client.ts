@@ -1,6 +1,7 @@
 // The study worker, seen from the page: commands go out, reports come in, and questions about the
 // study (queries) are answered by id. The worker may be replaced (a custom objective that never
 // returns cannot be interrupted otherwise); the page keeps what it was told before.
+import { sendEngine } from "./engine-module";
 import type { Command, Query, Report } from "./protocol";
 
 type ReportOf<K extends Report["type"]> = Extract<Report, { type: K }>;
@@ -68,6 +69,7 @@ export class StudyClient {
     this.worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
     this.worker.onmessage = (e: MessageEvent<Report>) => this.receive(e.data);
     this.worker.onerror = (e) => this.onFailure(`the study worker failed: ${e.message || "unknown error"}`);
+    sendEngine(this.worker);
   }
 
   private receive(r: Report): void {

@@ -36,19 +36,21 @@ export interface SessionParts {
   results: ResultsView;
   storage: StoragePanel;
   files: ImportExport;
+  /** Plotly, loaded (or failed to load): see `whenPlotted`. */
+  plots: () => Promise<void>;
 }
 
 /** What the page does with its study; the buttons and lists call it. */
 export class StudySession {
   /** The study on the page (null: none yet, or Reset). */
   study: PageStudy | null = null;
-  private plotsReady = false;
 
   /** Listens to the worker's reports (after the handlers registered before it). */
   constructor(private readonly parts: SessionParts) {
     const { client, trials, results, storage } = parts;
+    // Start needs the engine only: the plots draw when Plotly arrives (see main.ts).
     client.on("ready", () => {
-      if (this.phase === "loading" && this.plotsReady) this.setPhase("idle");
+      if (this.phase === "loading") this.setPhase("idle");
     });
     client.on("journal", (r) => storage.saveLines(r.lines));
     client.on("opened", (r) => {
@@ -61,7 +63,7 @@ export class StudySession {
       results.newStudy();
       storage.saveLines(r.lines);
       this.showOpenNotes(r.stale, r.skipped);
-      this.setPhase("opened");
+      this.whenPlotted(c, () => this.setPhase("opened"));
       void storage.refresh();
     });
     client.on("error", (r) => {
@@ -78,8 +80,18 @@ export class StudySession {
     client.on("resumed", () => this.setPhase("running"));
     client.on("finished", (r) => {
       trials.best = r.best;
-      this.setPhase(r.reason === "stopped" ? "stopped" : "finished");
+      const c = this.study;
+      this.whenPlotted(c, () => this.setPhase(r.reason === "stopped" ? "stopped" : "finished"));
       void storage.refresh();
+    });
+  }
+
+  /** Runs `then` once Plotly is in (at once, usually), if the page still shows study `c`. A study
+   *  that ends, or opens, before Plotly has arrived (it loads after the first trial) says so once
+   *  its plots can draw: "finished" means every view can show it. */
+  private whenPlotted(c: PageStudy | null, then: () => void): void {
+    void this.parts.plots().then(() => {
+      if (this.study === c) then();
     });
   }
 
@@ -91,17 +103,10 @@ export class StudySession {
     this.parts.page.update({ phase });
   }
 
-  /** Something the page cannot go on without failed (the worker, the plotting library). */
+  /** Something the page cannot go on without failed (the study worker). */
   fail(message: string): void {
     this.parts.page.update({ error: message });
     this.setPhase("error");
-  }
-
-  /** Plotly arrived: the page is ready once the engine is too. */
-  plotsLoaded(): void {
-    this.plotsReady = true;
-    if (this.phase === "loading" && this.parts.controls.engineReady) this.setPhase("idle");
-    else this.parts.results.now();
   }
 
   /** Runs `spec` (read from the controls, its code allowed) as a new study. */

@@ -138,8 +138,15 @@ class Run {
 
 let current: Run | ParallelRun | null = null;
 
-
-const loaded = init();
+/** The engine's compiled module, once the page has sent it (evaluators get it too). */
+let engine: WebAssembly.Module | undefined;
+let engineArrived!: (module: WebAssembly.Module | undefined) => void;
+// The page sends the compiled engine first thing (an `engine` command): compiling it again here
+// would cost the first study as much again.
+const loaded = new Promise<WebAssembly.Module | undefined>((resolve) => (engineArrived = resolve)).then((module) => {
+  engine = module;
+  return init(module);
+});
 
 /** The directions of study `name` in a journal's text (its create-study record, op_code 0, with
  *  Optuna's StudyDirection values: 1 minimize, 2 maximize), or null. */
@@ -254,7 +261,7 @@ async function start(spec: RunSpec, text: string): Promise<void> {
       post({ type: "finished", reason: "completed", done: 0, best: bestOf(study) });
       return;
     }
-    run = evaluators ? new ParallelRun(study, spec, workers, remaining, post, bestOf, timeoutMs) : new Run(study, objective, remaining);
+    run = evaluators ? new ParallelRun(study, spec, workers, remaining, post, bestOf, timeoutMs, engine) : new Run(study, objective, remaining);
   } catch (e) {
     post({ type: "error", message: errorMessage(e) });
     return;
@@ -273,6 +280,9 @@ async function start(spec: RunSpec, text: string): Promise<void> {
 self.onmessage = (e: MessageEvent<Command>) => {
   const cmd = e.data;
   switch (cmd.type) {
+    case "engine":
+      engineArrived(cmd.module);
+      break;
     case "start":
       void start(cmd.run, cmd.journal);
       break;

@@ -38,6 +38,33 @@ describe("ViewScheduler", () => {
     expect(settled.at(-1)).toBe(true);
   });
 
+  it("flushes only the named views when asked, at once whatever their interval", () => {
+    let t = 0;
+    const calls: string[] = [];
+    const s = new ViewScheduler(
+      [
+        { name: "plot", render: () => calls.push("plot") },
+        { name: "table", render: () => calls.push("table") },
+      ],
+      300,
+      4,
+      () => t,
+    );
+    s.flush();
+    vi.advanceTimersByTime(0);
+    expect(calls).toEqual(["plot", "table"]);
+    t = 10;
+    s.invalidate(); // within the interval: waits
+    s.flush(["table"]);
+    vi.advanceTimersByTime(0);
+    expect(calls).toEqual(["plot", "table", "table"]);
+    expect(s.settled).toBe(false); // the plot is still due
+    t = 400;
+    vi.advanceTimersByTime(400);
+    expect(calls).toEqual(["plot", "table", "table", "plot"]);
+    expect(s.settled).toBe(true);
+  });
+
   it("backs off a view that keeps costing much, but not after a one-off spike", () => {
     let t = 0;
     let cost = 500; // the first draw (say, a WebGL context) is slow

@@ -89,6 +89,9 @@ export class PlotsPanel {
 
   setPlotly(p: { Plotly: PlotlyApi; PLOT_CONFIG: Record<string, unknown> }): void {
     this.plotly = p;
+    // Plotly may arrive after the trials it is to draw: the parallel plot, which redraws only on
+    // new data, draws them now.
+    this.parallel.stale();
   }
 
   /** A new study on the page: engine answers and the parallel plot's interactions start over. */
@@ -229,9 +232,13 @@ export class PlotsPanel {
     const evaluator = this.options.evaluator;
     // Several objectives: importances for the first one (Optuna asks for a target there).
     const target = this.source.directions().length > 1 ? { target: 0 } : {};
-    this.importances.maybeAsk(this.source.version(), evaluator, this.source.busy(), () =>
-      this.query({ kind: "importances", request: { evaluator, ...target } }),
-    );
+    // Not asked before Plotly is here to draw the answer: computing it holds the study's worker
+    // between trials, in the first second of a study when trials matter most.
+    if (this.plotly) {
+      this.importances.maybeAsk(this.source.version(), evaluator, this.source.busy(), () =>
+        this.query({ kind: "importances", request: { evaluator, ...target } }),
+      );
+    }
     const s = this.importances.state;
     if (s && "error" in s && /newer engine/.test(s.error)) return { note: IMPORTANCES_NEED_ENGINE };
     const state: ImportanceState = s === null ? null : "error" in s ? s : { importances: s.value };
@@ -243,9 +250,12 @@ export class PlotsPanel {
     const [x, y] = this.pick("gp");
     if (!x) return { note: "What the model believes: no trial yet." };
     const params = y ? [x, y] : [x];
-    this.gp.maybeAsk(this.source.version(), params.join("\u0000"), this.source.busy(), () =>
-      this.query({ kind: "gpBelief", request: { params, resolution: params.length === 1 ? 100 : 30 } }),
-    );
+    // As for importances: not before Plotly can draw the answer.
+    if (this.plotly) {
+      this.gp.maybeAsk(this.source.version(), params.join("\u0000"), this.source.busy(), () =>
+        this.query({ kind: "gpBelief", request: { params, resolution: params.length === 1 ? 100 : 30 } }),
+      );
+    }
     const s = this.gp.state;
     if (s && "error" in s && /newer engine/.test(s.error)) return { note: GP_NEEDS_ENGINE };
     const state: GpState = s === null ? null : "error" in s ? s : { belief: s.value };

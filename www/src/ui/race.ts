@@ -4,6 +4,7 @@
 import type { Direction, FrozenTrial } from "../lib/wasmtune";
 import type { Series } from "../plots/history";
 import type { Best, Command, Report, RunSpec } from "../protocol";
+import { sendEngine } from "../engine-module";
 import { defaultSamplerOptions } from "../state";
 
 export class Race {
@@ -45,6 +46,7 @@ export class Race {
         this.onChange();
       }
     };
+    sendEngine(w);
     this.worker = w;
   }
 

@@ -39,6 +39,11 @@ export class ResultsView {
   private readonly panel: PlotsPanel;
   private readonly table: TrialsTable;
   private readonly views: ViewScheduler;
+  /** Whether Plotly has arrived: until then the plots are not drawn, so the views are not settled. */
+  private plotsDrawn = false;
+  private viewsSettled = false;
+  /** Whether the table has shown this study's first trials. */
+  private tableStarted = false;
 
   constructor(
     page: Store<PageState>,
@@ -65,8 +70,10 @@ export class ResultsView {
       300,
       6,
       () => performance.now(),
-      // `data-views="settled"`: every view shows every trial reported so far (the tests wait on it).
-      (settled) => (this.ui.results.dataset.views = settled ? "settled" : "pending"),
+      (settled) => {
+        this.viewsSettled = settled;
+        this.showSettled();
+      },
     );
     this.panel.showOptions();
     page.subscribe((s, changed) => {
@@ -78,17 +85,32 @@ export class ResultsView {
   /** Plotly arrived (it loads after the controls are up). */
   setPlotly(p: { Plotly: PlotlyApi; PLOT_CONFIG: Record<string, unknown> }): void {
     this.panel.setPlotly(p);
+    this.plotsDrawn = true;
+    this.views.flush();
+  }
+
+  /** `data-views="settled"`: every view shows every trial reported so far, the plots drawn (the
+   *  tests wait on it). */
+  private showSettled(): void {
+    this.ui.results.dataset.views = this.viewsSettled && this.plotsDrawn ? "settled" : "pending";
   }
 
   /** A new study on the page: what the plots asked of the engine starts over. */
   newStudy(): void {
     this.panel.newStudy();
+    this.tableStarted = false;
   }
 
   /** The trials changed: the summary now, the views when the scheduler allows. */
   schedule(): void {
     this.showSummary();
     this.views.invalidate();
+    // The first trials go on screen at once, not after the interval the views keep since the
+    // study's start redrew them: a first result is what the page is waited on for.
+    if (!this.tableStarted && this.trials.count() > 0) {
+      this.tableStarted = true;
+      this.views.flush(["table"]);
+    }
   }
 
   /** Everything redrawn as soon as possible (each view still in its own task). */

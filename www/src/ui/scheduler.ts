@@ -57,11 +57,12 @@ export class ViewScheduler {
     }
   }
 
-  /** Refreshes every view as soon as possible (a study ended or was reset), each still in its
-   *  own task so that a click can come in between. */
-  flush(): void {
+  /** Refreshes every view (or the named ones) as soon as possible (a study ended or was reset),
+   *  each still in its own task so that a click can come in between. */
+  flush(names?: readonly string[]): void {
     this.onSettled(false);
     for (const s of this.slots) {
+      if (names && !names.includes(s.view.name)) continue;
       clearTimeout(s.timer);
       s.dirty = true;
       s.urgent = true;
