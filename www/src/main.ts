@@ -47,7 +47,7 @@ const files = new ImportExport(page, saved, client, {
   trials: () => trials.all(),
   open: (meta, text) => session.open(meta, text),
 });
-const session: StudySession = new StudySession({ page, hash, client, saved, trials, controls, results, storage, files, plots: () => loadPlots() });
+const session: StudySession = new StudySession({ page, hash, client, saved, trials, controls, results, storage, files });
 new RunControls(page, {
   read: () => controls.read(),
   start: (spec) => session.start(spec),
@@ -72,12 +72,13 @@ let plots: Promise<void> | null = null;
  *  and the progress line come first, and the plots draw when it arrives. Loaded right after the
  *  first trial is on screen, or shortly after start-up when no study has begun, so that neither
  *  its transfer nor its evaluation on this thread delays the first trial. */
-function loadPlots(): Promise<void> {
-  return (plots ??= import("./plots/plotly").then(
+function loadPlots(): void {
+  plots ??= import("./plots/plotly").then(
     (m) => results.setPlotly(m),
     (e) => page.update({ error: `could not load the plotting library: ${e instanceof Error ? e.message : String(e)}` }),
-  ));
+  );
 }
 // After the session's own handlers (registered first), in a task after the table's render.
 client.on("trials", () => setTimeout(loadPlots, 0));
+client.on("opened", () => setTimeout(loadPlots, 0));
 client.on("ready", () => setTimeout(() => requestIdleCallback(loadPlots, { timeout: 1000 }), PLOTS_IDLE_MS));

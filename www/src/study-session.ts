@@ -36,8 +36,6 @@ export interface SessionParts {
   results: ResultsView;
   storage: StoragePanel;
   files: ImportExport;
-  /** Plotly, loaded (or failed to load): see `whenPlotted`. */
-  plots: () => Promise<void>;
 }
 
 /** What the page does with its study; the buttons and lists call it. */
@@ -63,7 +61,7 @@ export class StudySession {
       results.newStudy();
       storage.saveLines(r.lines);
       this.showOpenNotes(r.stale, r.skipped);
-      this.whenPlotted(c, () => this.setPhase("opened"));
+      this.setPhase("opened");
       void storage.refresh();
     });
     client.on("error", (r) => {
@@ -80,18 +78,8 @@ export class StudySession {
     client.on("resumed", () => this.setPhase("running"));
     client.on("finished", (r) => {
       trials.best = r.best;
-      const c = this.study;
-      this.whenPlotted(c, () => this.setPhase(r.reason === "stopped" ? "stopped" : "finished"));
+      this.setPhase(r.reason === "stopped" ? "stopped" : "finished");
       void storage.refresh();
-    });
-  }
-
-  /** Runs `then` once Plotly is in (at once, usually), if the page still shows study `c`. A study
-   *  that ends, or opens, before Plotly has arrived (it loads after the first trial) says so once
-   *  its plots can draw: "finished" means every view can show it. */
-  private whenPlotted(c: PageStudy | null, then: () => void): void {
-    void this.parts.plots().then(() => {
-      if (this.study === c) then();
     });
   }
 
