@@ -8,7 +8,10 @@ async function runStudy(page, { nTrials, sampler = "RandomSampler", seed = "1", 
   await page.fill("#n-trials", String(nTrials));
   await page.fill("#seed", seed);
   await page.click("#start");
-  if (wait) await page.waitForSelector('#status[data-state="finished"]');
+  if (!wait) return;
+  await page.waitForSelector('#status[data-state="finished"]');
+  // The plots draw once Plotly is in (it loads after the first trial): wait for the views.
+  await page.waitForSelector('#results[data-views="settled"]');
 }
 
 /** What the views show: points in the history plot, lines in the parallel-coordinates plot,

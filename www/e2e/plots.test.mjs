@@ -38,7 +38,10 @@ export async function runStudy(page, { objective, sampler = "RandomSampler", opt
   await page.fill("#seed", seed);
   await page.fill("#workers", workers);
   await page.click("#start");
-  if (wait) await page.waitForSelector('#status[data-state="finished"]');
+  if (!wait) return;
+  await page.waitForSelector('#status[data-state="finished"]');
+  // The plots draw once Plotly is in (it loads after the first trial): wait for the views.
+  await page.waitForSelector('#results[data-views="settled"]');
 }
 
 /** Engine answers (importances, Pareto info) arrive after the trials: wait for the plot. */
