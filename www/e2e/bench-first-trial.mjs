@@ -135,8 +135,8 @@ responses' bodies (gzip -9 computed here: \`vite preview\` does not compress). R
 ${new Date().toISOString()}.
 
 This machine is shared and noisy: ${cpus().length} cores, load average
-${loadavg().map((l) => l.toFixed(1)).join(" / ")} at the end (other work, a CI run among it, was
-running beside the bench). Read the times as upper bounds on a quiet machine.
+${loadavg().map((l) => l.toFixed(1)).join(" / ")} at the end (whatever else was running then ran beside the bench). Read the times as upper
+bounds on a quiet machine.
 
 | what | median | goal (issue #19) |
 |---|---|---|
