@@ -170,6 +170,24 @@ export function assert(cond, message) {
 /** Resolves once the page has received the RUNNING record of trial `number` (its create-trial
  *  journal line, op_code 4): that trial has been handed to the objective. Trial numbers follow
  *  creation order, so it is the (number + 1)-th such line. */
+/** Custom-objective code that defines `gate(trial)`: awaited first thing in an async objective,
+ *  it holds every trial numbered `after` or more until the test calls `openGate`. A test that
+ *  pauses or stops a study mid-way waits on this state rather than on trials being slow enough
+ *  (a 3 s window once closed before the click on a loaded CI runner). The channel reaches every
+ *  evaluator worker of the page's origin. */
+export const GATE_CODE = (after) => `const gateChannel = new BroadcastChannel("e2e-gate");
+let gateOpen = false;
+gateChannel.onmessage = () => { gateOpen = true; };
+async function gate(trial) {
+  while (trial.number >= ${after} && !gateOpen) await new Promise((r) => setTimeout(r, 10));
+}
+`;
+
+/** Opens the gate of `GATE_CODE`: held trials go on, and later ones no longer wait. */
+export async function openGate(page) {
+  await page.evaluate(() => new BroadcastChannel("e2e-gate").postMessage("open"));
+}
+
 export async function waitForTrialStarted(page, number) {
   await page.waitForFunction((n) => window.__journal.filter((l) => JSON.parse(l).op_code === 4).length > n, number);
 }

@@ -1,6 +1,6 @@
 // The issue's "done means" list, as a person uses the page.
 import { join } from "node:path";
-import { ARTIFACTS, WAIT_MS, assert, servePython, waitForTrialStarted } from "./harness.mjs";
+import { ARTIFACTS, GATE_CODE, WAIT_MS, assert, openGate, servePython, waitForTrialStarted } from "./harness.mjs";
 
 /** Sets the trial count and sampler, presses Start, waits for the study to end. */
 async function runStudy(page, { nTrials, sampler = "RandomSampler", seed = "1", wait = true } = {}) {
@@ -87,9 +87,11 @@ async function typeCustom(page, code, direction = "minimize") {
 }
 
 /** ~`ms` of work per trial, so that a 1,000-trial study runs for several seconds; from trial
- *  `after` on, `laterMs` a trial, so that a study still runs when a test acts on it however slow
- *  the machine is (a test may wait on a screenshot for seconds under load). */
-const SLOW_CODE = (ms, { after = Infinity, laterMs = ms } = {}) => `function objective(trial) {
+ *  `after` on, `laterMs` a trial. With `gated`, trials from `after` on also wait for `openGate`,
+ *  so that a test acts on a study that is certainly still running. */
+const SLOW_CODE = (ms, { after = Infinity, laterMs = ms, gated = false } = {}) => `${gated ? GATE_CODE(after) : ""}
+${gated ? "async " : ""}function objective(trial) {
+  ${gated ? "await gate(trial);" : ""}
   const x = trial.suggestFloat("x", 0, 250);
   const t0 = performance.now();
   while (performance.now() - t0 < (trial.number < ${after} ? ${ms} : ${laterMs})) {}
@@ -179,17 +181,19 @@ tests.push(
   [
     "while a 1,000-trial study runs, Pause takes effect; Resume continues the same study",
     async (page) => {
-      // 6 ms a trial after the first 60: the Pause lands seconds before the study could end.
-      await typeCustom(page, SLOW_CODE(3, { after: 60, laterMs: 6 }), "maximize");
+      // Trials from 60 on wait at a gate opened only once Pause is pressed: trial 60 is the one
+      // running when the Pause lands, and it ends before the study pauses.
+      await typeCustom(page, SLOW_CODE(3, { after: 60, gated: true }), "maximize");
       await runStudy(page, { nTrials: 1000, wait: false });
-      await waitForDone(page, 60);
+      await waitForTrialStarted(page, 60);
       await page.click("#pause");
+      await openGate(page);
       await page.waitForSelector('#status[data-state="paused"]');
       const atPause = await done(page);
       await page.waitForTimeout(800);
       const later = await done(page);
       assert(atPause === later, `no trial ran while paused (${atPause} then ${later})`);
-      assert(atPause < 1000, `paused mid-study at ${atPause}`);
+      assert(atPause === 61, `paused mid-study once the running trial ended: ${atPause}`);
       assert((await page.textContent("#pause")) === "Resume", "the button offers Resume");
       await page.screenshot({ path: join(ARTIFACTS, "playground-paused.png") });
       await page.click("#pause");
@@ -370,11 +374,12 @@ tests.push(
   [
     "parallel coordinates: brushing filters and dragging reorders, kept while the study runs",
     async (page) => {
-      // 20 ms a trial after the first 30: the Pause lands seconds before the study could end.
-      await typeCustom(page, SLOW_CODE(3, { after: 30, laterMs: 20 }), "maximize");
+      // Trials from 30 on wait at a gate opened once Pause is pressed.
+      await typeCustom(page, SLOW_CODE(3, { after: 30, gated: true }), "maximize");
       await runStudy(page, { nTrials: 300, wait: false });
       await waitForDone(page, 30);
       await page.click("#pause");
+      await openGate(page);
       await page.waitForSelector('#status[data-state="paused"]');
       await page.waitForSelector('#results[data-views="settled"]');
       await dragAxisLeft(page, 1);
