@@ -2,6 +2,9 @@
 // study; this thread only sends commands and renders what it reports. Each panel lives in its own
 // module and reads the page's state from one store, which the URL hash mirrors.
 import "./style.css";
+import { renderGallery } from "./lessons/gallery";
+import { LessonView } from "./lessons/lesson-view";
+import { leaveLesson, lessonIdFromHash, lessonSpecFromHash } from "./lessons/route";
 import { type PageState, Store, mirrorToHash } from "./page-state";
 import { SavedStudies } from "./saved-studies";
 import { decodeSpec, readViewOptions } from "./state";
@@ -15,7 +18,7 @@ import { RunControls } from "./ui/run-controls";
 import { StoragePanel } from "./ui/storage-panel";
 import { setupTheme } from "./ui/theme";
 
-const linked = decodeSpec(location.hash);
+const linked = lessonSpecFromHash(location.hash) ?? decodeSpec(location.hash);
 const page = new Store<PageState>({ spec: linked, view: readViewOptions(linked.view), phase: "loading", error: null });
 const hash = mirrorToHash(page);
 const trials = new StudyTrials();
@@ -34,6 +37,7 @@ const results: ResultsView = new ResultsView(
     objective: () => controls.baseline.config.objective,
   },
   client.ask,
+  [{ name: "lesson", render: () => lesson.update() }],
 );
 const storage = new StoragePanel(page, saved, {
   study: () => session.study,
@@ -57,6 +61,32 @@ new RunControls(page, {
   reset: () => session.reset(),
 });
 
+// A lesson: its text, its visual (drawn from the same trials as the results), the gallery of them.
+const lesson: LessonView = new LessonView(
+  page,
+  {
+    trials: () => trials.all(),
+    rival: () => results.race.series()[0]?.trials ?? [],
+    spec: () => session.study?.spec ?? page.get().spec,
+    directions: () => session.study?.directions ?? page.get().spec.config.directions,
+    ask: client.ask,
+  },
+  {
+    enter(spec) {
+      session.reset();
+      controls.show(spec);
+      hash.flush();
+      window.scrollTo(0, 0);
+    },
+    leave: () => controls.show(leaveLesson(page.get().spec)),
+  },
+);
+renderGallery(document.getElementById("lesson-list")!, (id) => lesson.open(id));
+addEventListener("hashchange", () => {
+  const id = lessonIdFromHash(location.hash);
+  if (id) lesson.open(id);
+});
+
 setupTheme(document.getElementById("theme") as HTMLButtonElement, () => results.redrawAll());
 void storage.refresh();
 results.now();
@@ -74,7 +104,10 @@ let plots: Promise<void> | null = null;
  *  its transfer nor its evaluation on this thread delays the first trial. */
 function loadPlots(): void {
   plots ??= import("./plots/plotly").then(
-    (m) => results.setPlotly(m),
+    (m) => {
+      results.setPlotly(m);
+      lesson.setPlotly(m);
+    },
     (e) => page.update({ error: `could not load the plotting library: ${e instanceof Error ? e.message : String(e)}` }),
   );
 }

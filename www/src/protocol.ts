@@ -23,6 +23,8 @@ export interface RunSpec {
   mnist?: MnistOptions;
   /** Controls hidden from the page (`data-control` names): a teacher's stripped-down lesson. */
   hide?: string[];
+  /** The lesson the page shows beside the views (lessons/catalog.ts), if any. */
+  lesson?: string;
 }
 
 /** The per-trial time limit when a spec sets none, in seconds. */

@@ -157,6 +157,7 @@ export class Controls {
     if (timeout !== DEFAULT_TRIAL_TIMEOUT_S) next.timeout = timeout;
     next.view = this.page.get().view as unknown as Record<string, unknown>;
     if (shown.hide?.length) next.hide = [...shown.hide];
+    if (shown.lesson) next.lesson = shown.lesson;
     const race = listed ? ui.race.value : shown.race;
     if (race) next.race = race;
     return next;

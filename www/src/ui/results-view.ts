@@ -11,7 +11,7 @@ import type { StudyTrials } from "../study-trials";
 import { showMisclassified } from "./digits";
 import { PlotsPanel } from "./plots-panel";
 import { Race } from "./race";
-import { ViewScheduler } from "./scheduler";
+import { type View, ViewScheduler } from "./scheduler";
 import { TrialsTable, formatNumber } from "./table";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -50,6 +50,8 @@ export class ResultsView {
     private readonly trials: StudyTrials,
     private readonly source: ResultsSource,
     ask: (q: Query) => Promise<unknown>,
+    /** Views besides the plots and the table (a lesson's visual), redrawn on the same terms. */
+    extraViews: View[] = [],
   ) {
     this.panel = new PlotsPanel(
       {
@@ -66,7 +68,7 @@ export class ResultsView {
     );
     this.table = new TrialsTable($<HTMLTableElement>("trials"), () => this.table.render(this.panel.filtered()));
     this.views = new ViewScheduler(
-      [...this.panel.views(), { name: "table", render: () => this.table.render(this.panel.filtered()) }],
+      [...this.panel.views(), { name: "table", render: () => this.table.render(this.panel.filtered()) }, ...extraViews],
       300,
       6,
       () => performance.now(),
@@ -132,7 +134,7 @@ export class ResultsView {
     status.textContent = r ? `Race: ${r.name} ${race.finished ? "finished" : "running"}, ${race.done} trials, best ${race.best ? formatNumber(race.best.value) : "–"}` : "";
     status.dataset.done = String(race.done);
     status.dataset.finished = String(race.finished);
-    this.views.invalidate(["history", "edf"]);
+    this.views.invalidate(["history", "edf", "lesson"]);
   }
 
   private showSummary(): void {

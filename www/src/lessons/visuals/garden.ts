@@ -1,0 +1,102 @@
+// The garden lesson's visual: the fence problem drawn to scale. Two gardens against the wall, the
+// latest trial's and the best one's (sides x, 500 − 2x), and below them the curve A(x) with every
+// trial on it. A click on the curve proposes that x as the next trial.
+import type { FrozenTrial } from "../../lib/wasmtune";
+import type { Figure, PlotData } from "../../plots/figure";
+import { garden as gardenObjective } from "../../objectives/garden";
+import { type LessonVisual, type VisualContext, bestOf, clickedX, completed, drawFigure, plotBox } from "./visual";
+
+const FENCE = 500;
+const SVG_NS = "http://www.w3.org/2000/svg";
+/** Both gardens at one scale, so that their sizes compare: 500 m of wall in `WALL_PX` px. */
+const WALL_PX = 260;
+const SCALE = WALL_PX / FENCE;
+
+/** The curve A(x) over the search range, every trial on it, the best and the latest marked. */
+export function gardenFigure(trials: readonly FrozenTrial[], rival: readonly FrozenTrial[]): Figure {
+  const xs = Array.from({ length: 126 }, (_, i) => i * 2);
+  const done = completed(trials);
+  const best = bestOf(trials, "maximize");
+  const latest = done.at(-1);
+  const data: PlotData[] = [
+    { type: "scatter", mode: "lines", name: "A(x) = x·(500 − 2x)", x: xs, y: xs.map((x) => gardenObjective.evaluate({ x }) as number), line: { color: "#9ab" }, hoverinfo: "skip" },
+    { type: "scatter", mode: "markers", name: "trials", x: done.map((t) => t.params.x), y: done.map((t) => t.value), marker: { color: done.map((t) => t.number), colorscale: "Blues", size: 7, line: { width: 0.5, color: "#234" } }, text: done.map((t) => `trial ${t.number}${t.userAttrs.proposed_by === "you" ? " (you)" : ""}`) },
+  ];
+  const rivalDone = completed(rival);
+  if (rivalDone.length) {
+    data.push({ type: "scatter", mode: "markers", name: "race rival", x: rivalDone.map((t) => t.params.x), y: rivalDone.map((t) => t.value), marker: { symbol: "x", color: "#a60", size: 6 } });
+  }
+  if (best) data.push({ type: "scatter", mode: "markers", name: "best", x: [best.params.x], y: [best.value], marker: { symbol: "star", size: 14, color: "#2a7" } });
+  if (latest) data.push({ type: "scatter", mode: "markers", name: "latest", x: [latest.params.x], y: [latest.value], marker: { symbol: "circle-open", size: 14, color: "#c44", line: { width: 2 } } });
+  return {
+    data,
+    layout: {
+      margin: { l: 60, r: 20, t: 10, b: 40 },
+      legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" },
+      xaxis: { title: { text: "x (m)" }, range: [0, 250] },
+      yaxis: { title: { text: "area (m²)" }, range: [0, 33000] },
+      uirevision: "garden",
+    },
+  };
+}
+
+/** One garden against the wall: x deep, 500 − 2x along it, at `scale` px per metre. */
+function gardenGroup(label: string, t: FrozenTrial | undefined, scale: number, left: number, color: string): SVGGElement {
+  const g = document.createElementNS(SVG_NS, "g");
+  g.setAttribute("data-garden", label);
+  const caption = document.createElementNS(SVG_NS, "text");
+  caption.setAttribute("x", String(left));
+  caption.setAttribute("y", "14");
+  caption.setAttribute("class", "garden-caption");
+  if (!t) {
+    caption.textContent = `${label}: none yet`;
+    g.append(caption);
+    return g;
+  }
+  const x = Number(t.params.x);
+  const along = FENCE - 2 * x;
+  g.dataset.x = String(x);
+  caption.textContent = `${label} (trial ${t.number}): x = ${x.toFixed(1)} m, A = ${Math.round(t.value!).toLocaleString("en")} m²`;
+  const wall = document.createElementNS(SVG_NS, "rect");
+  wall.setAttribute("x", String(left));
+  wall.setAttribute("y", "22");
+  wall.setAttribute("width", String(FENCE * scale));
+  wall.setAttribute("height", "5");
+  wall.setAttribute("class", "garden-wall");
+  const bed = document.createElementNS(SVG_NS, "rect");
+  bed.setAttribute("x", String(left + ((FENCE - along) / 2) * scale));
+  bed.setAttribute("y", "27");
+  bed.setAttribute("width", String(Math.max(along * scale, 0.5)));
+  bed.setAttribute("height", String(Math.max(x * scale, 0.5)));
+  bed.setAttribute("fill", color);
+  bed.setAttribute("class", "garden-bed");
+  g.append(caption, wall, bed);
+  return g;
+}
+
+export function gardenVisual(root: HTMLElement, ctx: VisualContext): LessonVisual {
+  root.dataset.control = "garden";
+  const drawing = document.createElementNS(SVG_NS, "svg");
+  drawing.setAttribute("viewBox", `0 0 ${2 * WALL_PX + 60} ${28 + 250 * SCALE}`);
+  drawing.setAttribute("class", "garden-drawing");
+  drawing.setAttribute("role", "img");
+  drawing.setAttribute("aria-label", "The latest and the best garden against the wall, to scale");
+  const hint = document.createElement("p");
+  hint.className = "hint";
+  hint.textContent = "A(x) with every trial: click on the plot to propose an x.";
+  root.append(drawing, hint);
+  const { el, note } = plotBox(root, "garden-curve");
+  el.classList.add("short");
+  el.addEventListener("click", (e) => {
+    const x = clickedX(el, e.clientX);
+    if (x !== null && x >= 0 && x <= 250) ctx.propose?.({ x: Math.round(x * 10) / 10 });
+  });
+  return {
+    update() {
+      const trials = ctx.trials();
+      const done = completed(trials);
+      drawing.replaceChildren(gardenGroup("latest", done.at(-1), SCALE, 10, "#c9d9a0"), gardenGroup("best", bestOf(trials, "maximize"), SCALE, WALL_PX + 50, "#8c6"));
+      drawFigure(ctx, el, note, gardenFigure(trials, ctx.rival()));
+    },
+  };
+}
