@@ -167,9 +167,6 @@ export function assert(cond, message) {
   if (!cond) throw new Error(`assertion failed: ${message}`);
 }
 
-/** Resolves once the page has received the RUNNING record of trial `number` (its create-trial
- *  journal line, op_code 4): that trial has been handed to the objective. Trial numbers follow
- *  creation order, so it is the (number + 1)-th such line. */
 /** Custom-objective code that defines `gate(trial)`: awaited first thing in an async objective,
  *  it holds every trial numbered `after` or more until the test calls `openGate`. A test that
  *  pauses or stops a study mid-way waits on this state rather than on trials being slow enough
@@ -188,6 +185,9 @@ export async function openGate(page) {
   await page.evaluate(() => new BroadcastChannel("e2e-gate").postMessage("open"));
 }
 
+/** Resolves once the page has received the RUNNING record of trial `number` (its create-trial
+ *  journal line, op_code 4): that trial has been handed to the objective. Trial numbers follow
+ *  creation order, so it is the (number + 1)-th such line. */
 export async function waitForTrialStarted(page, number) {
   await page.waitForFunction((n) => window.__journal.filter((l) => JSON.parse(l).op_code === 4).length > n, number);
 }
