@@ -2,7 +2,7 @@
 // the intermediate-values plot data.
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { NO_INTERMEDIATE_VALUES, intermediateData } from "../src/plots/intermediate";
+import { NO_INTERMEDIATE_VALUES, intermediateData, rungData } from "../src/plots/intermediate";
 import { type FrozenTrial, type ParamValue, TrialPruned, createStudyFromConfig, init, prunerNames } from "../src/lib/wasmtune";
 import { LEARNING_CURVE_STEPS, learningCurve, learningCurveObjective } from "../src/objectives/learning-curve";
 import { PRUNER_OPTIONS, defaultPrunerOptions, defaultSpec } from "../src/state";
@@ -81,6 +81,31 @@ describe("learning-curve objective", () => {
     expect(pruned.length).toBeGreaterThan(0);
     expect(states.filter((s) => s === "COMPLETE").length).toBeGreaterThan(0);
     for (const t of pruned) expect(Object.keys(t.intermediateValues).length).toBeGreaterThan(0);
+  });
+
+  it("with SuccessiveHalvingPruner (min_resource 1, reduction 3), the rungs drawn are at steps 1, 3, 9, 27, where the engine recorded them", async () => {
+    const config = defaultSpec("learning-curve").config;
+    config.sampler = { name: "TPESampler", kwargs: null };
+    config.pruner = { name: "SuccessiveHalvingPruner", kwargs: defaultPrunerOptions("SuccessiveHalvingPruner") };
+    const study = createStudyFromConfig(config);
+    const o = learningCurveObjective;
+    await study.optimize(
+      (trial) => {
+        const params: Record<string, ParamValue> = {};
+        for (const [name, d] of Object.entries(o.searchSpace)) params[name] = trial.suggest(name, d);
+        return o.train!(trial, params);
+      },
+      { nTrials: 30 },
+    );
+    const rungs = rungData(study.trials);
+    expect(rungs.map((r) => r.name)).toEqual(["rung 0", "rung 1", "rung 2", "rung 3"]);
+    rungs.forEach((r, k) => expect(new Set(r.x as number[])).toEqual(new Set([3 ** k])));
+    // Every trial that reached rung 0 is marked there once, with the value it reported at step 1.
+    const reached = study.trials.filter((t) => "completed_rung_0" in t.systemAttrs);
+    expect(reached.length).toBeGreaterThan(0);
+    expect(rungs[0].y).toEqual(reached.map((t) => t.intermediateValues["1"]));
+    // The rung traces come after the curves in the plot's data.
+    expect(intermediateData(study.trials).slice(-4)).toEqual(rungs);
   });
 });
 

@@ -86,6 +86,11 @@ export class LessonView {
     ui.visual.hidden = !lesson?.visual;
     this.visual = null;
     ui.visual.replaceChildren();
+    // The lesson's plots in the order it names them: its main one first.
+    for (const card of document.querySelectorAll<HTMLElement>(".plots > [data-control]")) {
+      const i = lesson ? lesson.show.indexOf(card.dataset.control!) : -1;
+      card.style.order = i < 0 ? "" : String(i - lesson!.show.length);
+    }
     if (!lesson) return;
     ui.text.dataset.lesson = lesson.id;
     ui.title.textContent = lesson.title;
@@ -99,8 +104,8 @@ export class LessonView {
     ui.tryThis.textContent = lesson.tryThis;
     const i = LESSONS.indexOf(lesson);
     ui.count.textContent = `Lesson ${i + 1} of ${LESSONS.length}`;
-    link(ui.prev, LESSONS[i - 1], "← ");
-    link(ui.next, LESSONS[i + 1], "", " →");
+    link(ui.prev, LESSONS[i - 1], "← Previous");
+    link(ui.next, LESSONS[i + 1], "Next →");
     if (lesson.visual) {
       this.visual = mountVisual(lesson.visual, ui.visual, { ...this.ctx, plotly: () => this.plotly });
       this.visual.update();
@@ -108,10 +113,11 @@ export class LessonView {
   }
 }
 
-function link(a: HTMLAnchorElement, lesson: Lesson | undefined, before: string, after = ""): void {
+function link(a: HTMLAnchorElement, lesson: Lesson | undefined, label: string): void {
   a.hidden = !lesson;
   if (!lesson) return;
   a.href = lessonLink(lesson.id);
   a.dataset.lesson = lesson.id;
-  a.textContent = `${before}${lesson.title}${after}`;
+  a.textContent = label;
+  a.title = lesson.title;
 }

@@ -1,5 +1,6 @@
 // Intermediate values (Optuna's plot_intermediate_values): one line per trial that reported, by
-// step. Pruned trials are grey and dashed, and say PRUNED in the legend and on hover.
+// step. Pruned trials are grey and dashed, and say PRUNED in the legend and on hover. Successive
+// halving's rungs (ASHA, and Hyperband's brackets) are marked where each trial reached them.
 import type { FrozenTrial } from "../lib/wasmtune";
 import type { PlotData } from "./plotly";
 
@@ -34,7 +35,44 @@ export function intermediateData(trials: readonly FrozenTrial[]): PlotData[] {
       hovertemplate: `Trial ${t.number} (${t.state})<br>step %{x}<br>value %{y}<extra></extra>`,
     });
   }
-  return data;
+  return [...data, ...rungData(trials)];
+}
+
+/** Where the trials reached each rung of successive halving: the pruner records the value a
+ *  trial had at rung k in its `completed_rung_k` system attribute, and the step is the first one
+ *  that reported that value. One trace per rung, markers only. */
+export function rungData(trials: readonly FrozenTrial[]): PlotData[] {
+  const rungs = new Map<number, { x: number[]; y: number[]; trial: number[] }>();
+  for (const t of trials) {
+    if (!t) continue;
+    for (const [key, value] of Object.entries(t.systemAttrs ?? {})) {
+      const m = /(?:^|:)completed_rung_(\d+)$/.exec(key);
+      if (!m || typeof value !== "number") continue;
+      const step = Object.entries(t.intermediateValues ?? {})
+        .map(([s, v]) => [Number(s), v] as const)
+        .filter(([, v]) => v === value)
+        .sort((a, b) => a[0] - b[0])[0]?.[0];
+      if (step === undefined) continue;
+      const r = rungs.get(Number(m[1])) ?? { x: [], y: [], trial: [] };
+      r.x.push(step);
+      r.y.push(value);
+      r.trial.push(t.number);
+      rungs.set(Number(m[1]), r);
+    }
+  }
+  return [...rungs.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([k, r]) => ({
+      type: "scatter",
+      mode: "markers",
+      name: `rung ${k}`,
+      x: r.x,
+      y: r.y,
+      marker: { symbol: "diamond", size: 8, color: "#d62728", line: { width: 1, color: "#fff" } },
+      meta: { rung: k },
+      customdata: r.trial,
+      hovertemplate: `Trial %{customdata} reached rung ${k}<br>step %{x}<br>value %{y}<extra></extra>`,
+    }));
 }
 
 export function intermediateLayout(): Record<string, unknown> {

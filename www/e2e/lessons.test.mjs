@@ -1,0 +1,177 @@
+// Issue #18's lessons: the gallery, and each lesson opened from its link in a fresh browser: its
+// text and visual on the first screen, what it hides hidden, a study run, its visual drawn from the
+// study's trials. Screenshots of every lesson, desktop and phone, go to test-artifacts/.
+import { join } from "node:path";
+import { ARTIFACTS, assert, newContext } from "./harness.mjs";
+
+const DESKTOP = { width: 1366, height: 768 };
+const PHONE = { width: 390, height: 844 };
+
+/** Opens lesson `id` from its short link in a fresh browser context (its own profile) at 1366×768,
+ *  checks that exactly the `shown` controls are on screen (with the lesson's text), runs `body`,
+ *  checks the first screen and takes the desktop and phone screenshots. */
+async function inLesson(env, id, shown, body) {
+  const fresh = await newContext();
+  try {
+    const page = await fresh.context.newPage();
+    const problems = [];
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("console", (m) => m.type() === "error" && problems.push(`console error: ${m.text()}`));
+    await page.setViewportSize(DESKTOP);
+    await page.goto(`${env.url}#lesson=${id}`);
+    await page.waitForSelector('#status[data-state="idle"]');
+    assert((await page.getAttribute("#lesson-text", "data-lesson")) === id, "the lesson's text is shown");
+    assert(await page.isHidden('[data-control="lessons"]'), "the gallery is hidden in a lesson");
+    assert((await page.evaluate(() => location.hash)) === `#lesson=${id}`, "the short link stays in the address bar");
+    // What the lesson hides is hidden; what it keeps (`shown`, and the boxes around them) is not.
+    const visibility = await page.evaluate((keep) => {
+      const visible = (el) => el.getClientRects().length > 0;
+      const controls = [...document.querySelectorAll("[data-control]")].filter((el) => !el.closest("#lesson-visual, #lesson-text"));
+      const kept = (el) => keep.includes(el.dataset.control) || [...el.querySelectorAll("[data-control]")].some((c) => keep.includes(c.dataset.control));
+      return {
+        shownButHidden: controls.filter((el) => kept(el) && !el.hidden && !el.parentElement.closest("[hidden]") && !visible(el)).map((el) => el.dataset.control),
+        hiddenButShown: controls.filter((el) => !kept(el) && visible(el)).map((el) => el.dataset.control),
+      };
+    }, shown);
+    assert(visibility.hiddenButShown.length === 0 && visibility.shownButHidden.length === 0, `visibility: ${JSON.stringify(visibility)}`);
+    await body(page);
+    // The first screen at 1366×768 holds the text, the main visual and the Start button.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const main = await page.evaluate(() => {
+      const visual = document.getElementById("lesson-visual");
+      const target = !visual.hidden ? visual : document.querySelector(".plots > .card:not(.hidden-by-link)");
+      const box = (el) => el.getBoundingClientRect();
+      return { text: box(document.getElementById("lesson-text")).bottom, start: box(document.getElementById("start")).bottom, visual: box(target).top + Math.min(box(target).height, 200) };
+    });
+    for (const [what, bottom] of Object.entries(main)) assert(bottom <= DESKTOP.height, `${what} on the first screen: bottom at ${bottom}px`);
+    await page.screenshot({ path: join(ARTIFACTS, `lesson-${id}-desktop.png`) });
+    await page.setViewportSize(PHONE);
+    // Nothing overflows sideways once the plots have followed the narrower window.
+    await page.waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth);
+    await page.screenshot({ path: join(ARTIFACTS, `lesson-${id}-phone.png`), fullPage: true });
+    if (problems.length) throw new Error(problems.join("\n"));
+  } finally {
+    await fresh.close();
+  }
+}
+
+async function start(page) {
+  await page.click("#start");
+  await page.waitForSelector('#status[data-state="finished"]');
+  await page.waitForSelector('#results[data-views="settled"]');
+}
+
+/** Plotly's data of plot `id`, trace by trace: name and point count. */
+const traces = (page, id) => page.evaluate((i) => (document.getElementById(i).data ?? []).map((d) => ({ name: d.name, n: d.x?.length ?? 0, x: d.x })), id);
+
+export const tests = [
+  [
+    "lessons: the page opens on the gallery; a card opens its lesson in place, next and previous move through them, and the full playground shows everything again",
+    async (page) => {
+      const cards = await page.$$eval('[data-control="lessons"] [data-lesson]', (as) => as.map((a) => ({ id: a.dataset.lesson, href: a.getAttribute("href"), text: a.textContent })));
+      assert(cards.length >= 7 && cards[0].id === "garden", `cards: ${cards.map((c) => c.id)}`);
+      assert(cards.every((c) => c.href === `#lesson=${c.id}` && c.text.includes("?")), "each card links its lesson and asks its question");
+      await page.locator('[data-control="lessons"]').screenshot({ path: join(ARTIFACTS, "lessons-gallery.png") });
+      await page.click('[data-lesson="grid-vs-random"]');
+      await page.waitForSelector('#lesson-text[data-lesson="grid-vs-random"]');
+      assert(await page.isHidden("#objective"), "the lesson hides the objective");
+      await page.click("#lesson-next");
+      await page.waitForSelector(`#lesson-text[data-lesson="${cards[2].id}"]`);
+      await page.click("#lesson-prev");
+      await page.waitForSelector('#lesson-text[data-lesson="grid-vs-random"]');
+      await page.waitForFunction(() => JSON.parse(decodeURIComponent(location.hash.slice(1))).lesson === "grid-vs-random");
+      await page.click("#lesson-leave");
+      await page.waitForSelector("#lesson-text", { state: "hidden" });
+      assert(await page.isVisible("#objective"), "the full playground shows the objective");
+      assert(await page.isVisible('[data-control="lessons"]'), "and the gallery");
+      assert((await page.inputValue("#objective")) === "only-x", "with the lesson's configuration");
+    },
+  ],
+  [
+    "lesson garden: the gardens to scale and A(x) with every trial; TPE races Random",
+    async (page, env) =>
+      inLesson(env, "garden", ["sampler", "seed", "trials", "plot-history"], async (p) => {
+        await start(p);
+        await p.waitForFunction(() => document.getElementById("race-status").dataset.finished === "true");
+        await p.waitForFunction(() => (document.getElementById("garden-curve").data ?? []).some((d) => d.name === "race rival" && d.x.length === 30));
+        const t = await traces(p, "garden-curve");
+        assert(t[0].n === 126 && t.find((d) => d.name === "trials").n === 30, `curve and 30 trials: ${JSON.stringify(t.map((d) => [d.name, d.n]))}`);
+        // The best garden drawn is the engine's best trial.
+        const best = await p.evaluate(() => ({ drawn: Number(document.querySelector('[data-garden="best"]').dataset.x), text: document.getElementById("best-params").textContent }));
+        const x = Number(/x = ([\d.]+)/.exec(best.text)[1]);
+        assert(Math.abs(best.drawn - x) < 1e-3, `best garden x ${best.drawn} = best trial's x ${x}`);
+        assert(t.find((d) => d.name === "best").x[0] === best.drawn, "the star is on the best trial");
+      }),
+  ],
+  [
+    "lesson grid-vs-random: the grid tries 3 values of x, random search 9",
+    async (page, env) =>
+      inLesson(env, "grid-vs-random", ["seed"], async (p) => {
+        await start(p);
+        await p.waitForFunction(() => document.getElementById("race-status").dataset.finished === "true");
+        await p.waitForFunction(() => (document.getElementById("grid-vs-random-plot").data ?? []).filter((d) => d.mode === "markers" && d.yaxis === undefined && d.xaxis === undefined).every((d) => d.x.length === 9));
+        const t = await traces(p, "grid-vs-random-plot");
+        const grid = t.find((d) => d.name.startsWith("grid ("));
+        const random = t.find((d) => d.name.startsWith("random ("));
+        assert(grid.n === 9 && new Set(grid.x).size === 3, `grid: ${grid.x}`);
+        assert(random.n === 9 && new Set(random.x).size === 9, `random: ${random.x}`);
+        assert(/Grid: 9 trials, 3 values of x.*Random: 9 trials, 9 values of x/.test(await p.textContent(".lesson-score")), await p.textContent(".lesson-score"));
+      }),
+  ],
+  [
+    "lesson inside-gp: the GP's mean, band and acquisition after each run",
+    async (page, env) =>
+      inLesson(env, "inside-gp", ["objective", "seed", "trials", "plot-gp"], async (p) => {
+        await start(p);
+        await p.waitForFunction(() => (document.getElementById("gp").data ?? []).length > 0);
+        const names = (await traces(p, "gp")).map((d) => d.name);
+        assert(["±2σ", "Mean", "Trials", "Acquisition"].every((n) => names.includes(n)), `GP traces: ${names}`);
+      }),
+  ],
+  [
+    "lesson explore-exploit: Ackley's contour with the trials, and the history raced against Random",
+    async (page, env) =>
+      inLesson(env, "explore-exploit", ["sampler", "sampler-options", "seed", "trials", "race", "plot-contour", "plot-history"], async (p) => {
+        await start(p);
+        await p.waitForFunction(() => document.getElementById("race-status").dataset.finished === "true");
+        await p.waitForFunction(() => (document.getElementById("history").data ?? []).filter((d) => d.x?.length === 80).length === 4);
+        assert(Number(await p.getAttribute("#contour", "data-traces")) > 0, "the contour is drawn");
+      }),
+  ],
+  [
+    "lesson pruning: the steps saved add up; ASHA's rungs are drawn on the curves",
+    async (page, env) =>
+      inLesson(env, "pruning", ["pruner", "pruner-options", "seed", "trials", "plot-intermediate"], async (p) => {
+        await start(p);
+        const counter = async () => p.evaluate(() => ({ ...document.querySelector(".lesson-counter").dataset, pruned: Number(document.getElementById("progress").dataset.pruned) }));
+        const median = await counter();
+        assert(Number(median.run) + Number(median.saved) === 40 * 30 && Number(median.saved) > 0 && median.pruned > 0, JSON.stringify(median));
+        await p.selectOption("#pruner", "SuccessiveHalvingPruner");
+        await start(p);
+        const rungs = (await traces(p, "intermediate")).filter((d) => /^rung \d$/.test(d.name));
+        assert(rungs.length >= 2 && rungs.every((r, k) => r.x.every((s) => s === 3 ** k)), `rungs at 1, 3, 9...: ${JSON.stringify(rungs)}`);
+        assert(/SuccessiveHalvingPruner: \d+ of 1200 training steps run/.test(await p.textContent(".lesson-counter")), await p.textContent(".lesson-counter"));
+      }),
+  ],
+  [
+    "lesson pareto: the Binh–Korn front and its hypervolume history",
+    async (page, env) =>
+      inLesson(env, "pareto", ["sampler", "seed", "trials", "plot-pareto"], async (p) => {
+        await start(p);
+        await p.waitForFunction(() => (document.getElementById("pareto").data ?? []).length > 0);
+        const names = (await traces(p, "pareto")).map((d) => d.name).join();
+        assert(/Best trial/.test(names) && /Hypervolume/.test(names), `pareto traces: ${names}`);
+      }),
+  ],
+  [
+    "lesson mnist: 8 trials train; what the best trial changed, importances and misclassified digits",
+    async (page, env) =>
+      inLesson(env, "mnist", ["seed", "trials", "plot-importances", "plot-history"], async (p) => {
+        await start(p);
+        const rows = await p.$$eval('[data-control="best-changed"] tr', (trs) => trs.length);
+        assert(rows === 1 + 7, `one row per hyperparameter: ${rows}`);
+        await p.waitForFunction(() => (document.getElementById("importances").data ?? []).length > 0);
+        assert((await p.$$("#misclassified-grid canvas")).length > 0, "misclassified digits shown");
+      }),
+  ],
+];
