@@ -2,7 +2,7 @@
 // through playwright-core, runs each test in a fresh page, and prints one line per test and a
 // closing `N passed; M failed` line (which scripts/test.sh sums).
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -192,9 +192,15 @@ export async function waitForTrialStarted(page, number) {
   await page.waitForFunction((n) => window.__journal.filter((l) => JSON.parse(l).op_code === 4).length > n, number);
 }
 
-/** Serves dist/ the way scripts/serve.sh does (Python's http.server), on a free port. */
-export async function servePython() {
-  const proc = spawn("python3", ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", join(ROOT, "dist")], {
+/** Serves dist/ the way scripts/serve.sh does (Python's http.server), on a free port; with
+ *  `subPath`, under that folder (`/wasmtune/`), as GitHub Pages and course sites serve a project. */
+export async function servePython({ subPath = "" } = {}) {
+  let root = join(ROOT, "dist");
+  if (subPath) {
+    root = mkdtempSync(join(tmpdir(), "wasmtune-site-"));
+    symlinkSync(join(ROOT, "dist"), join(root, subPath));
+  }
+  const proc = spawn("python3", ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", root], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const url = await new Promise((resolve, reject) => {
@@ -202,10 +208,16 @@ export async function servePython() {
     proc.stdout.on("data", (d) => {
       out += d;
       const m = out.match(/port (\d+)/);
-      if (m) resolve(`http://127.0.0.1:${m[1]}/`);
+      if (m) resolve(`http://127.0.0.1:${m[1]}/${subPath ? `${subPath}/` : ""}`);
     });
     proc.on("exit", (code) => reject(new Error(`http.server exited with ${code}: ${out}`)));
     setTimeout(() => reject(new Error(`http.server did not start: ${out}`)), WAIT_MS);
   });
-  return { url, close: () => proc.kill() };
+  return {
+    url,
+    close() {
+      proc.kill();
+      if (subPath) rmSync(root, { recursive: true, force: true });
+    },
+  };
 }

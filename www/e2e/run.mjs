@@ -1,5 +1,6 @@
 import { runTests } from "./harness.mjs";
 import { tests as faults } from "./faults.test.mjs";
+import { tests as hosting } from "./hosting.test.mjs";
 import { tests as lessons } from "./lessons.test.mjs";
 import { tests as link } from "./link.test.mjs";
 import { tests as mnist } from "./mnist.test.mjs";
@@ -9,4 +10,4 @@ import { tests as scale } from "./scale.test.mjs";
 import { tests as teaching } from "./teaching.test.mjs";
 import { tests as workers } from "./workers.test.mjs";
 
-process.exit((await runTests([...playground, ...plots, ...link, ...workers, ...teaching, ...lessons, ...faults, ...scale, ...mnist])) ? 0 : 1);
+process.exit((await runTests([...playground, ...plots, ...link, ...workers, ...teaching, ...lessons, ...hosting, ...faults, ...scale, ...mnist])) ? 0 : 1);
