@@ -29,6 +29,24 @@ describe("pruner options", () => {
   });
 });
 
+/** A 30-trial learning-curve study with TPE (seed 1) and `pruner` at the page's defaults. */
+async function learningCurveStudy(pruner: string) {
+  const config = defaultSpec("learning-curve").config;
+  config.sampler = { name: "TPESampler", kwargs: null };
+  config.pruner = { name: pruner, kwargs: defaultPrunerOptions(pruner) };
+  const study = createStudyFromConfig(config);
+  const o = learningCurveObjective;
+  await study.optimize(
+    (trial) => {
+      const params: Record<string, ParamValue> = {};
+      for (const [name, d] of Object.entries(o.searchSpace)) params[name] = trial.suggest(name, d);
+      return o.train!(trial, params);
+    },
+    { nTrials: 30 },
+  );
+  return study;
+}
+
 describe("learning-curve objective", () => {
   const good = { lr: 0.003, width: 128, dropout: 0.2, optimizer: "adam" };
 
@@ -63,19 +81,7 @@ describe("learning-curve objective", () => {
   });
 
   it("with TPE (seed 1) and MedianPruner's page defaults, 30 trials prune some", async () => {
-    const config = defaultSpec("learning-curve").config;
-    config.sampler = { name: "TPESampler", kwargs: null };
-    config.pruner = { name: "MedianPruner", kwargs: defaultPrunerOptions("MedianPruner") };
-    const study = createStudyFromConfig(config);
-    const o = learningCurveObjective;
-    await study.optimize(
-      (trial) => {
-        const params: Record<string, ParamValue> = {};
-        for (const [name, d] of Object.entries(o.searchSpace)) params[name] = trial.suggest(name, d);
-        return o.train!(trial, params);
-      },
-      { nTrials: 30 },
-    );
+    const study = await learningCurveStudy("MedianPruner");
     const states = study.trials.map((t) => t.state);
     const pruned = study.trials.filter((t) => t.state === "PRUNED");
     expect(pruned.length).toBeGreaterThan(0);
@@ -84,19 +90,7 @@ describe("learning-curve objective", () => {
   });
 
   it("with SuccessiveHalvingPruner (min_resource 1, reduction 3), the rungs drawn are at steps 1, 3, 9, 27, where the engine recorded them", async () => {
-    const config = defaultSpec("learning-curve").config;
-    config.sampler = { name: "TPESampler", kwargs: null };
-    config.pruner = { name: "SuccessiveHalvingPruner", kwargs: defaultPrunerOptions("SuccessiveHalvingPruner") };
-    const study = createStudyFromConfig(config);
-    const o = learningCurveObjective;
-    await study.optimize(
-      (trial) => {
-        const params: Record<string, ParamValue> = {};
-        for (const [name, d] of Object.entries(o.searchSpace)) params[name] = trial.suggest(name, d);
-        return o.train!(trial, params);
-      },
-      { nTrials: 30 },
-    );
+    const study = await learningCurveStudy("SuccessiveHalvingPruner");
     const rungs = rungData(study.trials);
     expect(rungs.map((r) => r.name)).toEqual(["rung 0", "rung 1", "rung 2", "rung 3"]);
     rungs.forEach((r, k) => expect(new Set(r.x as number[])).toEqual(new Set([3 ** k])));
