@@ -221,3 +221,45 @@ export async function servePython({ subPath = "" } = {}) {
     },
   };
 }
+
+/** Scrolls the parallel-coordinates plot to the middle of the viewport: the mouse only reaches
+ *  what is on screen, and what sits above the plot (the lesson gallery, the editor, a long table)
+ *  differs from test to test. */
+async function parallelOnScreen(page) {
+  await page.$eval("#parallel", (el) => el.scrollIntoView({ block: "center", inline: "nearest" }));
+}
+
+/** Drags along parcoords axis `i`'s brush area from `from` to `to` (fractions of its height). */
+export async function brushAxis(page, i, from, to) {
+  await parallelOnScreen(page);
+  const boxes = await page.$$eval("#parallel .axis-brush", (els) =>
+    els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { x: r.x + r.width / 2, y: r.y, h: r.height };
+    }),
+  );
+  const b = boxes[i];
+  await page.mouse.move(b.x, b.y + b.h * from);
+  await page.mouse.down();
+  await page.mouse.move(b.x, b.y + b.h * ((from + to) / 2), { steps: 5 });
+  await page.mouse.move(b.x, b.y + b.h * to, { steps: 5 });
+  await page.mouse.up();
+}
+
+/** Drags parcoords axis `i` by its title to the plot's left edge (released over the plot: a
+ *  mouseup over the disabled controls beside it would never reach Plotly). */
+export async function dragAxisLeft(page, i) {
+  await parallelOnScreen(page);
+  const plot = await page.$eval("#parallel", (el) => el.getBoundingClientRect().x);
+  const heads = await page.$$eval("#parallel .axis-heading", (els) =>
+    els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    }),
+  );
+  const h = heads[i];
+  await page.mouse.move(h.x, h.y);
+  await page.mouse.down();
+  for (let x = h.x; x > plot + 40; x -= 20) await page.mouse.move(x, h.y);
+  await page.mouse.up();
+}

@@ -39,8 +39,12 @@ async function inLesson(env, id, shown, body) {
     await page.evaluate(() => window.scrollTo(0, 0));
     const main = await page.evaluate(() => {
       const visual = document.getElementById("lesson-visual");
-      const target = !visual.hidden ? visual : document.querySelector(".plots > .card:not(.hidden-by-link)");
       const box = (el) => el.getBoundingClientRect();
+      // Without a visual of its own, the lesson's main plot: the card drawn first (the lesson
+      // orders its cards with CSS `order`, so document order is not screen order).
+      const cards = [...document.querySelectorAll(".plots > .card")].filter((c) => c.getClientRects().length > 0);
+      const first = cards.sort((a, b) => box(a).top - box(b).top || box(a).left - box(b).left)[0];
+      const target = !visual.hidden ? visual : first;
       return { text: box(document.getElementById("lesson-text")).bottom, start: box(document.getElementById("start")).bottom, visual: box(target).top + Math.min(box(target).height, 200) };
     });
     for (const [what, bottom] of Object.entries(main)) assert(bottom <= DESKTOP.height, `${what} on the first screen: bottom at ${bottom}px`);

@@ -1,6 +1,6 @@
 // The issue's "done means" list, as a person uses the page.
 import { join } from "node:path";
-import { ARTIFACTS, GATE_CODE, WAIT_MS, assert, openGate, servePython, waitForTrialStarted } from "./harness.mjs";
+import { ARTIFACTS, GATE_CODE, WAIT_MS, assert, brushAxis, dragAxisLeft, openGate, servePython, waitForTrialStarted } from "./harness.mjs";
 
 /** Sets the trial count and sampler, presses Start, waits for the study to end. */
 async function runStudy(page, { nTrials, sampler = "RandomSampler", seed = "1", wait = true } = {}) {
@@ -256,38 +256,6 @@ tests.push(
     },
   ],
 );
-
-/** Drags along parcoords axis `i`'s brush area from `from` to `to` (fractions of its height). */
-async function brushAxis(page, i, from, to) {
-  const boxes = await page.$$eval("#parallel .axis-brush", (els) =>
-    els.map((e) => {
-      const r = e.getBoundingClientRect();
-      return { x: r.x + r.width / 2, y: r.y, h: r.height };
-    }),
-  );
-  const b = boxes[i];
-  await page.mouse.move(b.x, b.y + b.h * from);
-  await page.mouse.down();
-  await page.mouse.move(b.x, b.y + b.h * ((from + to) / 2), { steps: 5 });
-  await page.mouse.move(b.x, b.y + b.h * to, { steps: 5 });
-  await page.mouse.up();
-}
-
-/** Drags parcoords axis `i` by its title to the plot's left edge (released over the plot: a
- *  mouseup over the disabled controls beside it would never reach Plotly). */
-async function dragAxisLeft(page, i) {
-  const heads = await page.$$eval("#parallel .axis-heading", (els) =>
-    els.map((e) => {
-      const r = e.getBoundingClientRect();
-      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
-    }),
-  );
-  const h = heads[i];
-  await page.mouse.move(h.x, h.y);
-  await page.mouse.down();
-  for (let x = h.x; x > 480; x -= 20) await page.mouse.move(x, h.y);
-  await page.mouse.up();
-}
 
 const parcoordsState = (page) =>
   page.evaluate(() =>

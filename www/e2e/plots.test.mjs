@@ -2,7 +2,7 @@
 // the data it needs (with the right number of traces or points) and says why not otherwise.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ARTIFACTS, ROOT, assert } from "./harness.mjs";
+import { ARTIFACTS, ROOT, assert, brushAxis } from "./harness.mjs";
 
 /** Whether this engine build has a binding (the page feature-detects the same way). */
 const engineHas = (name) => readFileSync(join(ROOT, "pkg", "wasmtune.d.ts"), "utf8").includes(`${name}(`);
@@ -160,13 +160,7 @@ export const tests = [
       // Brush only once the parallel plot is drawn with every shown trial again.
       await page.waitForFunction((n) => document.getElementById("parallel").data?.[0]?.dimensions?.[0]?.values?.length === n, 60 - failed);
       // Brush the x axis of the parallel plot over its lower part.
-      const boxes = await page.$$eval("#parallel .axis-brush", (els) => els.map((e) => { const r = e.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y, h: r.height }; }));
-      const b = boxes[1];
-      await page.mouse.move(b.x, b.y + b.h * 0.5);
-      await page.mouse.down();
-      await page.mouse.move(b.x, b.y + b.h * 0.75, { steps: 5 });
-      await page.mouse.move(b.x, b.y + b.h * 0.98, { steps: 5 });
-      await page.mouse.up();
+      await brushAxis(page, 1, 0.5, 0.98);
       await page.waitForFunction(() => !document.getElementById("clear-ranges").disabled);
       await page.waitForSelector('#results[data-views="settled"]');
       const xs = await page.$$eval("#trials tbody tr td:nth-child(4)", (tds) => tds.map((t) => Number(t.textContent)));
