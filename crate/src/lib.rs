@@ -50,6 +50,7 @@ pub mod samplers;
 pub mod search_space;
 pub mod storage;
 pub mod study;
+#[cfg(feature = "trainer")]
 pub mod trainer;
 pub mod transform;
 pub mod trial;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the page: npm dependencies (npm ci, skipped while node_modules matches the lockfile) and the
-# MNIST digits (scripts/mnist-data.sh), the wasm (release, into www/pkg), type check, the Vite build
-# (www/dist), and the shipped sizes.
+# MNIST digits (scripts/mnist-data.sh), the two wasm modules (release, into www/pkg and
+# www/pkg-trainer), type check, the Vite build (www/dist), and the shipped sizes.
 # Used by scripts/serve.sh and scripts/test-www.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -11,11 +11,17 @@ export PATH="$HOME/.cargo/bin:$PATH"
 bash scripts/mnist-data.sh
 
 # cargo and wasm-bindgen directly (what `wasm-pack build --no-pack` runs, with wasm-opt off as
-# Cargo.toml sets it), so that serving the page needs no wasm-pack install.
-echo "[www] cargo build --release --target wasm32-unknown-unknown && wasm-bindgen"
-cargo build --quiet --lib --release --target wasm32-unknown-unknown
-wasm-bindgen --target web --out-dir www/pkg "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/wasmtune.wasm"
-test -f www/pkg/wasmtune_bg.wasm
+# Cargo.toml sets it), so that serving the page needs no wasm-pack install. Two modules (Cargo
+# features, see Cargo.toml): the engine (www/pkg), fetched before the first trial, and the MNIST
+# trainer (www/pkg-trainer), fetched only by a worker that trains.
+out="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/wasmtune.wasm"
+echo "[www] cargo build --release --target wasm32-unknown-unknown (engine) && wasm-bindgen"
+cargo build --quiet --lib --release --target wasm32-unknown-unknown --no-default-features --features study-bindings
+wasm-bindgen --target web --out-dir www/pkg "$out"
+echo "[www] cargo build --release --target wasm32-unknown-unknown (trainer) && wasm-bindgen"
+cargo build --quiet --lib --release --target wasm32-unknown-unknown --no-default-features --features trainer
+wasm-bindgen --target web --out-dir www/pkg-trainer --out-name wasmtune_trainer "$out"
+test -f www/pkg/wasmtune_bg.wasm && test -f www/pkg-trainer/wasmtune_trainer_bg.wasm
 
 echo "[www] tsc --noEmit && vite build"
 cd www

@@ -19,8 +19,6 @@ import initWasm, {
   prunerNames as wasmPrunerNames,
 } from "../../pkg/wasmtune.js";
 import type { InitInput } from "../../pkg/wasmtune.js";
-/** The MNIST trainer's bindings (the page's MNIST objective): digits and one training run. */
-export { MnistData, MnistTrainer } from "../../pkg/wasmtune.js";
 
 export type Direction = "minimize" | "maximize";
 /** A parameter's value as the objective sees it (categorical choices are JSON scalars). */
