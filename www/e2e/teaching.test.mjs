@@ -24,6 +24,43 @@ export const tests = [
     },
   ],
   [
+    "step: Step runs one trial and pauses (a race's rival steps with it), on one worker and on two; Resume runs the rest",
+    async (page) => {
+      await page.selectOption("#race", "TPESampler");
+      await page.fill("#n-trials", "8");
+      /** Clicks Step and waits until the study (and the rival, when racing) holds `k` trials and is paused. */
+      const stepTo = async (k, race) => {
+        await page.click("#step");
+        await page.waitForFunction(
+          ([k, race]) =>
+            document.querySelectorAll("#trials tbody tr").length === k &&
+            document.getElementById("status").dataset.state === "paused" &&
+            (!race || document.getElementById("race-status").dataset.done === String(k)),
+          [k, race],
+        );
+      };
+      await stepTo(1, true);
+      assert(await page.isDisabled("#start"), "Start waits while a study is paused");
+      assert(/Step runs the next trial/.test(await page.textContent("#status")), await page.textContent("#status"));
+      await stepTo(2, true);
+      await stepTo(3, true);
+      const numbers = await page.$$eval("#trials tbody tr td:first-child", (tds) => tds.map((t) => t.textContent).sort().join());
+      assert(numbers === "0,1,2", `trials 0, 1, 2 in the table: ${numbers}`);
+      await page.click("#pause"); // "Resume"
+      await page.waitForSelector('#status[data-state="finished"]');
+      await page.waitForFunction(() => document.getElementById("race-status").dataset.finished === "true");
+      assert((await page.$$eval("#trials tbody tr", (trs) => trs.length)) === 8, "Resume ran the other 5");
+      // From a finished study, Step starts a new one; with two workers (the evaluators' path).
+      await page.selectOption("#race", "");
+      await page.fill("#workers", "2");
+      await stepTo(1, false);
+      await stepTo(2, false);
+      await page.click("#stop");
+      await page.waitForSelector('#status[data-state="stopped"]');
+      assert((await page.$$eval("#trials tbody tr", (trs) => trs.length)) === 2, "two trials, one per Step");
+    },
+  ],
+  [
     "explainers, dark mode, keyboard: every sampler and pruner is explained; the theme toggles; a study starts and the table sorts from the keyboard",
     async (page) => {
       for (const sampler of await page.$$eval("#sampler option", (os) => os.map((o) => o.value))) {

@@ -39,7 +39,10 @@ export class ParallelRun {
     private readonly timeoutMs = 0,
     /** The engine's compiled module, for evaluators whose objective runs the engine (MNIST). */
     private readonly engine?: WebAssembly.Module,
+    /** Trials to hand out before pausing (Step), or none: run on. */
+    steps?: number,
   ) {
+    this.stepsLeft = steps ?? null;
     this.batcher = new Batcher<FrozenTrial>((trials) =>
       post({ type: "trials", trials, best: bestOf(study), sentAt: performance.now(), lines: study.takeJournal() }),
     );
@@ -60,6 +63,16 @@ export class ParallelRun {
     this.pausedReported = true;
     this.batcher.flush();
     this.post({ type: "paused", done: this.done });
+  }
+
+  /** Trials left to hand out before the run pauses by itself (Step), or null. */
+  private stepsLeft: number | null;
+
+  /** One more trial, then a pause (once the trials running have ended). */
+  step(): void {
+    this.stepsLeft = 1;
+    if (this.paused) this.resume();
+    else for (const s of this.slots) this.assign(s);
   }
 
   resume(): void {
@@ -113,6 +126,11 @@ export class ParallelRun {
     if (this.slots[slot.index] !== slot || !slot.ready || slot.trial !== null || this.paused || this.stopRequested || this.study.isStopped) return;
     if (this.assigned >= this.nTrials) return;
     this.assigned++;
+    // The last trial ends the run instead: nothing is left to step to.
+    if (this.stepsLeft !== null && --this.stepsLeft <= 0 && this.assigned < this.nTrials) {
+      this.stepsLeft = null;
+      this.paused = true; // reported once this trial has ended
+    }
     const trial = this.study.ask();
     slot.trial = trial.number;
     trial.setUserAttr("worker", slot.index);

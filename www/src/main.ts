@@ -54,7 +54,8 @@ const files = new ImportExport(page, saved, client, {
 const session: StudySession = new StudySession({ page, hash, client, saved, trials, controls, results, storage, files });
 new RunControls(page, {
   read: () => controls.read(),
-  start: (spec) => session.start(spec),
+  start: (spec, steps) => session.start(spec, steps),
+  step: () => session.step(),
   pause: () => session.pause(),
   resume: () => session.resume(),
   stop: () => session.stop(),

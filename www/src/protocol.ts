@@ -51,8 +51,9 @@ export type Command =
    *  instead of fetching and compiling its own. Without `module`, it loads the wasm itself. */
   | { type: "engine"; module?: WebAssembly.Module }
   /** Runs `run.config.name` (kept in an Optuna journal: `journal` is its saved text, "" for a new
-   *  study) until it has `n_trials` trials. */
-  | { type: "start"; run: RunSpec; journal: string }
+   *  study) until it has `n_trials` trials. With `steps`, it pauses after that many trials (Step:
+   *  a study watched one trial at a time). */
+  | { type: "start"; run: RunSpec; journal: string; steps?: number }
   /** Loads a saved study without running it (stale RUNNING trials become FAIL). */
   | { type: "open"; run: RunSpec; journal: string }
   /** Lists the studies in a journal file. */
@@ -60,6 +61,8 @@ export type Command =
   | { type: "query"; id: number; query: Query }
   | { type: "pause" }
   | { type: "resume" }
+  /** Runs one more trial, then pauses again (from a pause: the Step button). */
+  | { type: "step" }
   | { type: "stop" };
 
 export interface Best {

@@ -97,8 +97,9 @@ export class StudySession {
     this.setPhase("error");
   }
 
-  /** Runs `spec` (read from the controls, its code allowed) as a new study. */
-  start(spec: RunSpec): void {
+  /** Runs `spec` (read from the controls, its code allowed) as a new study; with `steps`, it pauses
+   *  after that many trials (Step). */
+  start(spec: RunSpec, steps?: number): void {
     const { page, hash, controls, trials, saved, storage, files, client, results } = this.parts;
     controls.adopt(spec);
     page.update({ spec });
@@ -114,14 +115,20 @@ export class StudySession {
     this.study = { id: name, studyName: name, spec: run, lines: [], directions: run.config.directions, source: "page" };
     void saved.persist((s) => s.create({ id: name, studyName: name, created, spec: run, trials: 0, source: "page" })).then(() => storage.refresh());
     files.clearNotes();
-    client.send({ type: "start", run, journal: "" });
-    if (spec.race) results.race.start(run, spec.race);
+    client.send({ type: "start", run, journal: "", steps });
+    if (spec.race) results.race.start(run, spec.race, steps);
   }
 
   /** Pauses the study (and a race) between trials. */
   pause(): void {
     this.parts.client.send({ type: "pause" });
     this.parts.results.race.pause();
+  }
+
+  /** Runs one more trial of a paused study (and of a race), then pauses again. */
+  step(): void {
+    this.parts.client.send({ type: "step" });
+    this.parts.results.race.step();
   }
 
   /** Resumes a paused study (and a race). */

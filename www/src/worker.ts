@@ -54,12 +54,17 @@ class Run {
   private wake: (() => void) | null = null;
   private lastYield = performance.now();
   private done = 0;
+  /** Trials left before the run pauses by itself (Step), or null: it runs on. */
+  private stepsLeft: number | null;
 
   constructor(
     private readonly study: Study,
     private readonly objective: Objective,
     private readonly nTrials: number,
-  ) {}
+    steps?: number,
+  ) {
+    this.stepsLeft = steps ?? null;
+  }
 
   private readonly batcher = new Batcher<FrozenTrial>((trials) => {
     this.lastShip = performance.now();
@@ -88,6 +93,12 @@ class Run {
   resume(): void {
     this.paused = false;
     this.wake?.();
+  }
+
+  /** One more trial, then a pause. */
+  step(): void {
+    this.stepsLeft = 1;
+    this.resume();
   }
 
   stop(): void {
@@ -126,6 +137,11 @@ class Run {
         async (_study, trial) => {
           this.done++;
           this.batcher.push(trial);
+          // The last trial ends the run instead: nothing is left to step to.
+          if (this.stepsLeft !== null && --this.stepsLeft <= 0 && this.done < this.nTrials) {
+            this.stepsLeft = null;
+            this.paused = true;
+          }
           await this.checkpoint();
         },
       ],
@@ -237,7 +253,7 @@ async function inspect(text: string): Promise<void> {
   post({ type: "inspected", studies, lineCount: text.split("\n").filter((l) => l.trim()).length });
 }
 
-async function start(spec: RunSpec, text: string): Promise<void> {
+async function start(spec: RunSpec, text: string, steps?: number): Promise<void> {
   // A Start may arrive while the wasm is still loading (a worker that replaced a stuck one).
   await loaded;
   current?.stop();
@@ -261,7 +277,9 @@ async function start(spec: RunSpec, text: string): Promise<void> {
       post({ type: "finished", reason: "completed", done: 0, best: bestOf(study) });
       return;
     }
-    run = evaluators ? new ParallelRun(study, spec, workers, remaining, post, bestOf, timeoutMs, engine) : new Run(study, objective, remaining);
+    run = evaluators
+      ? new ParallelRun(study, spec, workers, remaining, post, bestOf, timeoutMs, engine, steps)
+      : new Run(study, objective, remaining, steps);
   } catch (e) {
     post({ type: "error", message: errorMessage(e) });
     return;
@@ -284,7 +302,7 @@ self.onmessage = (e: MessageEvent<Command>) => {
       engineArrived(cmd.module);
       break;
     case "start":
-      void start(cmd.run, cmd.journal);
+      void start(cmd.run, cmd.journal, cmd.steps);
       break;
     case "open":
       void open(cmd.run, cmd.journal);
@@ -297,6 +315,9 @@ self.onmessage = (e: MessageEvent<Command>) => {
       break;
     case "resume":
       current?.resume();
+      break;
+    case "step":
+      current?.step();
       break;
     case "stop":
       current?.stop();

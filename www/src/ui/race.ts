@@ -18,8 +18,9 @@ export class Race {
 
   constructor(private readonly onChange: () => void) {}
 
-  /** Starts the rival study: `run` with `sampler` (its default options, the same seed). */
-  start(run: RunSpec, sampler: string): void {
+  /** Starts the rival study: `run` with `sampler` (its default options, the same seed), pausing
+   *  after `steps` trials when given (Step: both studies advance together). */
+  start(run: RunSpec, sampler: string, steps?: number): void {
     this.stop();
     const rival: RunSpec = structuredClone(run);
     rival.config.sampler = { name: sampler, kwargs: defaultSamplerOptions(sampler, rival.config.search_space) };
@@ -35,7 +36,7 @@ export class Race {
     const w = new Worker(new URL("../worker.ts", import.meta.url), { type: "module", name: "race" });
     w.onmessage = (e: MessageEvent<Report>) => {
       const r = e.data;
-      if (r.type === "ready") this.send({ type: "start", run: rival, journal: "" });
+      if (r.type === "ready") this.send({ type: "start", run: rival, journal: "", steps });
       else if (r.type === "trials") {
         for (const t of r.trials) this.trials[t.number] = t;
         this.best = r.best;
@@ -60,6 +61,10 @@ export class Race {
 
   resume(): void {
     this.send({ type: "resume" });
+  }
+
+  step(): void {
+    this.send({ type: "step" });
   }
 
   /** Ends the rival at once (it keeps nothing worth waiting for). */

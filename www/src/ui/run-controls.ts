@@ -1,4 +1,4 @@
-// Start, Pause/Resume, Stop and Reset, the status line, and the error box. Start reads the
+// Start, Step, Pause/Resume, Stop and Reset, the status line, and the error box. Start reads the
 // controls; code that came with a link runs only once the user has seen it and allowed it.
 import { CUSTOM_ID } from "../objectives";
 import { type PageState, type Phase, type Store, isBusy } from "../page-state";
@@ -13,7 +13,7 @@ const STATUS: Record<Phase, string> = {
   opening: "Opening…",
   opened: "Saved study opened",
   running: "Running",
-  paused: "Paused",
+  paused: "Paused — Step runs the next trial, Resume the rest",
   stopping: "Stopping…",
   finished: "Finished",
   stopped: "Stopped",
@@ -24,7 +24,10 @@ const STATUS: Record<Phase, string> = {
 export interface RunActions {
   /** The configuration to run, as the controls show it (throws on options that do not read). */
   read(): RunSpec;
-  start(spec: RunSpec): void;
+  /** Runs `spec` as a new study; with `steps`, pausing after that many trials. */
+  start(spec: RunSpec, steps?: number): void;
+  /** One more trial of the paused study, then a pause. */
+  step(): void;
   pause(): void;
   resume(): void;
   stop(): void;
@@ -35,6 +38,7 @@ export interface RunActions {
 export class RunControls {
   private readonly ui = {
     start: $<HTMLButtonElement>("start"),
+    step: $<HTMLButtonElement>("step"),
     pause: $<HTMLButtonElement>("pause"),
     stop: $<HTMLButtonElement>("stop"),
     reset: $<HTMLButtonElement>("reset"),
@@ -50,6 +54,8 @@ export class RunControls {
   ) {
     const { ui } = this;
     ui.start.addEventListener("click", () => this.start());
+    // Step: from a pause, one more trial; otherwise a new study that pauses after its first.
+    ui.step.addEventListener("click", () => (page.get().phase === "paused" ? actions.step() : this.start(1)));
     ui.pause.addEventListener("click", () => this.pauseOrResume());
     ui.stop.addEventListener("click", () => actions.stop());
     ui.reset.addEventListener("click", () => actions.reset());
@@ -64,7 +70,7 @@ export class RunControls {
     if (spec.config.objective === CUSTOM_ID && !isAllowed(spec.code ?? "")) askToAllow(ui.consent, spec.code ?? "", () => this.start());
   }
 
-  private start(): void {
+  private start(steps?: number): void {
     this.page.update({ error: null });
     let next: RunSpec;
     try {
@@ -74,11 +80,11 @@ export class RunControls {
       return;
     }
     if (next.config.objective === CUSTOM_ID && !isAllowed(next.code ?? "")) {
-      askToAllow(this.ui.consent, next.code ?? "", () => this.start());
+      askToAllow(this.ui.consent, next.code ?? "", () => this.start(steps));
       return;
     }
     this.ui.consent.hidden = true;
-    this.actions.start(next);
+    this.actions.start(next, steps);
   }
 
   private pauseOrResume(): void {
@@ -96,6 +102,7 @@ export class RunControls {
   private showPhase(p: Phase): void {
     const { ui } = this;
     ui.start.disabled = isBusy(p) || p === "loading";
+    ui.step.disabled = ui.start.disabled && p !== "paused";
     ui.pause.disabled = !(p === "running" || p === "paused");
     ui.pause.textContent = p === "paused" ? "Resume" : "Pause";
     ui.stop.disabled = !(p === "running" || p === "paused");
