@@ -108,6 +108,42 @@ export const tests = [
       }),
   ],
   [
+    "lesson garden: Step twice, then a click on the curve runs that x as the next trial (a diamond: yours) while the race's rival steps beside it",
+    async (page, env) => {
+      await page.goto(`${env.url}#lesson=garden`);
+      await page.waitForSelector('#status[data-state="idle"]');
+      const pausedAt = (k) =>
+        page.waitForFunction(
+          (k) =>
+            document.querySelectorAll("#trials tbody tr").length === k &&
+            document.getElementById("status").dataset.state === "paused" &&
+            document.getElementById("race-status").dataset.done === String(k),
+          k,
+        );
+      await page.click("#step");
+      await pausedAt(1);
+      await page.click("#step");
+      await pausedAt(2);
+      // Plotly draws the curve once it has loaded (after the first trial).
+      await page.waitForFunction(() => document.getElementById("garden-curve")._fullLayout?.xaxis);
+      await page.$eval("#garden-curve", (el) => el.scrollIntoView({ block: "center" }));
+      const at = await page.evaluate(() => {
+        const el = document.getElementById("garden-curve");
+        const { xaxis, yaxis } = el._fullLayout;
+        const r = el.getBoundingClientRect();
+        return { x: r.left + xaxis._offset + xaxis.d2p(100), y: r.top + yaxis._offset + yaxis._length / 2 };
+      });
+      await page.mouse.click(at.x, at.y);
+      await pausedAt(3);
+      await page.waitForFunction(() => (document.getElementById("garden-curve").data ?? []).some((d) => d.name === "your trials"));
+      const t = await traces(page, "garden-curve");
+      const yours = t.find((d) => d.name === "your trials");
+      assert(yours.n === 1 && Math.abs(yours.x[0] - 100) <= 1, `your trial at x = 100: ${JSON.stringify(yours)}`);
+      assert(t.find((d) => d.name === "trials").n === 2, "the sampler's two trials apart from yours");
+      assert(!(await page.isVisible("#error")), "no error");
+    },
+  ],
+  [
     "lesson grid-vs-random: the grid tries 3 values of x, random search 9",
     async (page, env) =>
       inLesson(env, "grid-vs-random", ["seed"], async (p) => {

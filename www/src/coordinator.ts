@@ -68,6 +68,21 @@ export class ParallelRun {
   /** Trials left to hand out before the run pauses by itself (Step), or null. */
   private stepsLeft: number | null;
 
+  /** Trials the student proposed (their numbers). */
+  private readonly proposed = new Set<number>();
+
+  /** Queues a trial at `params` (ahead of the sampler's), marked as the student's. */
+  enqueue(params: Record<string, ParamValue>): void {
+    const n = this.study.enqueueTrial(params);
+    if (n !== undefined) this.proposed.add(n);
+  }
+
+  /** The student's trial next, then a pause. */
+  propose(params: Record<string, ParamValue>): void {
+    this.enqueue(params);
+    this.step();
+  }
+
   /** One more trial, then a pause (once the trials running have ended). */
   step(): void {
     this.stepsLeft = 1;
@@ -134,6 +149,7 @@ export class ParallelRun {
     const trial = this.study.ask();
     slot.trial = trial.number;
     trial.setUserAttr("worker", slot.index);
+    if (this.proposed.has(trial.number)) trial.setUserAttr("proposed_by", "you");
     // A built-in objective's space is known: suggest it all now (no round trips).
     const params: Record<string, ParamValue> = {};
     const builtin = builtinObjective(this.spec.config.objective ?? "");

@@ -71,6 +71,7 @@ const lesson: LessonView = new LessonView(
     spec: () => session.study?.spec ?? page.get().spec,
     directions: () => session.study?.directions ?? page.get().spec.config.directions,
     ask: client.ask,
+    propose: (params) => session.propose(params),
   },
   {
     enter(spec) {

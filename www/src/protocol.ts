@@ -52,8 +52,10 @@ export type Command =
   | { type: "engine"; module?: WebAssembly.Module }
   /** Runs `run.config.name` (kept in an Optuna journal: `journal` is its saved text, "" for a new
    *  study) until it has `n_trials` trials. With `steps`, it pauses after that many trials (Step:
-   *  a study watched one trial at a time). */
-  | { type: "start"; run: RunSpec; journal: string; steps?: number }
+   *  a study watched one trial at a time). With `propose`, its first trial is at those parameters
+   *  (the student's proposal: Optuna's enqueue_trial, marked with the user attribute
+   *  `proposed_by: "you"`). */
+  | { type: "start"; run: RunSpec; journal: string; steps?: number; propose?: Record<string, ParamValue> }
   /** Loads a saved study without running it (stale RUNNING trials become FAIL). */
   | { type: "open"; run: RunSpec; journal: string }
   /** Lists the studies in a journal file. */
@@ -63,6 +65,8 @@ export type Command =
   | { type: "resume" }
   /** Runs one more trial, then pauses again (from a pause: the Step button). */
   | { type: "step" }
+  /** From a pause: the next trial at these parameters (the student's proposal), then a pause. */
+  | { type: "propose"; params: Record<string, ParamValue> }
   | { type: "stop" };
 
 export interface Best {
@@ -77,6 +81,8 @@ export type Report =
   | { type: "ready"; samplers: string[]; pruners: string[] }
   /** The run was refused before any trial (bad configuration, code that does not parse). */
   | { type: "error"; message: string }
+  /** A command refused (a proposal the engine would not take); the study stays as it was. */
+  | { type: "refused"; message: string }
   | { type: "started" }
   /** Trials finished since the last report (batched: at most about 30 reports a second). */
   | {

@@ -1,8 +1,9 @@
 // The study on the page and what happens to it: started from the controls, paused, stopped, resumed,
 // opened from the saved list or a journal file, reset. The worker owns the study; this turns what
 // it reports into the page's trials and phase, and its journal lines into saved ones.
-import { type HashMirror, type PageState, type Phase, type Store, isRunning } from "./page-state";
-import type { Direction } from "./lib/wasmtune";
+import { type HashMirror, type PageState, type Phase, type Store, isBusy, isRunning } from "./page-state";
+import type { Direction, ParamValue } from "./lib/wasmtune";
+import { CUSTOM_ID } from "./objectives";
 import type { RunSpec } from "./protocol";
 import type { SavedStudies } from "./saved-studies";
 import { defaultSpec, readViewOptions } from "./state";
@@ -68,6 +69,7 @@ export class StudySession {
       this.parts.page.update({ error: r.message });
       this.setPhase(this.phase === "loading" ? "error" : "idle");
     });
+    client.on("refused", (r) => this.parts.page.update({ error: r.message }));
     client.on("started", () => this.setPhase("running"));
     client.on("trials", (r) => {
       trials.add(r.trials, r.best);
@@ -98,8 +100,8 @@ export class StudySession {
   }
 
   /** Runs `spec` (read from the controls, its code allowed) as a new study; with `steps`, it pauses
-   *  after that many trials (Step). */
-  start(spec: RunSpec, steps?: number): void {
+   *  after that many trials (Step); with `propose`, its first trial is at those parameters. */
+  start(spec: RunSpec, steps?: number, propose?: Record<string, ParamValue>): void {
     const { page, hash, controls, trials, saved, storage, files, client, results } = this.parts;
     controls.adopt(spec);
     page.update({ spec });
@@ -115,7 +117,7 @@ export class StudySession {
     this.study = { id: name, studyName: name, spec: run, lines: [], directions: run.config.directions, source: "page" };
     void saved.persist((s) => s.create({ id: name, studyName: name, created, spec: run, trials: 0, source: "page" })).then(() => storage.refresh());
     files.clearNotes();
-    client.send({ type: "start", run, journal: "", steps });
+    client.send({ type: "start", run, journal: "", steps, propose });
     if (spec.race) results.race.start(run, spec.race, steps);
   }
 
@@ -129,6 +131,30 @@ export class StudySession {
   step(): void {
     this.parts.client.send({ type: "step" });
     this.parts.results.race.step();
+  }
+
+  /** The student's trial at `params` next, then a pause (the rival of a race steps beside it).
+   *  From a pause it joins the study; with no study running, a new one starts with it (built-in
+   *  objectives only: custom code runs after its consent, from Start or Step). */
+  propose(params: Record<string, ParamValue>): void {
+    const { client, controls, page, results } = this.parts;
+    if (this.phase === "paused") {
+      page.update({ error: null });
+      client.send({ type: "propose", params });
+      results.race.step();
+      return;
+    }
+    if (isBusy(this.phase) || this.phase === "loading") return;
+    let spec: RunSpec;
+    try {
+      spec = controls.read();
+    } catch (e) {
+      page.update({ error: e instanceof Error ? e.message : String(e) });
+      return;
+    }
+    if (spec.config.objective === CUSTOM_ID) return;
+    page.update({ error: null });
+    this.start(spec, 1, params);
   }
 
   /** Resumes a paused study (and a race). */

@@ -11,6 +11,7 @@ import {
   type Direction,
   type StudyConfig,
   type ImportanceRequest,
+  type ParamValue,
   createStudyWithJournal,
   init,
   journalStudies,
@@ -101,6 +102,21 @@ class Run {
     this.resume();
   }
 
+  /** Trials the student proposed (their numbers). */
+  private readonly proposed = new Set<number>();
+
+  /** Queues a trial at `params` (ahead of the sampler's), marked as the student's. */
+  enqueue(params: Record<string, ParamValue>): void {
+    const n = this.study.enqueueTrial(params);
+    if (n !== undefined) this.proposed.add(n);
+  }
+
+  /** The student's trial next, then a pause. */
+  propose(params: Record<string, ParamValue>): void {
+    this.enqueue(params);
+    this.step();
+  }
+
   stop(): void {
     this.stopRequested = true;
     this.study.stop();
@@ -129,6 +145,7 @@ class Run {
     post({ type: "started" });
     const objective = this.objective;
     await this.study.optimize((trial) => {
+      if (this.proposed.has(trial.number)) trial.setUserAttr("proposed_by", "you");
       this.shipAtTrialStart();
       return objective(trial);
     }, {
@@ -253,7 +270,7 @@ async function inspect(text: string): Promise<void> {
   post({ type: "inspected", studies, lineCount: text.split("\n").filter((l) => l.trim()).length });
 }
 
-async function start(spec: RunSpec, text: string, steps?: number): Promise<void> {
+async function start(spec: RunSpec, text: string, steps?: number, propose?: Record<string, ParamValue>): Promise<void> {
   // A Start may arrive while the wasm is still loading (a worker that replaced a stuck one).
   await loaded;
   current?.stop();
@@ -280,6 +297,7 @@ async function start(spec: RunSpec, text: string, steps?: number): Promise<void>
     run = evaluators
       ? new ParallelRun(study, spec, workers, remaining, post, bestOf, timeoutMs, engine, steps)
       : new Run(study, objective, remaining, steps);
+    if (propose) run.enqueue(propose);
   } catch (e) {
     post({ type: "error", message: errorMessage(e) });
     return;
@@ -302,7 +320,7 @@ self.onmessage = (e: MessageEvent<Command>) => {
       engineArrived(cmd.module);
       break;
     case "start":
-      void start(cmd.run, cmd.journal, cmd.steps);
+      void start(cmd.run, cmd.journal, cmd.steps, cmd.propose);
       break;
     case "open":
       void open(cmd.run, cmd.journal);
@@ -318,6 +336,14 @@ self.onmessage = (e: MessageEvent<Command>) => {
       break;
     case "step":
       current?.step();
+      break;
+    case "propose":
+      try {
+        current?.propose(cmd.params);
+      } catch (e) {
+        // The study stays as it was (paused); only the proposal is refused.
+        post({ type: "refused", message: errorMessage(e) });
+      }
       break;
     case "stop":
       current?.stop();

@@ -18,10 +18,15 @@ export function gardenFigure(trials: readonly FrozenTrial[], rival: readonly Fro
   const done = completed(trials);
   const best = bestOf(trials, "maximize");
   const latest = done.at(-1);
+  const yours = done.filter((t) => t.userAttrs.proposed_by === "you");
+  const sampled = done.filter((t) => t.userAttrs.proposed_by !== "you");
   const data: PlotData[] = [
     { type: "scatter", mode: "lines", name: "A(x) = x·(500 − 2x)", x: xs, y: xs.map((x) => gardenObjective.evaluate({ x }) as number), line: { color: "#9ab" }, hoverinfo: "skip" },
-    { type: "scatter", mode: "markers", name: "trials", x: done.map((t) => t.params.x), y: done.map((t) => t.value), marker: { color: done.map((t) => t.number), colorscale: "Blues", size: 7, line: { width: 0.5, color: "#234" } }, text: done.map((t) => `trial ${t.number}${t.userAttrs.proposed_by === "you" ? " (you)" : ""}`) },
+    { type: "scatter", mode: "markers", name: "trials", x: sampled.map((t) => t.params.x), y: sampled.map((t) => t.value), marker: { color: sampled.map((t) => t.number), colorscale: "Blues", size: 7, line: { width: 0.5, color: "#234" } }, text: sampled.map((t) => `trial ${t.number}`) },
   ];
+  if (yours.length) {
+    data.push({ type: "scatter", mode: "markers", name: "your trials", x: yours.map((t) => t.params.x), y: yours.map((t) => t.value), marker: { symbol: "diamond", size: 10, color: "#d80", line: { width: 1, color: "#640" } }, text: yours.map((t) => `trial ${t.number} (you)`) });
+  }
   const rivalDone = completed(rival);
   if (rivalDone.length) {
     data.push({ type: "scatter", mode: "markers", name: "race rival", x: rivalDone.map((t) => t.params.x), y: rivalDone.map((t) => t.value), marker: { symbol: "x", color: "#a60", size: 6 } });
@@ -83,7 +88,7 @@ export function gardenVisual(root: HTMLElement, ctx: VisualContext): LessonVisua
   drawing.setAttribute("aria-label", "The latest and the best garden against the wall, to scale");
   const hint = document.createElement("p");
   hint.className = "hint";
-  hint.textContent = "A(x) with every trial: click on the plot to propose an x.";
+  hint.textContent = "A(x) with every trial: click on the curve to propose an x as the next trial (yours are diamonds).";
   root.append(drawing, hint);
   const { el, note } = plotBox(root, "garden-curve");
   el.classList.add("short");
