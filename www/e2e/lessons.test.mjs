@@ -140,6 +140,8 @@ export const tests = [
       const yours = t.find((d) => d.name === "your trials");
       assert(yours.n === 1 && Math.abs(yours.x[0] - 100) <= 1, `your trial at x = 100: ${JSON.stringify(yours)}`);
       assert(t.find((d) => d.name === "trials").n === 2, "the sampler's two trials apart from yours");
+      const score = await page.evaluate(() => ({ ...document.querySelector("#lesson-visual .lesson-score").dataset }));
+      assert(Math.abs(Number(score.you) - Math.abs(yours.x[0] - 125)) < 1e-9 && score.sampler !== "null" && score.rival !== "null", `the contest: ${JSON.stringify(score)}`);
       assert(!(await page.isVisible("#error")), "no error");
     },
   ],

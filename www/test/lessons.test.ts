@@ -6,6 +6,7 @@ import { LESSONS, lessonById } from "../src/lessons/catalog";
 import { leaveLesson, lessonIdFromHash, lessonLink, lessonSpecFromHash } from "../src/lessons/route";
 import { PLAYGROUND_CONTROLS } from "../src/lessons/spec";
 import { changes } from "../src/lessons/visuals/best-changed";
+import { gardenScore } from "../src/lessons/visuals/garden";
 import { distinctValues } from "../src/lessons/visuals/grid-vs-random";
 import { stepsSaved } from "../src/lessons/visuals/pruning";
 import { type FrozenTrial, createStudyFromConfig, init } from "../src/lib/wasmtune";
@@ -82,6 +83,14 @@ describe("lesson catalog", () => {
 });
 
 describe("lesson visuals' numbers", () => {
+  it("the garden: who came closest to x = 125 in the first 10 trials (you, the sampler, the rival)", () => {
+    const you = { userAttrs: { proposed_by: "you" } };
+    const trials = [trial(0, { x: 60 }, 1), trial(1, { x: 130 }, 1, you), trial(2, { x: 118 }, 1), trial(3, { x: 200 }, null, { state: "FAIL" }), trial(10, { x: 125 }, 1)];
+    const rival = [trial(0, { x: 100 }, 1), trial(9, { x: 121 }, 1), trial(10, { x: 125 }, 1)];
+    expect(gardenScore(trials, rival)).toEqual({ you: 5, sampler: 7, rival: 4 });
+    expect(gardenScore([], [])).toEqual({ you: null, sampler: null, rival: null });
+  });
+
   it("grid or random: distinct values of a parameter", () => {
     const grid = [0, 0.5, 1].flatMap((x) => [0, 0.5, 1].map((y, i) => trial(i, { x, y }, x)));
     expect(distinctValues(grid, "x")).toBe(3);

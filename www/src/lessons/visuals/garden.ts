@@ -79,6 +79,23 @@ function gardenGroup(label: string, t: FrozenTrial | undefined, scale: number, l
   return g;
 }
 
+/** The lesson's contest: within the first `FIRST` trials of each, whose x came closest to the
+ *  optimum: the student's proposals, the study's sampler, the race's rival. */
+const FIRST = 10;
+const OPTIMUM_X = 125;
+
+/** How close (|x − 125| in m) each contestant came within the first 10 trials of its study; null
+ *  where it has no complete trial there. */
+export function gardenScore(trials: readonly FrozenTrial[], rival: readonly FrozenTrial[]): { you: number | null; sampler: number | null; rival: number | null } {
+  const closest = (ts: FrozenTrial[]) => (ts.length ? Math.min(...ts.map((t) => Math.abs((t.params.x as number) - OPTIMUM_X))) : null);
+  const mine = completed(trials.filter((t) => t.number < FIRST));
+  return {
+    you: closest(mine.filter((t) => t.userAttrs.proposed_by === "you")),
+    sampler: closest(mine.filter((t) => t.userAttrs.proposed_by !== "you")),
+    rival: closest(completed(rival.filter((t) => t.number < FIRST))),
+  };
+}
+
 export function gardenVisual(root: HTMLElement, ctx: VisualContext): LessonVisual {
   root.dataset.control = "garden";
   const drawing = document.createElementNS(SVG_NS, "svg");
@@ -89,7 +106,9 @@ export function gardenVisual(root: HTMLElement, ctx: VisualContext): LessonVisua
   const hint = document.createElement("p");
   hint.className = "hint";
   hint.textContent = "A(x) with every trial: click on the curve to propose an x as the next trial (yours are diamonds).";
-  root.append(drawing, hint);
+  const score = document.createElement("p");
+  score.className = "lesson-score";
+  root.append(drawing, hint, score);
   const { el, note } = plotBox(root, "garden-curve");
   el.classList.add("short");
   el.addEventListener("click", (e) => {
@@ -102,6 +121,13 @@ export function gardenVisual(root: HTMLElement, ctx: VisualContext): LessonVisua
       const done = completed(trials);
       drawing.replaceChildren(gardenGroup("latest", done.at(-1), SCALE, 10, "#c9d9a0"), gardenGroup("best", bestOf(trials, "maximize"), SCALE, WALL_PX + 50, "#8c6"));
       drawFigure(ctx, el, note, gardenFigure(trials, ctx.rival()));
+      const s = gardenScore(trials, ctx.rival());
+      const spec = ctx.spec();
+      const m = (d: number | null) => (d === null ? "–" : `${d.toFixed(1)} m`);
+      score.textContent = `Closest to x = 125 m in the first ${FIRST} trials: you ${m(s.you)} · ${spec.config.sampler.name} ${m(s.sampler)}${spec.race ? ` · ${spec.race} ${m(s.rival)}` : ""}`;
+      score.dataset.you = String(s.you);
+      score.dataset.sampler = String(s.sampler);
+      score.dataset.rival = String(s.rival);
     },
   };
 }
