@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LESSONS, lessonById } from "../src/lessons/catalog";
 import { leaveLesson, lessonIdFromHash, lessonLink, lessonSpecFromHash } from "../src/lessons/route";
-import { PLAYGROUND_CONTROLS } from "../src/lessons/spec";
+import { LESSON_CONTROLS, PLAYGROUND_CONTROLS } from "../src/lessons/spec";
 import { changes } from "../src/lessons/visuals/best-changed";
 import { gardenScore } from "../src/lessons/visuals/garden";
 import { distinctValues } from "../src/lessons/visuals/grid-vs-random";
@@ -48,8 +48,8 @@ describe("lesson catalog", () => {
   it("knows every data-control of the playground, so a lesson hides all it does not show", () => {
     const html = readFileSync(new URL("../index.html", import.meta.url), "utf8");
     const inPage = new Set([...html.matchAll(/data-control="([^"]+)"/g)].map((m) => m[1]));
-    // The lesson's own panels are not playground controls.
-    inPage.delete("lesson-text");
+    // What every lesson keeps (its text, Step) is not among the controls a lesson may hide.
+    for (const c of LESSON_CONTROLS) inPage.delete(c);
     expect([...inPage].sort()).toEqual([...new Set(PLAYGROUND_CONTROLS)].sort());
   });
 
@@ -83,12 +83,13 @@ describe("lesson catalog", () => {
 });
 
 describe("lesson visuals' numbers", () => {
-  it("the garden: who came closest to x = 125 in the first 10 trials (you, the sampler, the rival)", () => {
+  it("the garden: your best area against the sampler's and the rival's after as many trials", () => {
     const you = { userAttrs: { proposed_by: "you" } };
-    const trials = [trial(0, { x: 60 }, 1), trial(1, { x: 130 }, 1, you), trial(2, { x: 118 }, 1), trial(3, { x: 200 }, null, { state: "FAIL" }), trial(10, { x: 125 }, 1)];
-    const rival = [trial(0, { x: 100 }, 1), trial(9, { x: 121 }, 1), trial(10, { x: 125 }, 1)];
-    expect(gardenScore(trials, rival)).toEqual({ you: 5, sampler: 7, rival: 4 });
-    expect(gardenScore([], [])).toEqual({ you: null, sampler: null, rival: null });
+    const trials = [trial(0, { x: 60 }, 5), trial(1, { x: 130 }, 7, you), trial(2, { x: 118 }, 9), trial(3, { x: 200 }, null, { state: "FAIL" }), trial(4, { x: 125 }, 3, you), trial(5, { x: 125 }, 99)];
+    const rival = [trial(1, { x: 121 }, 8), trial(0, { x: 100 }, 4), trial(2, { x: 125 }, 50)];
+    // Two proposals: the sampler's first two trials (0, 2), the rival's first two (0, 1).
+    expect(gardenScore(trials, rival)).toEqual({ k: 2, you: 7, sampler: 9, rival: 8 });
+    expect(gardenScore(trials.slice(0, 1), rival)).toEqual({ k: 0, you: null, sampler: null, rival: null });
   });
 
   it("grid or random: distinct values of a parameter", () => {

@@ -4,9 +4,13 @@ import type { StudyConfig } from "../lib/wasmtune";
 import type { RunSpec } from "../protocol";
 import { defaultSpec } from "../state";
 
+/** The `data-control`s every lesson keeps: its text, and Step (a lesson is watched one trial at a
+ *  time as often as it is run). */
+export const LESSON_CONTROLS = ["lesson-text", "step"];
+
 /** Every `data-control` of the playground (index.html; a unit test keeps the two in step). A
- *  lesson hides those it does not name in `show`. Step, replay and the lesson's own panels are
- *  not listed: a lesson always has them. */
+ *  lesson hides those it does not name in `show`. Those in LESSON_CONTROLS are not listed: a
+ *  lesson always has them. */
 export const PLAYGROUND_CONTROLS = [
   "lessons",
   "objective",

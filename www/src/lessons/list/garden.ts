@@ -13,7 +13,7 @@ export const garden: Lesson = {
     "Calculus says x = 125 m (A = 31,250 m²). A sampler does not know calculus: it only proposes an x, hears the area back, and proposes again. Each proposal is a trial.",
     "Above, the garden of the latest trial and the best so far, drawn to scale against the wall. Below it, the curve A(x) with every trial on it. TPE (the study) races Random Search (the dashed line in the history) with the same seed.",
   ],
-  tryThis: "Press Step a few times, then click on the curve to propose your own x. Who gets closer to 125 m in 10 trials: you, TPE or Random?",
+  tryThis: "Press Step a few times, then click on the curve to try your own x. After as many trials each, whose garden is largest: yours, TPE's or Random's?",
   visual: "garden",
   show: ["sampler", "seed", "trials", "plot-history"],
   spec: () =>

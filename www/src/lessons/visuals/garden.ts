@@ -79,20 +79,23 @@ function gardenGroup(label: string, t: FrozenTrial | undefined, scale: number, l
   return g;
 }
 
-/** The lesson's contest: within the first `FIRST` trials of each, whose x came closest to the
- *  optimum: the student's proposals, the study's sampler, the race's rival. */
-const FIRST = 10;
-const OPTIMUM_X = 125;
-
-/** How close (|x − 125| in m) each contestant came within the first 10 trials of its study; null
- *  where it has no complete trial there. */
-export function gardenScore(trials: readonly FrozenTrial[], rival: readonly FrozenTrial[]): { you: number | null; sampler: number | null; rival: number | null } {
-  const closest = (ts: FrozenTrial[]) => (ts.length ? Math.min(...ts.map((t) => Math.abs((t.params.x as number) - OPTIMUM_X))) : null);
-  const mine = completed(trials.filter((t) => t.number < FIRST));
+/** The lesson's contest (issue #18's score line): the best area of the student's `k` proposals
+ *  against the best of the sampler's first `k` trials, and of the race rival's: the same number
+ *  of tries each. Null where a contestant has no complete trial among them. */
+export function gardenScore(
+  trials: readonly FrozenTrial[],
+  rival: readonly FrozenTrial[],
+): { k: number; you: number | null; sampler: number | null; rival: number | null } {
+  const best = (ts: FrozenTrial[]) => (ts.length ? Math.max(...ts.map((t) => t.value!)) : null);
+  const byNumber = (ts: readonly FrozenTrial[]) => completed(ts).sort((a, b) => a.number - b.number);
+  const mine = byNumber(trials);
+  const yours = mine.filter((t) => t.userAttrs.proposed_by === "you");
+  const k = yours.length;
   return {
-    you: closest(mine.filter((t) => t.userAttrs.proposed_by === "you")),
-    sampler: closest(mine.filter((t) => t.userAttrs.proposed_by !== "you")),
-    rival: closest(completed(rival.filter((t) => t.number < FIRST))),
+    k,
+    you: best(yours),
+    sampler: best(mine.filter((t) => t.userAttrs.proposed_by !== "you").slice(0, k)),
+    rival: best(byNumber(rival).slice(0, k)),
   };
 }
 
@@ -123,8 +126,12 @@ export function gardenVisual(root: HTMLElement, ctx: VisualContext): LessonVisua
       drawFigure(ctx, el, note, gardenFigure(trials, ctx.rival()));
       const s = gardenScore(trials, ctx.rival());
       const spec = ctx.spec();
-      const m = (d: number | null) => (d === null ? "–" : `${d.toFixed(1)} m`);
-      score.textContent = `Closest to x = 125 m in the first ${FIRST} trials: you ${m(s.you)} · ${spec.config.sampler.name} ${m(s.sampler)}${spec.race ? ` · ${spec.race} ${m(s.rival)}` : ""}`;
+      const m = (a: number | null) => (a === null ? "–" : `${Math.round(a).toLocaleString("en-US")} m²`);
+      score.textContent =
+        s.k === 0
+          ? "Click on the curve to try an x yourself: your best is then set against the samplers' after as many trials."
+          : `Best area after ${s.k} trial${s.k === 1 ? "" : "s"} each: you ${m(s.you)} · ${spec.config.sampler.name} ${m(s.sampler)}${spec.race ? ` · ${spec.race} ${m(s.rival)}` : ""}`;
+      score.dataset.k = String(s.k);
       score.dataset.you = String(s.you);
       score.dataset.sampler = String(s.sampler);
       score.dataset.rival = String(s.rival);
