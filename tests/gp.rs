@@ -233,6 +233,14 @@ fn the_belief_interpolates_the_observations_and_has_the_requested_shape() {
     let few = &s.trials()[..1];
     let e = belief(few, s.directions(), &request(json!({"params": ["x"]}))).unwrap_err().to_string();
     assert!(e.contains("at least 2 complete trials"), "{e}");
+
+    // `before: k` is the belief as it was at trial k (a replay): the same as fitting the first k.
+    let at = |trials: &[wasmtune::FrozenTrial], v: Value| {
+        serde_json::to_value(belief(trials, s.directions(), &request(v)).unwrap()).unwrap()
+    };
+    let replayed = at(s.trials(), json!({"params": ["x"], "resolution": 30, "before": 8}));
+    assert_eq!(replayed, at(&s.trials()[..8], json!({"params": ["x"], "resolution": 30})));
+    assert_ne!(replayed, at(s.trials(), json!({"params": ["x"], "resolution": 30})));
 }
 
 #[test]

@@ -6,7 +6,7 @@ import { ARTIFACTS, assert, newContext } from "./harness.mjs";
 
 const DESKTOP = { width: 1366, height: 768 };
 /** What every lesson keeps on screen besides its own list (lessons/spec.ts, LESSON_CONTROLS). */
-const ALWAYS = ["step"];
+const ALWAYS = ["step", "replay"];
 const PHONE = { width: 390, height: 844 };
 
 /** Opens lesson `id` from its short link in a fresh browser context (its own profile) at 1366×768,
@@ -172,6 +172,48 @@ export const tests = [
         const names = (await traces(p, "gp")).map((d) => d.name);
         assert(["±2σ", "Mean", "Trials", "Acquisition"].every((n) => names.includes(n)), `GP traces: ${names}`);
       }),
+  ],
+  [
+    "replay: in the GP lesson, the slider at trial k shows what the live run showed at k (the engine's belief and the table)",
+    async (page, env) => {
+      await page.goto(`${env.url}#lesson=inside-gp`);
+      await page.waitForSelector('#status[data-state="idle"]');
+      for (let k = 1; k <= 5; k++) {
+        await page.click("#step");
+        await page.waitForFunction((k) => document.querySelectorAll("#trials tbody tr").length === k && document.getElementById("status").dataset.state === "paused", k);
+      }
+      // What the page shows at trial 5, live: the GP's belief (asked of the engine) and the table.
+      const shown = () =>
+        page.evaluate(() => ({
+          gp: (document.getElementById("gp").data ?? []).map((d) => ({ name: d.name, x: d.x, y: d.y })),
+          rows: [...document.querySelectorAll("#trials tbody tr")].map((r) => r.textContent),
+        }));
+      const belief5 = (s) => s.gp.some((d) => d.name === "Trials" && d.x.length === 5) && s.rows.length === 5;
+      // The belief fitted to those 5 (the engine says how many it was fitted to).
+      await page.waitForFunction(() => /after 5 trials/.test(document.getElementById("gp").layout?.title?.text) && document.querySelector('#results[data-views="settled"]'));
+      const live = await shown();
+      assert(belief5(live), `live at 5: ${JSON.stringify(live).slice(0, 300)}`);
+      await page.click("#pause"); // Resume: the other 10 trials
+      await page.waitForSelector('#status[data-state="finished"]');
+      await page.waitForFunction(() => /after 15 trials/.test(document.getElementById("gp").layout?.title?.text));
+      assert(JSON.stringify((await shown()).gp) !== JSON.stringify(live.gp), "the belief moved on after trial 5");
+      // Back to trial 5 with the slider.
+      await page.$eval("#replay", (el) => {
+        el.value = "5";
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+      await page.waitForSelector('#replay-bar[data-at="5"]');
+      await page.waitForFunction((want) => {
+        const gp = (document.getElementById("gp").data ?? []).map((d) => ({ name: d.name, x: d.x, y: d.y }));
+        return JSON.stringify(gp) === want && document.querySelector('#results[data-views="settled"]');
+      }, JSON.stringify(live.gp));
+      const replayed = await shown();
+      assert(JSON.stringify(replayed.rows) === JSON.stringify(live.rows), `the table as it was: ${replayed.rows.length} rows`);
+      // Live again: all 15.
+      await page.click("#replay-live");
+      await page.waitForFunction(() => (document.getElementById("gp").data ?? []).some((d) => d.name === "Trials" && d.x.length === 15));
+      assert((await page.$$eval("#trials tbody tr", (trs) => trs.length)) === 15, "live: 15 rows");
+    },
   ],
   [
     "lesson explore-exploit: Ackley's contour with the trials, and the history raced against Random",

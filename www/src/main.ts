@@ -10,16 +10,17 @@ import { SavedStudies } from "./saved-studies";
 import { decodeSpec, readViewOptions } from "./state";
 import { StudyClient } from "./study-client";
 import { StudySession } from "./study-session";
-import { StudyTrials } from "./study-trials";
+import { StudyTrials, trialsBefore } from "./study-trials";
 import { Controls } from "./ui/controls";
 import { ImportExport } from "./ui/import-export";
+import { ReplayBar } from "./ui/replay-bar";
 import { ResultsView } from "./ui/results-view";
 import { RunControls } from "./ui/run-controls";
 import { StoragePanel } from "./ui/storage-panel";
 import { setupTheme } from "./ui/theme";
 
 const linked = lessonSpecFromHash(location.hash) ?? decodeSpec(location.hash);
-const page = new Store<PageState>({ spec: linked, view: readViewOptions(linked.view), phase: "loading", error: null });
+const page = new Store<PageState>({ spec: linked, view: readViewOptions(linked.view), phase: "loading", error: null, replay: null });
 const hash = mirrorToHash(page);
 const trials = new StudyTrials();
 const client = new StudyClient((message) => session.fail(message));
@@ -48,7 +49,7 @@ const storage = new StoragePanel(page, saved, {
 });
 const files = new ImportExport(page, saved, client, {
   study: () => session.study,
-  trials: () => trials.all(),
+  trials: () => trials.reported(),
   open: (meta, text) => session.open(meta, text),
 });
 const session: StudySession = new StudySession({ page, hash, client, saved, trials, controls, results, storage, files });
@@ -62,12 +63,17 @@ new RunControls(page, {
   reset: () => session.reset(),
 });
 
+// The trial slider: the views as they were after the first k trials.
+const replay = new ReplayBar(page, trials, () => results.now());
+client.on("trials", () => replay.refresh());
+client.on("opened", () => replay.refresh());
+
 // A lesson: its text, its visual (drawn from the same trials as the results), the gallery of them.
 const lesson: LessonView = new LessonView(
   page,
   {
     trials: () => trials.all(),
-    rival: () => results.race.series()[0]?.trials ?? [],
+    rival: () => trialsBefore(results.race.series()[0]?.trials ?? [], page.get().replay),
     spec: () => session.study?.spec ?? page.get().spec,
     directions: () => session.study?.directions ?? page.get().spec.config.directions,
     ask: client.ask,

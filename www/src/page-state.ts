@@ -24,6 +24,9 @@ export interface PageState {
   phase: Phase;
   /** Shown above the results until the next action (null: none). */
   error: string | null;
+  /** The trial slider's position: the views show the study after its first `replay` trials
+   *  (null: live, every trial). */
+  replay: number | null;
 }
 
 /** Called after every update with the keys it set (even to the same value: a phase set again is

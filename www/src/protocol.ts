@@ -43,7 +43,7 @@ export function trialTimeoutMs(spec: RunSpec): number {
  *  trials, from the engine). */
 export type Query =
   | { kind: "importances"; request: { evaluator?: string; params?: string[]; target?: number; normalize?: boolean } }
-  | { kind: "gpBelief"; request: { params: string[]; resolution?: number } }
+  | { kind: "gpBelief"; request: { params: string[]; resolution?: number; before?: number } }
   | { kind: "pareto" };
 
 export type Command =

@@ -3,6 +3,12 @@
 import type { FrozenTrial } from "./lib/wasmtune";
 import type { Best } from "./protocol";
 
+/** `trials` as they were after the first `k` (those numbered below k); all of them when k is null
+ *  (the replay position of another study on the page: a race's rival). */
+export function trialsBefore<T extends { number: number }>(trials: readonly T[], k: number | null): T[] {
+  return k === null ? [...trials] : trials.filter((t) => t.number < k);
+}
+
 /** The study's trials, its best and its target count, for the views and the saved list. */
 export class StudyTrials {
   private byNumber: FrozenTrial[] = [];
@@ -26,8 +32,25 @@ export class StudyTrials {
     this.best = best;
   }
 
-  /** The trials reported so far, in number order. */
+  /** The replay position (PageState.replay): the views see only the trials numbered below it. */
+  private replayAt: number | null = null;
+
+  /** Moves the replay position (null: live). */
+  setReplay(k: number | null): void {
+    if (k === this.replayAt) return;
+    this.replayAt = k;
+    this.version++;
+  }
+
+  /** The trials the views show, in number order: those reported so far, or, replaying, those
+   *  numbered below the replay position. */
   all(): FrozenTrial[] {
+    const k = this.replayAt;
+    return this.byNumber.filter((t) => t && (k === null || t.number < k));
+  }
+
+  /** Every trial reported, whatever the replay position (what an export writes). */
+  reported(): FrozenTrial[] {
     return this.byNumber.filter(Boolean);
   }
 

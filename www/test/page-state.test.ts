@@ -4,7 +4,7 @@ import { type PageState, Store, isBusy, isRunning, mirrorToHash } from "../src/p
 import { decodeSpec, defaultSpec } from "../src/state";
 import { defaultViewOptions } from "../src/view-options";
 
-const initial = (): PageState => ({ spec: defaultSpec(), view: defaultViewOptions(), phase: "loading", error: null });
+const initial = (): PageState => ({ spec: defaultSpec(), view: defaultViewOptions(), phase: "loading", error: null, replay: null });
 
 describe("Store", () => {
   it("tells listeners, in order, which keys an update set and who made it", () => {

@@ -156,10 +156,10 @@ describe("plots", () => {
     const r = importancesPlot({ importances: { x: 0.7, "<i>": 0.3 } }, "FanovaImportanceEvaluator");
     expect(!isNote(r) && r.data[0].y).toEqual(["&#60;i&#62;", "x"]);
     expect(importancesPlot({ error: "too few trials" }, "PedAnovaImportanceEvaluator")).toEqual({ note: "Parameter importances: too few trials" });
-    const b1 = gpBeliefPlot({ belief: { params: ["x"], axes: [[0, 1, 2]], mean: [1, 2, 3], std: [0.1, 0.1, 0.1], acquisition: [0, 1, 0] } }, trials);
+    const b1 = gpBeliefPlot({ belief: { params: ["x"], axes: [[0, 1, 2]], mean: [1, 2, 3], std: [0.1, 0.1, 0.1], acquisition: [0, 1, 0], nTrials: 3 } }, trials);
     expect(!isNote(b1) && b1.data.length).toBe(5);
     const z = [[1, 2], [3, 4]];
-    const b2 = gpBeliefPlot({ belief: { params: ["x", "lr"], axes: [[0, 1], [0, 1]], mean: z, std: z, acquisition: z } }, trials);
+    const b2 = gpBeliefPlot({ belief: { params: ["x", "lr"], axes: [[0, 1], [0, 1]], mean: z, std: z, acquisition: z, nTrials: 3 } }, trials);
     expect(!isNote(b2) && b2.data.filter((d) => d.type === "contour").length).toBe(3);
     expect(GP_NEEDS_SAMPLER).toMatch(/GPSampler/);
   });

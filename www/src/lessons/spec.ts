@@ -4,9 +4,9 @@ import type { StudyConfig } from "../lib/wasmtune";
 import type { RunSpec } from "../protocol";
 import { defaultSpec } from "../state";
 
-/** The `data-control`s every lesson keeps: its text, and Step (a lesson is watched one trial at a
- *  time as often as it is run). */
-export const LESSON_CONTROLS = ["lesson-text", "step"];
+/** The `data-control`s every lesson keeps: its text, Step and the trial slider (a lesson is
+ *  watched one trial at a time, and replayed, as often as it is run). */
+export const LESSON_CONTROLS = ["lesson-text", "step", "replay"];
 
 /** Every `data-control` of the playground (index.html; a unit test keeps the two in step). A
  *  lesson hides those it does not name in `show`. Those in LESSON_CONTROLS are not listed: a

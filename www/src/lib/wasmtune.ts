@@ -214,12 +214,14 @@ export interface GpBelief {
   mean: number[] | number[][];
   std: number[] | number[][];
   acquisition: number[] | number[][];
+  /** How many complete trials the model was fitted to. */
+  nTrials: number;
 }
 
 /** Bindings that newer engine builds add; feature-detected so that the page works on either. */
 interface OptionalBindings {
   importances?: (request: ImportanceRequest) => unknown;
-  gpBelief?: (request: { params: string[]; resolution?: number }) => unknown;
+  gpBelief?: (request: { params: string[]; resolution?: number; before?: number }) => unknown;
 }
 
 /** What an objective may return: one number per objective. */
@@ -285,7 +287,7 @@ export class Study {
     return call(() => f.call(this.inner, request)) as Record<string, number>;
   }
   /** The GP model's mean, σ and acquisition over `params` (GPSampler studies). */
-  gpBelief(request: { params: string[]; resolution?: number }): GpBelief {
+  gpBelief(request: { params: string[]; resolution?: number; before?: number }): GpBelief {
     const f = (this.inner as unknown as OptionalBindings).gpBelief;
     if (!f) throw new Error("needs a newer engine build");
     return call(() => f.call(this.inner, request)) as GpBelief;

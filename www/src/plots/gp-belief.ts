@@ -15,7 +15,7 @@ export function gpBeliefPlot(state: GpState, trials: readonly FrozenTrial[]): Pl
   if ("error" in state) return { note: `What the model believes: ${state.error}` };
   const b = state.belief;
   const complete = trials.filter((t) => t.state === "COMPLETE" && t.values && b.params.every((p) => p in t.params));
-  const layout = baseLayout("What the model believes", "gp");
+  const layout = baseLayout(`What the model believes after ${b.nTrials} trials`, "gp");
   if (b.params.length === 1) {
     const x = b.axes[0];
     const mean = b.mean as number[];

@@ -26,6 +26,9 @@ import { themed } from "./theme";
 import type { PageState, Store } from "../page-state";
 import type { ViewOptions } from "../view-options";
 
+/** The `before` of a request to the engine at replay position `k`. */
+const before = (k: number | null): { before?: number } => (k === null ? {} : { before: k });
+
 /** What the panel reads from the page. */
 export interface PanelSource {
   trials(): FrozenTrial[];
@@ -34,6 +37,9 @@ export interface PanelSource {
   directions(): Direction[];
   sampler(): string;
   busy(): boolean;
+  /** The replay position (PageState.replay): what the engine is asked about is the study as it
+   *  was after that many trials. */
+  replay(): number | null;
   /** Other studies to overlay (a race). */
   others(): Series[];
 }
@@ -253,7 +259,7 @@ export class PlotsPanel {
     // As for importances: not before Plotly can draw the answer.
     if (this.plotly) {
       this.gp.maybeAsk(this.source.version(), params.join("\u0000"), this.source.busy(), () =>
-        this.query({ kind: "gpBelief", request: { params, resolution: params.length === 1 ? 100 : 30 } }),
+        this.query({ kind: "gpBelief", request: { params, resolution: params.length === 1 ? 100 : 30, ...before(this.source.replay()) } }),
       );
     }
     const s = this.gp.state;

@@ -4,10 +4,10 @@
 // otherwise at once.
 import type { Direction } from "../lib/wasmtune";
 import { isMnist } from "../objectives/mnist";
-import { type PageState, type Store, isBusy, isRunning } from "../page-state";
+import { type PageState, type Store, isBusy } from "../page-state";
 import type { PlotlyApi } from "../plots/plotly";
 import type { Query } from "../protocol";
-import type { StudyTrials } from "../study-trials";
+import { type StudyTrials, trialsBefore } from "../study-trials";
 import { showMisclassified } from "./digits";
 import { PlotsPanel } from "./plots-panel";
 import { Race } from "./race";
@@ -59,8 +59,11 @@ export class ResultsView {
         version: () => trials.version,
         directions: () => source.directions(),
         sampler: () => source.sampler(),
-        busy: () => isRunning(page.get().phase),
-        others: () => this.race.series(),
+        // Paused, the worker is free: the engine's answers (importances, the GP's belief) need not
+        // wait, and a stepped study shows the model after each trial.
+        busy: () => page.get().phase === "running",
+        replay: () => page.get().replay,
+        others: () => this.race.series().map((s) => ({ ...s, trials: trialsBefore(s.trials, page.get().replay) })),
       },
       page,
       ask,

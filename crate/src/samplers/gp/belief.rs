@@ -31,6 +31,10 @@ pub struct BeliefRequest {
     /// As the sampler's option of that name (default false).
     #[serde(default)]
     pub deterministic_objective: bool,
+    /// Only the trials numbered below this: the belief as it was when trial `before` was sampled
+    /// (the page's replay of a finished study). Default: every trial.
+    #[serde(default)]
+    pub before: Option<u64>,
 }
 
 /// Values on the grid: a line for one parameter, rows `z[j][i]` (j along the second parameter, i
@@ -57,6 +61,10 @@ pub struct Belief {
     pub std: Grid,
     /// The sampler's acquisition (log scale).
     pub acquisition: Grid,
+    /// How many complete trials the model was fitted to (the page says "after n trials", and a
+    /// replayed belief can be matched with the live one).
+    #[serde(rename = "nTrials")]
+    pub n_trials: usize,
 }
 
 /// Fits the GP to the complete trials of a study with `directions` and evaluates it on the slice.
@@ -79,6 +87,14 @@ pub fn belief(trials: &[FrozenTrial], directions: &[StudyDirection], request: &B
             directions.len()
         )));
     }
+    let earlier: Vec<FrozenTrial>;
+    let trials = match request.before {
+        Some(k) => {
+            earlier = trials.iter().filter(|t| t.number < k).cloned().collect();
+            &earlier[..]
+        }
+        None => trials,
+    };
     let stop = std::cell::Cell::new(false);
     let view = StudyView::new("", directions, trials, &stop);
     let space: SearchSpace =
@@ -161,7 +177,7 @@ pub fn belief(trials: &[FrozenTrial], directions: &[StudyDirection], request: &B
         }
         (Grid::Surface(a), Grid::Surface(b), Grid::Surface(c))
     };
-    Ok(Belief { params: request.params.clone(), axes, mean, std, acquisition })
+    Ok(Belief { params: request.params.clone(), axes, mean, std, acquisition, n_trials: usable.len() })
 }
 
 /// `n` values across a numeric distribution (geometric on a log scale; an integer range shorter
