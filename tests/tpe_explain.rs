@@ -162,6 +162,31 @@ fn categorical_log_and_int_replay_jointly_and_independently() {
 }
 
 #[test]
+fn a_coarse_clock_or_none_still_replays_a_sequential_study() {
+    // The browser's clock has millisecond steps: a fast study starts and ends every trial in the
+    // same millisecond. Without a clock, trials carry no times at all.
+    let kwargs = json!({"seed": 21, "n_startup_trials": 5});
+    let config = StudyConfig {
+        sampler: ComponentSpec { name: "TPESampler".into(), kwargs: kwargs.clone() },
+        ..StudyConfig::default()
+    };
+    let objective = |t: &mut wasmtune::Trial<'_>| Ok::<f64, wasmtune::ObjectiveError>(t.suggest_float("x", 0.0, 1.0)?);
+    let mut frozen = config.build_study(Some(Box::new(|| Some(1000.0)))).unwrap();
+    frozen.optimize(objective, Some(12), None).unwrap();
+    let mut none = config.build_study(Some(Box::new(|| None))).unwrap();
+    none.optimize(objective, Some(12), None).unwrap();
+    for n in 5..12 {
+        let e = run(&frozen, &kwargs, n);
+        assert_eq!(e.n_finished, n as usize, "trials after this one are not its history");
+        check_model_trial(&e, 5);
+        let e = run(&none, &kwargs, n);
+        assert_eq!(e.n_finished, n as usize);
+        assert!(!e.reproduced && e.caveat.as_deref().unwrap().contains("no start times"));
+        assert_eq!(e.params[0].value.as_ref(), Some(&e.params[0].recorded), "assumed sequential, and it was");
+    }
+}
+
+#[test]
 fn a_subset_of_params_and_a_coarser_axis() {
     let kwargs = json!({"seed": 5, "multivariate": false});
     let mut s = study(&kwargs);

@@ -271,8 +271,8 @@ fn history(trials: &[FrozenTrial], target: &FrozenTrial) -> History {
         // Ties on the millisecond: a trial told in the same millisecond as this one was asked
         // was told first (one worker tells, then asks); trials asked in the same millisecond
         // started in number order.
-        let done_before = finished(t) && t.datetime_complete.is_some_and(|e| e <= start);
         let started_before = t_start < start || (t_start == start && t.number < target.number);
+        let done_before = started_before && finished(t) && t.datetime_complete.is_some_and(|e| e <= start);
         let started_after_end = end.is_some_and(|e| t_start >= e);
         if done_before {
             out.push(t.clone());
