@@ -24,7 +24,9 @@
 //! constraints come from the trials' `constraints` system attribute (set through
 //! `Study::set_trial_constraints`), so no callable is needed; `categorical_distance_func` is not
 //! supported; exact hypervolume is used for any number of objectives (Optuna too, but its
-//! reference point rule may differ in corner cases).
+//! reference point rule may differ in corner cases); each draw takes its randomness from its own
+//! stream (the seed, the trial's number and the draw's parameters) rather than from one stream for
+//! the study, so that a trial's values depend on its history only and [`explain`] can replay them.
 
 mod explain;
 mod masses;
