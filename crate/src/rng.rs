@@ -31,6 +31,23 @@ impl Rng {
         seed.map_or_else(Rng::from_entropy, Rng::seed_from_u64)
     }
 
+    /// An independent stream for one draw of a sampler, fixed by the sampler's `base` seed, a
+    /// trial number and a label (which parameters the draw is for). A sampler that seeds each
+    /// draw this way gives a trial the same values whatever ran before it, so the draw can be
+    /// replayed later from the seed and the trial's history alone (TPE's explanation does).
+    pub fn for_draw(base: u64, number: u64, label: &str) -> Self {
+        // FNV-1a over the label, then SplitMix64's finalizer over each part: distinct (number,
+        // label) pairs land on unrelated seeds, not on neighbours of one another.
+        let mix = |mut z: u64| {
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        let label = label.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3));
+        let seed = mix(mix(base ^ mix(number.wrapping_add(0x9e37_79b9_7f4a_7c15))) ^ label);
+        Rng::seed_from_u64(seed)
+    }
+
     /// The next raw 64 bits.
     pub fn next_u64(&mut self) -> u64 {
         self.inner.next_u64()

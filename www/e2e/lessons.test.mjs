@@ -164,6 +164,36 @@ export const tests = [
       }),
   ],
   [
+    "lesson inside-tpe: l(x) and g(x) of a trial's draw, its candidates, and the chosen one is the x the trial ran; replayed, the random start says so",
+    async (page, env) =>
+      inLesson(env, "inside-tpe", ["objective", "seed", "trials", "plot-history"], async (p) => {
+        await start(p);
+        // The last trial (24) explained by the engine.
+        await p.waitForFunction(() => document.getElementById("tpe-plot").dataset.trial === "24" && (document.getElementById("tpe-plot").data ?? []).length >= 5);
+        const t = await p.evaluate(() => document.getElementById("tpe-plot").data.map((d) => ({ name: d.name, x: d.x, y: d.y })));
+        const l = t.find((d) => d.name.startsWith("l(x)"));
+        const g = t.find((d) => d.name.startsWith("g(x)"));
+        const candidates = t.find((d) => d.name.startsWith("candidates"));
+        const star = t.find((d) => d.name.startsWith("chosen"));
+        assert(l.x.length === 200 && g.x.length === 200 && l.y.every((v) => v > 0) && g.y.every((v) => v > 0), `l and g on 200 points, positive: ${l.x.length}, ${g.x.length}`);
+        assert(candidates.x.length === 24 && star.y[0] === Math.max(...candidates.y), `24 candidates, the star on the highest score: ${JSON.stringify(star)}`);
+        const ran = await p.$$eval("#trials tbody tr", (trs) => {
+          const row = trs.find((r) => r.querySelector("td").textContent.trim() === "24");
+          return Number(row.querySelectorAll("td")[3].textContent.replace(/,/g, ""));
+        });
+        assert(Math.abs(star.x[0] - ran) <= 1e-4 * Math.max(1, Math.abs(ran)), `the chosen candidate ${star.x[0]} is the x trial 24 ran (${ran})`);
+        // Replayed to 3 trials: trial 2 was a random start-up draw, and the lesson says so.
+        await p.$eval("#replay", (el) => {
+          el.value = "3";
+          el.dispatchEvent(new Event("input", { bubbles: true }));
+        });
+        await p.waitForSelector('#tpe-plot[data-trial="2"][data-phase="startup"]', { state: "attached" });
+        assert(/at random/.test(await p.textContent("#lesson-visual .lesson-score")), await p.textContent("#lesson-visual .lesson-score"));
+        await p.click("#replay-live");
+        await p.waitForSelector('#tpe-plot[data-trial="24"][data-phase="tpe"]', { state: "attached" });
+      }),
+  ],
+  [
     "lesson inside-gp: the GP's mean, band and acquisition after each run",
     async (page, env) =>
       inLesson(env, "inside-gp", ["objective", "seed", "trials", "plot-gp"], async (p) => {

@@ -44,6 +44,7 @@ export function trialTimeoutMs(spec: RunSpec): number {
 export type Query =
   | { kind: "importances"; request: { evaluator?: string; params?: string[]; target?: number; normalize?: boolean } }
   | { kind: "gpBelief"; request: { params: string[]; resolution?: number; before?: number } }
+  | { kind: "tpeExplain"; request: { trial: number; params?: string[]; resolution?: number } }
   | { kind: "pareto" };
 
 export type Command =

@@ -254,6 +254,9 @@ function ask(study: Study, query: Query): unknown {
     case "gpBelief":
       if (!study.hasGpBelief) throw new Error("needs a newer engine build");
       return study.gpBelief(query.request);
+    case "tpeExplain":
+      if (!study.hasTpeExplain) throw new Error("needs a newer engine build");
+      return study.tpeExplain(query.request);
     case "pareto":
       return paretoInfo(study);
   }

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use super::{js_err, to_js, to_json};
 use crate::distributions::{CategoricalDistribution, Distribution, FloatDistribution, IntDistribution, ParamValue};
 use crate::storage::{JournalStorage, ReplayReport, SharedBackend, Storage};
-use crate::{FrozenTrial, Study, StudyConfig, TrialOutcome, pruners, samplers};
+use crate::{ComponentSpec, FrozenTrial, Study, StudyConfig, TrialOutcome, pruners, samplers};
 
 /// A trial as JS sees it (Optuna's `FrozenTrial` attributes, camelCase): parameters by their
 /// external values, distributions in Optuna's JSON, and the duration in milliseconds.
@@ -49,6 +49,9 @@ pub struct WasmStudy {
     /// For studies kept in an Optuna journal: the lines they started from, what they appended,
     /// how many appended lines the page has taken, and what the replay skipped.
     journal: Option<JournalState>,
+    /// The sampler as built (its kwargs with the configuration's seed filled in), for the
+    /// explanations that replay it.
+    sampler: ComponentSpec,
 }
 
 struct JournalState {
@@ -63,6 +66,10 @@ fn parse_config(config: &JsValue) -> Result<StudyConfig, JsError> {
         Value::Null => Ok(StudyConfig::default()),
         v => serde_json::from_value(v).map_err(|e| JsError::new(&format!("invalid study configuration: {e}"))),
     }
+}
+
+fn built_sampler(config: &StudyConfig) -> Result<ComponentSpec, JsError> {
+    Ok(ComponentSpec { name: config.sampler.name.clone(), kwargs: config.sampler_kwargs().map_err(js_err)? })
 }
 
 /// The names of the studies in an Optuna journal's text (for an import picker).
@@ -80,7 +87,7 @@ impl WasmStudy {
     pub fn new(config: JsValue) -> Result<WasmStudy, JsError> {
         let config = parse_config(&config)?;
         let study = config.build_study(Some(Box::new(|| Some(js_sys::Date::now())))).map_err(js_err)?;
-        Ok(WasmStudy { study, journal: None })
+        Ok(WasmStudy { study, journal: None, sampler: built_sampler(&config)? })
     }
 
     /// A study kept in an Optuna journal: replays `journal` (may be empty), continues the study of
@@ -97,7 +104,8 @@ impl WasmStudy {
         let study = config.build_study_in(Some(Box::new(storage)), Some(clock)).map_err(js_err)?;
         // Only complete lines were replayed; keep exactly those, each with its newline.
         let base = journal.rfind('\n').map_or(String::new(), |i| journal[..=i].to_owned());
-        Ok(WasmStudy { study, journal: Some(JournalState { base, backend, taken: 0, report }) })
+        let sampler = built_sampler(&config)?;
+        Ok(WasmStudy { study, journal: Some(JournalState { base, backend, taken: 0, report }), sampler })
     }
 
     /// Journal lines appended since the last call (to persist them, in order).
@@ -381,5 +389,29 @@ impl WasmStudy {
             serde_json::from_value(to_json(&request)?).map_err(|e| JsError::new(&format!("gpBelief: {e}")))?;
         let belief = samplers::gp::belief(self.study.trials(), self.study.directions(), &request).map_err(js_err)?;
         to_js(&belief)
+    }
+}
+
+#[wasm_bindgen(js_class = WasmStudy)]
+impl WasmStudy {
+    /// Why `TPESampler` picked a trial's parameters: the draw replayed from the study's seed and
+    /// the trial's history (see `samplers::tpe::explain`). `request` is `{trial, params?,
+    /// resolution?: 200}`; returns `{trial, phase, nFinished, nStartupTrials, multivariate,
+    /// reproduced, caveat, params: [{name, distribution, phase, value, recorded, model}]}`.
+    #[wasm_bindgen(js_name = tpeExplain)]
+    pub fn tpe_explain(&self, request: JsValue) -> Result<JsValue, JsError> {
+        if self.sampler.name != "TPESampler" {
+            return Err(JsError::new(&format!(
+                "tpeExplain: the study's sampler is {}, not TPESampler",
+                self.sampler.name
+            )));
+        }
+        let options: samplers::TpeSamplerOptions =
+            samplers::options("TPESampler", &self.sampler.kwargs).map_err(js_err)?;
+        let request: samplers::tpe::ExplainRequest =
+            serde_json::from_value(to_json(&request)?).map_err(|e| JsError::new(&format!("tpeExplain: {e}")))?;
+        let explanation =
+            samplers::tpe::explain(self.study.trials(), self.study.directions(), &options, &request).map_err(js_err)?;
+        to_js(&explanation)
     }
 }

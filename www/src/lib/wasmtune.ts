@@ -218,10 +218,92 @@ export interface GpBelief {
   nTrials: number;
 }
 
+/** Which trial `study.tpeExplain` explains. */
+export interface TpeExplainRequest {
+  /** The trial's number. */
+  trial: number;
+  /** Parameters to explain (default: all the trial's, in suggestion order). */
+  params?: string[];
+  /** Points on each density's axis (default 200, 2 to 2000). */
+  resolution?: number;
+}
+
+/** Random startup sampling (before `n_startup_trials` complete or pruned trials) or the model. */
+export type TpePhase = "startup" | "tpe";
+
+/** What TPE weighed for one parameter of a trial. */
+export interface TpeModel {
+  /** Observations in the good set (l's): Optuna's gamma rule, min(ceil(0.1 n), 25) by default. */
+  nBelow: number;
+  /** Observations in the bad set (g's), running trials included under the constant liar. */
+  nAbove: number;
+  /** The good set's share of the finished trials the model saw. */
+  gamma: number;
+  /** "density" for continuous floats (per unit of ln x on a log scale); "mass" for categorical,
+   *  integer and stepped parameters (the probability of each value). */
+  kind: "density" | "mass";
+  /** Whether the parameter was drawn jointly with others (multivariate): then `l` and `g` are
+   *  its marginals and `logL`, `logG`, `score` are the joint ones. */
+  joint: boolean;
+  /** The parameters drawn together with it (itself included). */
+  group: string[];
+  /** Values of the parameter in its own units (geometric for log scales; every choice of a
+   *  categorical; grid values for integers and stepped floats). */
+  axis: ParamValue[];
+  /** l, the good set's density (or mass) at each axis value. */
+  l: number[];
+  /** g, the bad set's density (or mass) at each axis value. */
+  g: number[];
+  /** The candidates drawn from l, in draw order (this parameter's value of each). */
+  candidates: ParamValue[];
+  /** log l at each candidate. */
+  logL: number[];
+  /** log g at each candidate. */
+  logG: number[];
+  /** logL − logG: the score TPE maximizes. */
+  score: number[];
+  /** Index of the candidate kept (the best score). */
+  chosen: number;
+}
+
+/** One parameter of an explained trial. */
+export interface TpeParamExplanation {
+  name: string;
+  /** Its distribution, in Optuna's JSON. */
+  distribution: Distribution;
+  phase: TpePhase;
+  /** What the model picks (null in startup, where the value was random). */
+  value: ParamValue | null;
+  /** What the trial has. */
+  recorded: ParamValue;
+  /** The model; null in startup and for a distribution with a single value. */
+  model: TpeModel | null;
+}
+
+/** Why TPESampler picked a trial's parameters: the engine's replay of its own draw. */
+export interface TpeExplanation {
+  /** The trial's number. */
+  trial: number;
+  phase: TpePhase;
+  /** Complete and pruned trials when the trial started. */
+  nFinished: number;
+  /** The sampler's `n_startup_trials`. */
+  nStartupTrials: number;
+  /** Whether the sampler models parameters jointly. */
+  multivariate: boolean;
+  /** Whether each modelled `value` is the sampler's draw replayed exactly (then it equals
+   *  `recorded`): a seeded study, and no other trial ran while this one did. */
+  reproduced: boolean;
+  /** Why the replay is not exact, when it is not. */
+  caveat: string | null;
+  params: TpeParamExplanation[];
+}
+
 /** Bindings that newer engine builds add; feature-detected so that the page works on either. */
 interface OptionalBindings {
   importances?: (request: ImportanceRequest) => unknown;
   gpBelief?: (request: { params: string[]; resolution?: number; before?: number }) => unknown;
+  tpeExplain?: (request: TpeExplainRequest) => unknown;
 }
 
 /** What an objective may return: one number per objective. */
@@ -280,6 +362,10 @@ export class Study {
   get hasGpBelief(): boolean {
     return typeof (this.inner as unknown as OptionalBindings).gpBelief === "function";
   }
+  /** Whether this engine build explains TPE's draws. */
+  get hasTpeExplain(): boolean {
+    return typeof (this.inner as unknown as OptionalBindings).tpeExplain === "function";
+  }
   /** Parameter importances (descending), the engine's fANOVA or PED-ANOVA. */
   importances(request: ImportanceRequest = {}): Record<string, number> {
     const f = (this.inner as unknown as OptionalBindings).importances;
@@ -291,6 +377,12 @@ export class Study {
     const f = (this.inner as unknown as OptionalBindings).gpBelief;
     if (!f) throw new Error("needs a newer engine build");
     return call(() => f.call(this.inner, request)) as GpBelief;
+  }
+  /** Why TPESampler picked a trial's parameters (TPESampler studies): its draw replayed. */
+  tpeExplain(request: TpeExplainRequest): TpeExplanation {
+    const f = (this.inner as unknown as OptionalBindings).tpeExplain;
+    if (!f) throw new Error("needs a newer engine build");
+    return call(() => f.call(this.inner, request)) as TpeExplanation;
   }
 
   /** Every trial, in number order, as plain objects. */

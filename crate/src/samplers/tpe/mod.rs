@@ -24,8 +24,11 @@
 //! constraints come from the trials' `constraints` system attribute (set through
 //! `Study::set_trial_constraints`), so no callable is needed; `categorical_distance_func` is not
 //! supported; exact hypervolume is used for any number of objectives (Optuna too, but its
-//! reference point rule may differ in corner cases).
+//! reference point rule may differ in corner cases); each draw takes its randomness from its own
+//! stream (the seed, the trial's number and the draw's parameters) rather than from one stream for
+//! the study, so that a trial's values depend on its history only and [`explain`] can replay them.
 
+mod explain;
 mod masses;
 mod parzen;
 mod truncnorm;
@@ -35,6 +38,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::Value;
 
+pub use explain::{ExplainRequest, ParamExplanation, Phase, TpeExplanation, TpeModel, explain};
 pub use masses::MassCache;
 pub use parzen::{DimSpec, ParzenEstimator, ParzenParams, ordered_bits};
 
@@ -178,7 +182,8 @@ struct Observations<'t> {
 pub struct TpeSampler {
     options: TpeSamplerOptions,
     parzen: ParzenParams,
-    rng: Rng,
+    /// Each draw's stream is [`Rng::for_draw`] of this, the trial and the draw's parameters.
+    draw_seed: u64,
     random: RandomSampler,
     intersection: IntersectionSearchSpace,
     groups: GroupDecomposedSearchSpace,
@@ -220,9 +225,10 @@ impl TpeSampler {
         };
         let mut seeder = Rng::from_seed_option(options.seed);
         let random = RandomSampler::seeded(seeder.next_u64());
+        let draw_seed = seeder.next_u64();
         Ok(TpeSampler {
             parzen,
-            rng: seeder,
+            draw_seed,
             random,
             intersection: IntersectionSearchSpace::new(true),
             groups: GroupDecomposedSearchSpace::new(true),
@@ -356,8 +362,15 @@ impl TpeSampler {
         Observations { key, trials, flat, running }
     }
 
-    /// One TPE draw for `space` (internal values by name).
-    fn sample_space(&mut self, study: &StudyView, trial: &FrozenTrial, space: &SearchSpace) -> InternalParams {
+    /// One TPE draw for `space` (internal values by name); `inspect`, when given, receives what
+    /// the draw saw and weighed (the explanation's source, so that it cannot drift from the draw).
+    fn sample_space(
+        &mut self,
+        study: &StudyView,
+        trial: &FrozenTrial,
+        space: &SearchSpace,
+        inspect: Option<&mut Inspection>,
+    ) -> InternalParams {
         let names: Vec<&String> = space.keys().collect();
         let specs: Vec<DimSpec> = space.values().map(DimSpec::of).collect();
         let Observations { key, trials: obs, flat, running } = self.vectors(study, trial.number, &names, &specs, space);
@@ -410,7 +423,10 @@ impl TpeSampler {
         l.refit(&specs, &rows_below, &w_below, params, &orders_below, &ids_below, masses);
         g.refit(&specs, &rows_above, &w_above, params, &orders_above, &ids_above, masses);
 
-        let candidates = l.sample(&mut self.rng, self.options.n_ei_candidates);
+        // Per draw, not one stream for the study: a trial's values then depend on its history
+        // only, which is what lets `explain` replay the draw.
+        let mut rng = Rng::for_draw(self.draw_seed, trial.number, &key);
+        let candidates = l.sample(&mut rng, self.options.n_ei_candidates);
         let (ll, lg) = (l.log_pdf(&candidates), g.log_pdf(&candidates));
         let mut best = 0;
         for i in 1..ll.len() {
@@ -419,8 +435,44 @@ impl TpeSampler {
             }
         }
         let x = &candidates[best * d..(best + 1) * d];
-        names.iter().zip(&specs).zip(x).map(|((name, spec), &v)| ((*name).clone(), spec.decode(v))).collect()
+        let out = names.iter().zip(&specs).zip(x).map(|((name, spec), &v)| ((*name).clone(), spec.decode(v))).collect();
+        if let Some(inspect) = inspect {
+            *inspect = Inspection {
+                n_finished,
+                specs: specs.clone(),
+                below: rows_below.concat(),
+                above: rows_above.concat(),
+                w_below,
+                w_above,
+                candidates,
+                log_l: ll,
+                log_g: lg,
+                chosen: best,
+            };
+        }
+        out
     }
+}
+
+/// What one TPE draw saw and weighed (for [`explain`]).
+#[derive(Debug, Clone, Default)]
+struct Inspection {
+    /// Complete and pruned trials among the observations (running ones are the liar's).
+    n_finished: usize,
+    /// The draw's dimensions, in the space's (name) order.
+    specs: Vec<DimSpec>,
+    /// The good and bad observations, rows of working coordinates, in trial-number order.
+    below: Vec<f64>,
+    above: Vec<f64>,
+    /// Their weights (without the prior's).
+    w_below: Vec<f64>,
+    w_above: Vec<f64>,
+    /// The candidates drawn from l(x), rows of working coordinates, and their log densities.
+    candidates: Vec<f64>,
+    log_l: Vec<f64>,
+    log_g: Vec<f64>,
+    /// The candidate kept.
+    chosen: usize,
 }
 
 /// Two sorted lists merged, in order.
@@ -598,7 +650,7 @@ impl Sampler for TpeSampler {
         }
         let mut out = InternalParams::new();
         for group in std::mem::take(&mut self.current_groups) {
-            out.extend(self.sample_space(study, trial, &group));
+            out.extend(self.sample_space(study, trial, &group, None));
         }
         if self.options.constant_liar && !out.is_empty() {
             self.pending.insert(trial.number, out.clone());
@@ -618,7 +670,7 @@ impl Sampler for TpeSampler {
         }
         let mut space = SearchSpace::new();
         space.insert(name.to_owned(), d.clone());
-        Ok(self.sample_space(study, trial, &space)[name])
+        Ok(self.sample_space(study, trial, &space, None)[name])
     }
 
     fn after_trial(&mut self, _study: &StudyView, trial: &FrozenTrial) -> Result<()> {

@@ -4,6 +4,7 @@ import { bestChangedVisual } from "./best-changed";
 import { gardenVisual } from "./garden";
 import { gridVsRandomVisual } from "./grid-vs-random";
 import { pruningVisual } from "./pruning";
+import { tpeVisual } from "./tpe";
 import type { LessonVisual, VisualContext } from "./visual";
 
 export type { LessonVisual, VisualContext } from "./visual";
@@ -13,6 +14,7 @@ const FACTORIES: Record<VisualId, (root: HTMLElement, ctx: VisualContext) => Les
   "grid-vs-random": gridVsRandomVisual,
   pruning: pruningVisual,
   "best-changed": bestChangedVisual,
+  tpe: tpeVisual,
 };
 
 /** Builds visual `id` in `root` (emptied first). */
