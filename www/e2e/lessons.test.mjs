@@ -194,6 +194,41 @@ export const tests = [
       }),
   ],
   [
+    "lesson inside-tpe: a click on the plot runs that x as the next trial; the trial after it is explained with it among the good or the others",
+    async (page, env) => {
+      await page.goto(`${env.url}#lesson=inside-tpe`);
+      await page.waitForSelector('#status[data-state="idle"]');
+      const pausedAt = (k) => page.waitForFunction((k) => document.querySelectorAll("#trials tbody tr").length === k && document.getElementById("status").dataset.state === "paused", k);
+      for (let k = 1; k <= 6; k++) {
+        await page.click("#step");
+        await pausedAt(k);
+      }
+      // Trial 5 is the first the model chose (5 random start-up trials).
+      await page.waitForFunction(() => {
+        const el = document.getElementById("tpe-plot");
+        return el.dataset.trial === "5" && el.dataset.phase === "tpe" && el._fullLayout?.xaxis;
+      });
+      await page.$eval("#tpe-plot", (el) => el.scrollIntoView({ block: "center" }));
+      const at = await page.evaluate(() => {
+        const el = document.getElementById("tpe-plot");
+        const { xaxis, yaxis } = el._fullLayout;
+        const r = el.getBoundingClientRect();
+        return { x: r.left + xaxis._offset + xaxis.d2p(0.3), y: r.top + yaxis._offset + yaxis._length / 2 };
+      });
+      await page.mouse.click(at.x, at.y);
+      await pausedAt(7);
+      await page.waitForSelector('#tpe-plot[data-trial="6"][data-phase="yours"]', { state: "attached" });
+      const x6 = await page.$$eval("#trials tbody tr", (trs) => Number(trs.find((r) => r.querySelector("td").textContent.trim() === "6").querySelectorAll("td")[3].textContent));
+      assert(Math.abs(x6 - 0.3) < 0.01, `trial 6 ran your x = 0.3: ${x6}`);
+      assert(/was yours/.test(await page.textContent("#lesson-visual .lesson-score")), "the lesson says the trial was yours");
+      // The next trial is the sampler's again, explained with yours among the 7 it saw.
+      await page.click("#step");
+      await pausedAt(8);
+      await page.waitForSelector('#tpe-plot[data-trial="7"][data-phase="tpe"]', { state: "attached" });
+      assert(/of the 7 finished trials/.test(await page.textContent("#lesson-visual .lesson-score")), await page.textContent("#lesson-visual .lesson-score"));
+    },
+  ],
+  [
     "lesson inside-gp: the GP's mean, band and acquisition after each run",
     async (page, env) =>
       inLesson(env, "inside-gp", ["objective", "seed", "trials", "plot-gp"], async (p) => {

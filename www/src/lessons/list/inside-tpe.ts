@@ -15,7 +15,7 @@ export const insideTpe: Lesson = {
     "Then it draws candidates from l(x), where good trials were, and keeps the one where l(x) is largest against g(x): likely to be good, unlikely to be bad. The first trials are random: there is nothing to split yet.",
     "The plot shows, for the last trial on the page: l(x) in green, g(x) in red, the earlier trials as ticks, and each candidate's score log l − log g with the chosen one starred. This is the sampler's own computation, redone by the engine for that trial.",
   ],
-  tryThis: "Step one trial at a time past the random start. Where does l(x) pile up, and does the star always land there? Then drag the replay slider back to watch l(x) narrow.",
+  tryThis: "Step one trial at a time past the random start. Where does l(x) pile up, and does the star always land there? Click on the plot to try an x of your own, and Step again: how does l(x) take it in?",
   visual: "tpe",
   show: ["objective", "seed", "trials", "plot-history"],
   spec: () =>

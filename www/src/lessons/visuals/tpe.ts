@@ -3,10 +3,10 @@
 // the trials before it). For one parameter at a time: l(x), the density of the good trials, and
 // g(x), that of the others; below them, the candidates drawn from l with their score
 // log l − log g, the chosen one (the highest) marked. Without a model yet (the random start-up
-// trials), it says so.
-import type { FrozenTrial, ParamValue, TpeExplanation, TpeParamExplanation } from "../../lib/wasmtune";
+// trials), it says so. A click on the plot proposes that value as the next trial.
+import type { Distribution, FrozenTrial, ParamValue, TpeExplanation, TpeParamExplanation } from "../../lib/wasmtune";
 import { type Figure, type PlotData, plotText } from "../../plots/figure";
-import { type LessonVisual, type VisualContext, drawFigure, plotBox } from "./visual";
+import { type LessonVisual, type VisualContext, clickedX, drawFigure, plotBox } from "./visual";
 
 const COLORS = { good: "#2a7", bad: "#c44", chosen: "#d80" };
 
@@ -50,8 +50,8 @@ export function tpeFigure(e: TpeExplanation, p: TpeParamExplanation, trials: rea
   return {
     data,
     layout: {
-      margin: { l: 60, r: 20, t: 30, b: 40 },
-      legend: { orientation: "h", y: 1.12 },
+      margin: { l: 60, r: 20, t: 10, b: 40 },
+      legend: { orientation: "h", y: -0.22 },
       barmode: "group",
       xaxis: { title: { text: name }, type: cat ? "category" : log ? "log" : "linear", anchor: "y2" },
       yaxis: { domain: [0.42, 1], title: { text: "density" }, rangemode: "tozero" },
@@ -76,6 +76,8 @@ export function tpeVisual(root: HTMLElement, ctx: VisualContext): LessonVisual {
   sentence.setAttribute("role", "status");
   root.append(tools, sentence);
   const { el, note } = plotBox(root, "tpe-plot");
+  /** Each parameter's distribution (Optuna JSON) as the last explanation gave it. */
+  const lastDistribution = new Map<string, Distribution>();
   // Answers by study and trial: a trial's explanation depends only on the trials before it.
   const answers = new Map<string, TpeExplanation | { error: string }>();
   let asking: string | null = null;
@@ -85,6 +87,15 @@ export function tpeVisual(root: HTMLElement, ctx: VisualContext): LessonVisual {
     if (!t) {
       sentence.textContent = "Press Start or Step: the explanation of each trial appears here.";
       drawFigure(ctx, el, note, { note: "No trial yet." });
+      return;
+    }
+    if (t.userAttrs.proposed_by === "you") {
+      // Not the sampler's choice: there is no draw to explain, only its effect on the next one.
+      const mine = Object.entries(t.params).map(([k, v]) => `${k} = ${fmt(v)}`).join(", ");
+      sentence.textContent = `Trial ${t.number} was yours (${mine}): TPE did not choose it. Step, and the next trial's l and g count it.`;
+      el.dataset.trial = String(t.number);
+      el.dataset.phase = "yours";
+      drawFigure(ctx, el, note, { note: "Your trial: nothing for the sampler to explain." });
       return;
     }
     const key = `${ctx.spec().config.name ?? ""}#${t.number}`;
@@ -114,6 +125,7 @@ export function tpeVisual(root: HTMLElement, ctx: VisualContext): LessonVisual {
       if (names.includes(keep)) pick.value = keep;
     }
     const p = answer.params.find((q) => q.name === pick.value) ?? answer.params[0];
+    for (const q of answer.params) lastDistribution.set(q.name, q.distribution as Distribution);
     sentence.textContent = tpeSentence(answer, p);
     el.dataset.trial = String(answer.trial);
     el.dataset.phase = p.model ? "tpe" : "startup";
@@ -121,5 +133,16 @@ export function tpeVisual(root: HTMLElement, ctx: VisualContext): LessonVisual {
     drawFigure(ctx, el, note, tpeFigure(answer, p, trials));
   };
   pick.addEventListener("change", draw);
+  // A click on the plot proposes that value of the shown parameter as the next trial (the others
+  // left to the sampler): then the next explanation shows how the model took it in.
+  el.addEventListener("click", (e) => {
+    const shown = pick.value;
+    const d = lastDistribution.get(shown);
+    if (!d || d.name !== "FloatDistribution") return;
+    const raw = clickedX(el, e.clientX);
+    if (raw === null) return;
+    const x = d.attributes.log ? 10 ** raw : raw;
+    if (x >= d.attributes.low && x <= d.attributes.high) ctx.propose?.({ [shown]: Number(x.toPrecision(4)) });
+  });
   return { update: draw };
 }
