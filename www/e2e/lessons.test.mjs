@@ -70,6 +70,44 @@ async function start(page) {
 /** Plotly's data of plot `id`, trace by trace: name and point count. */
 const traces = (page, id) => page.evaluate((i) => (document.getElementById(i).data ?? []).map((d) => ({ name: d.name, n: d.x?.length ?? 0, x: d.x })), id);
 
+/** Waits until the table holds `k` trials and the study is paused (with `race`, the race's rival
+ *  holds `k` too). */
+const pausedAt = (page, k, race = false) =>
+  page.waitForFunction(
+    ([k, race]) =>
+      document.querySelectorAll("#trials tbody tr").length === k &&
+      document.getElementById("status").dataset.state === "paused" &&
+      (!race || document.getElementById("race-status").dataset.done === String(k)),
+    [k, race],
+  );
+
+/** Clicks Plotly plot `id` at data x `x`, halfway up its first y axis (scrolled on screen first:
+ *  the mouse only reaches what is on screen). */
+async function clickPlotAt(page, id, x) {
+  await page.$eval(`#${id}`, (el) => el.scrollIntoView({ block: "center" }));
+  const at = await page.evaluate(
+    ([id, x]) => {
+      const el = document.getElementById(id);
+      const { xaxis, yaxis } = el._fullLayout;
+      const r = el.getBoundingClientRect();
+      return { x: r.left + xaxis._offset + xaxis.d2p(x), y: r.top + yaxis._offset + yaxis._length / 2 };
+    },
+    [id, x],
+  );
+  await page.mouse.click(at.x, at.y);
+}
+
+/** Moves the replay slider to `k` trials, as dragging it would. */
+const replayTo = (page, k) =>
+  page.$eval(
+    "#replay",
+    (el, k) => {
+      el.value = String(k);
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    },
+    k,
+  );
+
 export const tests = [
   [
     "lessons: the page opens on the gallery; a card opens its lesson in place, next and previous move through them, and the full playground shows everything again",
@@ -114,29 +152,14 @@ export const tests = [
     async (page, env) => {
       await page.goto(`${env.url}#lesson=garden`);
       await page.waitForSelector('#status[data-state="idle"]');
-      const pausedAt = (k) =>
-        page.waitForFunction(
-          (k) =>
-            document.querySelectorAll("#trials tbody tr").length === k &&
-            document.getElementById("status").dataset.state === "paused" &&
-            document.getElementById("race-status").dataset.done === String(k),
-          k,
-        );
       await page.click("#step");
-      await pausedAt(1);
+      await pausedAt(page, 1, true);
       await page.click("#step");
-      await pausedAt(2);
+      await pausedAt(page, 2, true);
       // Plotly draws the curve once it has loaded (after the first trial).
       await page.waitForFunction(() => document.getElementById("garden-curve")._fullLayout?.xaxis);
-      await page.$eval("#garden-curve", (el) => el.scrollIntoView({ block: "center" }));
-      const at = await page.evaluate(() => {
-        const el = document.getElementById("garden-curve");
-        const { xaxis, yaxis } = el._fullLayout;
-        const r = el.getBoundingClientRect();
-        return { x: r.left + xaxis._offset + xaxis.d2p(100), y: r.top + yaxis._offset + yaxis._length / 2 };
-      });
-      await page.mouse.click(at.x, at.y);
-      await pausedAt(3);
+      await clickPlotAt(page, "garden-curve", 100);
+      await pausedAt(page, 3, true);
       await page.waitForFunction(() => (document.getElementById("garden-curve").data ?? []).some((d) => d.name === "your trials"));
       const t = await traces(page, "garden-curve");
       const yours = t.find((d) => d.name === "your trials");
@@ -183,10 +206,7 @@ export const tests = [
         });
         assert(Math.abs(star.x[0] - ran) <= 1e-4 * Math.max(1, Math.abs(ran)), `the chosen candidate ${star.x[0]} is the x trial 24 ran (${ran})`);
         // Replayed to 3 trials: trial 2 was a random start-up draw, and the lesson says so.
-        await p.$eval("#replay", (el) => {
-          el.value = "3";
-          el.dispatchEvent(new Event("input", { bubbles: true }));
-        });
+        await replayTo(p, 3);
         await p.waitForSelector('#tpe-plot[data-trial="2"][data-phase="startup"]', { state: "attached" });
         assert(/at random/.test(await p.textContent("#lesson-visual .lesson-score")), await p.textContent("#lesson-visual .lesson-score"));
         await p.click("#replay-live");
@@ -198,32 +218,24 @@ export const tests = [
     async (page, env) => {
       await page.goto(`${env.url}#lesson=inside-tpe`);
       await page.waitForSelector('#status[data-state="idle"]');
-      const pausedAt = (k) => page.waitForFunction((k) => document.querySelectorAll("#trials tbody tr").length === k && document.getElementById("status").dataset.state === "paused", k);
       for (let k = 1; k <= 6; k++) {
         await page.click("#step");
-        await pausedAt(k);
+        await pausedAt(page, k);
       }
       // Trial 5 is the first the model chose (5 random start-up trials).
       await page.waitForFunction(() => {
         const el = document.getElementById("tpe-plot");
         return el.dataset.trial === "5" && el.dataset.phase === "tpe" && el._fullLayout?.xaxis;
       });
-      await page.$eval("#tpe-plot", (el) => el.scrollIntoView({ block: "center" }));
-      const at = await page.evaluate(() => {
-        const el = document.getElementById("tpe-plot");
-        const { xaxis, yaxis } = el._fullLayout;
-        const r = el.getBoundingClientRect();
-        return { x: r.left + xaxis._offset + xaxis.d2p(0.3), y: r.top + yaxis._offset + yaxis._length / 2 };
-      });
-      await page.mouse.click(at.x, at.y);
-      await pausedAt(7);
+      await clickPlotAt(page, "tpe-plot", 0.3);
+      await pausedAt(page, 7);
       await page.waitForSelector('#tpe-plot[data-trial="6"][data-phase="yours"]', { state: "attached" });
       const x6 = await page.$$eval("#trials tbody tr", (trs) => Number(trs.find((r) => r.querySelector("td").textContent.trim() === "6").querySelectorAll("td")[3].textContent));
       assert(Math.abs(x6 - 0.3) < 0.01, `trial 6 ran your x = 0.3: ${x6}`);
       assert(/was yours/.test(await page.textContent("#lesson-visual .lesson-score")), "the lesson says the trial was yours");
       // The next trial is the sampler's again, explained with yours among the 7 it saw.
       await page.click("#step");
-      await pausedAt(8);
+      await pausedAt(page, 8);
       await page.waitForSelector('#tpe-plot[data-trial="7"][data-phase="tpe"]', { state: "attached" });
       assert(/of the 7 finished trials/.test(await page.textContent("#lesson-visual .lesson-score")), await page.textContent("#lesson-visual .lesson-score"));
     },
@@ -245,7 +257,7 @@ export const tests = [
       await page.waitForSelector('#status[data-state="idle"]');
       for (let k = 1; k <= 5; k++) {
         await page.click("#step");
-        await page.waitForFunction((k) => document.querySelectorAll("#trials tbody tr").length === k && document.getElementById("status").dataset.state === "paused", k);
+        await pausedAt(page, k);
       }
       // What the page shows at trial 5, live: the GP's belief (asked of the engine) and the table.
       const shown = () =>
@@ -263,10 +275,7 @@ export const tests = [
       await page.waitForFunction(() => /after 15 trials/.test(document.getElementById("gp").layout?.title?.text));
       assert(JSON.stringify((await shown()).gp) !== JSON.stringify(live.gp), "the belief moved on after trial 5");
       // Back to trial 5 with the slider.
-      await page.$eval("#replay", (el) => {
-        el.value = "5";
-        el.dispatchEvent(new Event("input", { bubbles: true }));
-      });
+      await replayTo(page, 5);
       await page.waitForSelector('#replay-bar[data-at="5"]');
       await page.waitForFunction((want) => {
         const gp = (document.getElementById("gp").data ?? []).map((d) => ({ name: d.name, x: d.x, y: d.y }));

@@ -9,6 +9,7 @@ import type { FromEvaluator, ToEvaluator } from "./evaluation";
 import type { FrozenTrial, ParamValue, Study, StudyConfig } from "./lib/wasmtune";
 import { builtinObjective } from "./objectives";
 import type { Best, Report, RunSpec } from "./protocol";
+import { Stepping } from "./stepping";
 
 interface Slot {
   index: number;
@@ -42,7 +43,7 @@ export class ParallelRun {
     /** Trials to hand out before pausing (Step), or none: run on. */
     steps?: number,
   ) {
-    this.stepsLeft = steps ?? null;
+    this.stepping = new Stepping(steps);
     this.batcher = new Batcher<FrozenTrial>((trials) =>
       post({ type: "trials", trials, best: bestOf(study), sentAt: performance.now(), lines: study.takeJournal() }),
     );
@@ -65,16 +66,12 @@ export class ParallelRun {
     this.post({ type: "paused", done: this.done });
   }
 
-  /** Trials left to hand out before the run pauses by itself (Step), or null. */
-  private stepsLeft: number | null;
-
-  /** Trials the student proposed (their numbers). */
-  private readonly proposed = new Set<number>();
+  /** Steps left (counted as trials are handed out) and the student's proposals. */
+  private readonly stepping: Stepping;
 
   /** Queues a trial at `params` (ahead of the sampler's), marked as the student's. */
   enqueue(params: Record<string, ParamValue>): void {
-    const n = this.study.enqueueTrial(params);
-    if (n !== undefined) this.proposed.add(n);
+    this.stepping.enqueue(this.study, params);
   }
 
   /** The student's trial next, then a pause. */
@@ -85,7 +82,7 @@ export class ParallelRun {
 
   /** One more trial, then a pause (once the trials running have ended). */
   step(): void {
-    this.stepsLeft = 1;
+    this.stepping.once();
     if (this.paused) this.resume();
     else for (const s of this.slots) this.assign(s);
   }
@@ -141,15 +138,12 @@ export class ParallelRun {
     if (this.slots[slot.index] !== slot || !slot.ready || slot.trial !== null || this.paused || this.stopRequested || this.study.isStopped) return;
     if (this.assigned >= this.nTrials) return;
     this.assigned++;
-    // The last trial ends the run instead: nothing is left to step to.
-    if (this.stepsLeft !== null && --this.stepsLeft <= 0 && this.assigned < this.nTrials) {
-      this.stepsLeft = null;
-      this.paused = true; // reported once this trial has ended
-    }
+    // Paused once this trial has ended (reportPausedWhenIdle).
+    if (this.stepping.count(this.assigned >= this.nTrials)) this.paused = true;
     const trial = this.study.ask();
     slot.trial = trial.number;
     trial.setUserAttr("worker", slot.index);
-    if (this.proposed.has(trial.number)) trial.setUserAttr("proposed_by", "you");
+    this.stepping.mark(trial);
     // A built-in objective's space is known: suggest it all now (no round trips).
     const params: Record<string, ParamValue> = {};
     const builtin = builtinObjective(this.spec.config.objective ?? "");

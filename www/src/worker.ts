@@ -19,6 +19,7 @@ import {
   samplerNames,
 } from "./lib/wasmtune";
 import { objectiveFor } from "./objective-for";
+import { Stepping } from "./stepping";
 import { CUSTOM_ID, errorMessage } from "./objectives/custom";
 import { type Best, type Command, type Query, type Report, type RunSpec, trialTimeoutMs } from "./protocol";
 import { ParallelRun, withConstantLiar } from "./coordinator";
@@ -55,8 +56,7 @@ class Run {
   private wake: (() => void) | null = null;
   private lastYield = performance.now();
   private done = 0;
-  /** Trials left before the run pauses by itself (Step), or null: it runs on. */
-  private stepsLeft: number | null;
+  private readonly stepping: Stepping;
 
   constructor(
     private readonly study: Study,
@@ -64,7 +64,7 @@ class Run {
     private readonly nTrials: number,
     steps?: number,
   ) {
-    this.stepsLeft = steps ?? null;
+    this.stepping = new Stepping(steps);
   }
 
   private readonly batcher = new Batcher<FrozenTrial>((trials) => {
@@ -98,17 +98,13 @@ class Run {
 
   /** One more trial, then a pause. */
   step(): void {
-    this.stepsLeft = 1;
+    this.stepping.once();
     this.resume();
   }
 
-  /** Trials the student proposed (their numbers). */
-  private readonly proposed = new Set<number>();
-
   /** Queues a trial at `params` (ahead of the sampler's), marked as the student's. */
   enqueue(params: Record<string, ParamValue>): void {
-    const n = this.study.enqueueTrial(params);
-    if (n !== undefined) this.proposed.add(n);
+    this.stepping.enqueue(this.study, params);
   }
 
   /** The student's trial next, then a pause. */
@@ -145,7 +141,7 @@ class Run {
     post({ type: "started" });
     const objective = this.objective;
     await this.study.optimize((trial) => {
-      if (this.proposed.has(trial.number)) trial.setUserAttr("proposed_by", "you");
+      this.stepping.mark(trial);
       this.shipAtTrialStart();
       return objective(trial);
     }, {
@@ -154,11 +150,7 @@ class Run {
         async (_study, trial) => {
           this.done++;
           this.batcher.push(trial);
-          // The last trial ends the run instead: nothing is left to step to.
-          if (this.stepsLeft !== null && --this.stepsLeft <= 0 && this.done < this.nTrials) {
-            this.stepsLeft = null;
-            this.paused = true;
-          }
+          if (this.stepping.count(this.done >= this.nTrials)) this.paused = true;
           await this.checkpoint();
         },
       ],
