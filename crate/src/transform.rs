@@ -87,6 +87,21 @@ impl SearchSpaceTransform {
         self.columns[i].clone()
     }
 
+    /// The internal value at box coordinate `u` of numeric column `column`, neither rounded to a
+    /// step nor clipped: for drawing a continuous distribution over the box in the parameter's
+    /// units (exponentiated for log columns).
+    pub fn continuous(&self, column: usize, u: f64) -> f64 {
+        let [lo, hi] = self.raw_bounds[column];
+        let raw = if self.options.zero_one { lo + u * (hi - lo) } else { u };
+        let i = self.columns.iter().position(|r| r.contains(&column)).expect("a column of the box");
+        let log = match &self.distributions[i] {
+            Distribution::Float(f) => f.log(),
+            Distribution::Int(d) => d.log(),
+            Distribution::Categorical(_) => false,
+        };
+        if log && self.options.log { libm::exp(raw) } else { raw }
+    }
+
     /// Encodes internal values into a point of the box. Every parameter of the space must be given.
     pub fn transform(&self, params: &InternalParams) -> Vec<f64> {
         let mut out = vec![0.0; self.raw_bounds.len()];

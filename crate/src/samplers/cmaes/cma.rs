@@ -203,6 +203,11 @@ impl Cma {
         self.sigma
     }
 
+    /// C, row-major `dim × dim` (the distribution is `N(mean, σ² C)`).
+    pub fn cov(&self) -> &[f64] {
+        &self.cov
+    }
+
     /// The box.
     pub fn bounds(&self) -> &[[f64; 2]] {
         &self.bounds

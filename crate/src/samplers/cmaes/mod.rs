@@ -27,6 +27,7 @@
 
 mod cma;
 mod driver;
+mod explain;
 mod margin;
 mod restart;
 mod warm_start;
@@ -38,6 +39,7 @@ use serde_json::Value;
 
 pub use cma::{Cma, CmaConfig};
 pub use driver::{Driver, DriverConfig};
+pub use explain::{CmaAxis, CmaExplainRequest, CmaExplanation, CmaGeneration, explain};
 pub use margin::CmaWithMargin;
 pub use restart::{NextRun, RestartStrategy, Restarts};
 pub use warm_start::warm_start_distribution;
