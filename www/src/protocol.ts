@@ -45,6 +45,7 @@ export type Query =
   | { kind: "importances"; request: { evaluator?: string; params?: string[]; target?: number; normalize?: boolean } }
   | { kind: "gpBelief"; request: { params: string[]; resolution?: number; before?: number } }
   | { kind: "tpeExplain"; request: { trial: number; params?: string[]; resolution?: number } }
+  | { kind: "cmaesExplain"; request: { trial?: number; params?: string[]; points?: number } }
   | { kind: "pareto" };
 
 export type Command =

@@ -249,6 +249,9 @@ function ask(study: Study, query: Query): unknown {
     case "tpeExplain":
       if (!study.hasTpeExplain) throw new Error("needs a newer engine build");
       return study.tpeExplain(query.request);
+    case "cmaesExplain":
+      if (!study.hasCmaesExplain) throw new Error("needs a newer engine build");
+      return study.cmaesExplain(query.request);
     case "pareto":
       return paretoInfo(study);
   }

@@ -415,3 +415,28 @@ impl WasmStudy {
         to_js(&explanation)
     }
 }
+
+#[wasm_bindgen(js_class = WasmStudy)]
+impl WasmStudy {
+    /// What `CmaEsSampler` believed, generation by generation: the distribution `N(m, σ²C)` it
+    /// stored in the study, the trials drawn from it, and its 1σ/2σ contours on one or two
+    /// parameters (see `samplers::cmaes::explain`). `request` is `{trial?, params?, points?: 64}`;
+    /// returns `{trial, axes, shown, nStartupTrials, independent, generations: [{restart,
+    /// generation, popsize, sigma, mean, cov, shownMean, ellipse1, ellipse2, firstTrial, trials}]}`.
+    #[wasm_bindgen(js_name = cmaesExplain)]
+    pub fn cmaes_explain(&self, request: JsValue) -> Result<JsValue, JsError> {
+        if self.sampler.name != "CmaEsSampler" {
+            return Err(JsError::new(&format!(
+                "cmaesExplain: the study's sampler is {}, not CmaEsSampler",
+                self.sampler.name
+            )));
+        }
+        let options: samplers::CmaEsSamplerOptions =
+            samplers::options("CmaEsSampler", &self.sampler.kwargs).map_err(js_err)?;
+        let request: samplers::cmaes::CmaExplainRequest = serde_json::from_value(to_json(&request)?)
+            .map_err(|e| JsError::new(&format!("cmaesExplain: {e}")))?;
+        let explanation = samplers::cmaes::explain(self.study.trials(), self.study.directions(), &options, &request)
+            .map_err(js_err)?;
+        to_js(&explanation)
+    }
+}

@@ -4,7 +4,7 @@ import type { RunSpec } from "../protocol";
 
 /** The lesson visuals the page can draw (see visuals/). Lessons about a plot the playground
  *  already has (the GP's belief, the Pareto front...) show that plot instead: `visual` is null. */
-export type VisualId = "garden" | "grid-vs-random" | "pruning" | "best-changed" | "tpe";
+export type VisualId = "garden" | "grid-vs-random" | "pruning" | "best-changed" | "tpe" | "cmaes";
 
 export interface Lesson {
   /** The id in its link (`#lesson=ID`) and in `data-lesson`. */

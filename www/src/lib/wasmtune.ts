@@ -299,11 +299,62 @@ export interface TpeExplanation {
   params: TpeParamExplanation[];
 }
 
+/** Up to which trial, and on which parameters, `study.cmaesExplain` explains. */
+export interface CmaExplainRequest {
+  /** The last trial to take into account (default: every trial). */
+  trial?: number;
+  /** One or two parameters of the space CMA-ES searches (default: its first two). */
+  params?: string[];
+  /** Points on each ellipse (default 64, 8 to 1000). */
+  points?: number;
+}
+
+/** One generation of a CMA-ES search: the distribution N(mean, sigma² cov) in the sampler's
+ *  [0, 1] box, and the trials drawn from it. */
+export interface CmaGeneration {
+  /** Restarts before this run (IPOP and BIPOP start runs with larger populations). */
+  restart: number;
+  /** The generation within its run. */
+  generation: number;
+  /** λ, trials per generation. */
+  popsize: number;
+  sigma: number;
+  mean: number[];
+  /** Row-major, in the box. */
+  cov: number[];
+  /** The mean on the shown parameters, in their units. */
+  shownMean: number[];
+  /** The 1σ contour on the shown parameters (closed: the first point repeated last); with one
+   *  shown parameter, the interval's two ends. */
+  ellipse1: number[][];
+  /** The 2σ contour, likewise. */
+  ellipse2: number[][];
+  /** The trial whose start recorded this distribution. */
+  firstTrial: number;
+  /** The trials drawn from it, in number order. */
+  trials: number[];
+}
+
+/** A CMA-ES study explained up to one trial: every generation's search distribution, as the
+ *  sampler stored it in the study. */
+export interface CmaExplanation {
+  trial: number | null;
+  /** The parameters CMA-ES searches jointly, in its column order. */
+  axes: { name: string; distribution: unknown; log: boolean }[];
+  /** The parameters the means and ellipses are projected on. */
+  shown: string[];
+  nStartupTrials: number;
+  /** Trials the independent sampler drew (before CMA-ES started, or outside its space). */
+  independent: number[];
+  generations: CmaGeneration[];
+}
+
 /** Bindings that newer engine builds add; feature-detected so that the page works on either. */
 interface OptionalBindings {
   importances?: (request: ImportanceRequest) => unknown;
   gpBelief?: (request: { params: string[]; resolution?: number; before?: number }) => unknown;
   tpeExplain?: (request: TpeExplainRequest) => unknown;
+  cmaesExplain?: (request: CmaExplainRequest) => unknown;
 }
 
 /** What an objective may return: one number per objective. */
@@ -366,6 +417,10 @@ export class Study {
   get hasTpeExplain(): boolean {
     return typeof (this.inner as unknown as OptionalBindings).tpeExplain === "function";
   }
+  /** Whether this engine build explains CMA-ES's search distributions. */
+  get hasCmaesExplain(): boolean {
+    return typeof (this.inner as unknown as OptionalBindings).cmaesExplain === "function";
+  }
   /** Parameter importances (descending), the engine's fANOVA or PED-ANOVA. */
   importances(request: ImportanceRequest = {}): Record<string, number> {
     const f = (this.inner as unknown as OptionalBindings).importances;
@@ -383,6 +438,13 @@ export class Study {
     const f = (this.inner as unknown as OptionalBindings).tpeExplain;
     if (!f) throw new Error("needs a newer engine build");
     return call(() => f.call(this.inner, request)) as TpeExplanation;
+  }
+
+  /** What CmaEsSampler believed generation by generation (CmaEsSampler studies). */
+  cmaesExplain(request: CmaExplainRequest = {}): CmaExplanation {
+    const f = (this.inner as unknown as OptionalBindings).cmaesExplain;
+    if (!f) throw new Error("needs a newer engine build");
+    return call(() => f.call(this.inner, request)) as CmaExplanation;
   }
 
   /** Every trial, in number order, as plain objects. */

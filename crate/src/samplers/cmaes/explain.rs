@@ -116,10 +116,10 @@ pub fn explain(
     if !(8..=1000).contains(&points) {
         return Err(bad(format!("points must be in 8..=1000, got {points}")));
     }
-    if let Some(k) = request.trial
-        && !trials.iter().any(|t| t.number == k)
-    {
-        return Err(bad(format!("the study has no trial {k} (it has {} trials)", trials.len())));
+    if let Some(k) = request.trial {
+        if !trials.iter().any(|t| t.number == k) {
+            return Err(bad(format!("the study has no trial {k} (it has {} trials)", trials.len())));
+        }
     }
     let upto: Vec<&FrozenTrial> =
         trials.iter().filter(|t| request.trial.is_none_or(|k| t.number <= k)).collect();

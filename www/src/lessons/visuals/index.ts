@@ -1,6 +1,7 @@
 // The lesson visuals by id.
 import type { VisualId } from "../lesson";
 import { bestChangedVisual } from "./best-changed";
+import { cmaesVisual } from "./cmaes";
 import { gardenVisual } from "./garden";
 import { gridVsRandomVisual } from "./grid-vs-random";
 import { pruningVisual } from "./pruning";
@@ -15,6 +16,7 @@ const FACTORIES: Record<VisualId, (root: HTMLElement, ctx: VisualContext) => Les
   pruning: pruningVisual,
   "best-changed": bestChangedVisual,
   tpe: tpeVisual,
+  cmaes: cmaesVisual,
 };
 
 /** Builds visual `id` in `root` (emptied first). */
