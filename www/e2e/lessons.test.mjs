@@ -81,18 +81,18 @@ const pausedAt = (page, k, race = false) =>
     [k, race],
   );
 
-/** Clicks Plotly plot `id` at data x `x`, halfway up its first y axis (scrolled on screen first:
- *  the mouse only reaches what is on screen). */
-async function clickPlotAt(page, id, x) {
+/** Clicks Plotly plot `id` at data x `x` and data y `y` (absent: halfway up its first y axis),
+ *  scrolled on screen first: the mouse only reaches what is on screen. */
+async function clickPlotAt(page, id, x, y = null) {
   await page.$eval(`#${id}`, (el) => el.scrollIntoView({ block: "center" }));
   const at = await page.evaluate(
-    ([id, x]) => {
+    ([id, x, y]) => {
       const el = document.getElementById(id);
       const { xaxis, yaxis } = el._fullLayout;
       const r = el.getBoundingClientRect();
-      return { x: r.left + xaxis._offset + xaxis.d2p(x), y: r.top + yaxis._offset + yaxis._length / 2 };
+      return { x: r.left + xaxis._offset + xaxis.d2p(x), y: r.top + yaxis._offset + (y === null ? yaxis._length / 2 : yaxis.d2p(y)) };
     },
-    [id, x],
+    [id, x, y],
   );
   await page.mouse.click(at.x, at.y);
 }
@@ -238,6 +238,87 @@ export const tests = [
       await pausedAt(page, 8);
       await page.waitForSelector('#tpe-plot[data-trial="7"][data-phase="tpe"]', { state: "attached" });
       assert(/of the 7 finished trials/.test(await page.textContent("#lesson-visual .lesson-score")), await page.textContent("#lesson-visual .lesson-score"));
+    },
+  ],
+  [
+    "lesson inside-cmaes: one ellipse per generation from the engine's explanation, λ trials each, an IPOP restart with λ doubled; replayed to trial k, what the live run showed at k",
+    async (page, env) =>
+      inLesson(env, "inside-cmaes", ["seed", "trials", "plot-history"], async (p) => {
+        for (let k = 1; k <= 14; k++) {
+          await p.click("#step");
+          await pausedAt(p, k);
+          if (k === 1) {
+            await p.waitForSelector('#cmaes-plot[data-trial="0"]', { state: "attached" });
+            assert(/drawn at random/.test(await p.textContent("#lesson-visual .lesson-score")), "trial 0 is the random start-up trial");
+          }
+        }
+        // Trials 1-6 are generation 0 (λ = 6 in 2-D), 7-12 generation 1, 13 opens generation 2.
+        await p.waitForSelector('#cmaes-plot[data-trial="13"][data-generation="0:2"]', { state: "attached" });
+        const shown = () =>
+          p.evaluate(() => {
+            const el = document.getElementById("cmaes-plot");
+            const byName = (prefix) => (el.data ?? []).find((d) => String(d.name).startsWith(prefix));
+            return {
+              data: { ...el.dataset },
+              now: byName("1σ now")?.x,
+              drawn: byName("generation ")?.x,
+              sentence: document.querySelector("#lesson-visual .lesson-score").textContent,
+            };
+          });
+        await p.waitForFunction(() => (document.getElementById("cmaes-plot").data ?? []).length >= 7);
+        const live = await shown();
+        assert(live.data.ellipses === "3" && live.data.generations === "3", `three generations, three ellipses: ${JSON.stringify(live.data)}`);
+        assert(live.drawn.length === 1 && /generation 2, 1 of its λ = 6/.test(live.sentence), live.sentence);
+        await p.click("#pause"); // Resume: the rest of the 700 trials
+        await p.waitForSelector('#status[data-state="finished"]');
+        await p.waitForSelector('#cmaes-plot[data-trial="699"]', { state: "attached" });
+        const end = await p.evaluate(() => {
+          const el = document.getElementById("cmaes-plot");
+          const byName = (prefix) => el.data.find((d) => String(d.name).startsWith(prefix));
+          return {
+            data: { ...el.dataset },
+            older: byName("earlier generations").x.filter((v) => v === null).length + 1,
+            sigma: byName("σ").y.length,
+            notes: (el.layout.annotations ?? []).map((a) => a.text),
+            contour: el.data[0].type,
+          };
+        });
+        const generations = Number(end.data.generations);
+        assert(end.contour === "contour", "the objective's contour under the ellipses");
+        assert(Number(end.data.ellipses) === generations && end.older + 1 === generations && end.sigma === generations, `one ellipse and one σ per generation: ${JSON.stringify(end)}`);
+        assert(Number(end.data.restarts) >= 1 && end.notes.some((t) => t === "restart 1: λ = 12"), `IPOP restarted with λ = 12: ${JSON.stringify(end)}`);
+        // Back to 14 trials with the slider: the very same picture as live.
+        await replayTo(p, 14);
+        await p.waitForSelector('#cmaes-plot[data-trial="13"]', { state: "attached" });
+        await p.waitForFunction(() => (document.getElementById("cmaes-plot").data ?? []).find((d) => String(d.name).startsWith("generation "))?.x.length === 1);
+        const replayed = await shown();
+        assert(JSON.stringify(replayed) === JSON.stringify(live), `replayed at 14 = live at 14:\n${JSON.stringify(replayed).slice(0, 400)}\n${JSON.stringify(live).slice(0, 400)}`);
+        await p.click("#replay-live");
+        await p.waitForSelector('#cmaes-plot[data-trial="699"]', { state: "attached" });
+      }),
+  ],
+  [
+    "lesson inside-cmaes: a click on the contour runs that point as the next trial, counted in the generation's population",
+    async (page, env) => {
+      await page.goto(`${env.url}#lesson=inside-cmaes`);
+      await page.waitForSelector('#status[data-state="idle"]');
+      for (let k = 1; k <= 3; k++) {
+        await page.click("#step");
+        await pausedAt(page, k);
+      }
+      await page.waitForFunction(() => {
+        const el = document.getElementById("cmaes-plot");
+        return el.dataset.trial === "2" && el._fullLayout?.xaxis;
+      });
+      await clickPlotAt(page, "cmaes-plot", 6, 4);
+      await pausedAt(page, 4);
+      await page.waitForSelector('#cmaes-plot[data-trial="3"]', { state: "attached" });
+      await page.waitForFunction(() => /was yours/.test(document.querySelector("#lesson-visual .lesson-score").textContent));
+      const row = await page.$$eval("#trials tbody tr", (trs) => [...trs.find((r) => r.querySelector("td").textContent.trim() === "3").querySelectorAll("td")].map((td) => td.textContent));
+      assert(row.some((c) => Math.abs(Number(c) - 6) < 0.15) && row.some((c) => Math.abs(Number(c) - 4) < 0.15), `trial 3 ran your point (6, 4): ${row}`);
+      // Yours is one of generation 0's six, with trials 1 and 2: three of them so far.
+      const drawn = await page.evaluate(() => document.getElementById("cmaes-plot").data.find((d) => String(d.name).startsWith("generation ")).name);
+      assert(drawn === "generation 0: 3 of λ = 6", drawn);
     },
   ],
   [

@@ -133,11 +133,11 @@ export function cmaesFigure(e: CmaExplanation, trials: readonly FrozenTrial[], o
     data,
     layout: {
       margin: { l: 60, r: 20, t: 10, b: 40 },
-      legend: { orientation: "h", y: -0.16 },
+      legend: { orientation: "h", y: -0.1 },
       xaxis: { ...axis(ranges[0], px), anchor: "y" },
-      yaxis: { ...axis(ranges[1], py), domain: [0.34, 1], anchor: "x" },
+      yaxis: { ...axis(ranges[1], py), domain: [0.4, 1], anchor: "x" },
       xaxis2: { anchor: "y2", title: { text: "trial" } },
-      yaxis2: { domain: [0, 0.2], type: "log", title: { text: "σ" }, anchor: "x2" },
+      yaxis2: { domain: [0, 0.22], type: "log", title: { text: "σ" }, anchor: "x2" },
       shapes: restarts.map((h) => ({ type: "line", xref: "x2", yref: "y2 domain", x0: h.firstTrial, x1: h.firstTrial, y0: 0, y1: 1, line: { color: COLORS.mean, dash: "dot", width: 1 } })),
       annotations: restarts.map((h) => ({ xref: "x2", yref: "y2 domain", x: h.firstTrial, y: 1, yanchor: "bottom", text: `restart ${h.restart}: λ = ${h.popsize}`, showarrow: false, font: { size: 10, color: COLORS.mean } })),
       uirevision: "cmaes",
@@ -152,6 +152,8 @@ export function cmaesVisual(root: HTMLElement, ctx: VisualContext): LessonVisual
   sentence.setAttribute("role", "status");
   root.append(sentence);
   const { el, note } = plotBox(root, "cmaes-plot");
+  // The contour needs room to show the ellipses' shape, and σ its own strip under it.
+  el.classList.add("tall");
   // One answer kept: an explanation holds every generation, so a cache of all of them would grow
   // with the square of the study.
   let answer: { key: string; value: CmaExplanation | { error: string } } | null = null;
