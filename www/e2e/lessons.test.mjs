@@ -371,12 +371,27 @@ export const tests = [
     },
   ],
   [
-    "lesson explore-exploit: Ackley's contour with the trials, and the history raced against Random",
+    "lesson explore-exploit: Ackley's contour with the trials, and TPE's history raced against Random and GP, stepping together",
     async (page, env) =>
       inLesson(env, "explore-exploit", ["sampler", "sampler-options", "seed", "trials", "race", "plot-contour", "plot-history"], async (p) => {
+        assert((await p.$eval("#race", (s) => s.selectedOptions[0].textContent)) === "RandomSampler + GPSampler", "the line-up is the race's choice");
+        // Step: the study and both rivals run one trial each, then pause.
+        for (let k = 1; k <= 2; k++) {
+          await p.click("#step");
+          await pausedAt(p, k, true);
+        }
+        const stepped = await p.textContent("#race-status");
+        assert(/RandomSampler \w+, 2 trials/.test(stepped) && /GPSampler \w+, 2 trials/.test(stepped), stepped);
+        await p.click("#stop");
+        await p.waitForSelector('#status[data-state="stopped"], #status[data-state="finished"]');
         await start(p);
         await p.waitForFunction(() => document.getElementById("race-status").dataset.finished === "true");
-        await p.waitForFunction(() => (document.getElementById("history").data ?? []).filter((d) => d.x?.length === 80).length === 4);
+        // Each study's values and best-so-far line: the page's and the two rivals'.
+        await p.waitForFunction(() => (document.getElementById("history").data ?? []).filter((d) => d.x?.length === 80).length === 6);
+        const names = (await traces(p, "history")).map((d) => d.name).join();
+        assert(/RandomSampler/.test(names) && /GPSampler/.test(names), names);
+        const status = await p.textContent("#race-status");
+        assert(/RandomSampler finished, 80 trials/.test(status) && /GPSampler finished, 80 trials/.test(status), status);
         assert(Number(await p.getAttribute("#contour", "data-traces")) > 0, "the contour is drawn");
       }),
   ],

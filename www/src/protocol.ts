@@ -17,7 +17,8 @@ export interface RunSpec {
   timeout?: number;
   /** The page's view settings (filters, plot choices; see ui/plots-panel.ts), for the link. */
   view?: Record<string, unknown>;
-  /** A rival sampler racing this study on the same objective (its history overlaid). */
+  /** A rival sampler racing this study on the same objective (its history overlaid), or several
+   *  separated by commas (see `racers`). */
   race?: string;
   /** The MNIST objectives' subset size and backend (absent: 8,000 digits, backend auto). */
   mnist?: MnistOptions;
@@ -25,6 +26,11 @@ export interface RunSpec {
   hide?: string[];
   /** The lesson the page shows beside the views (lessons/catalog.ts), if any. */
   lesson?: string;
+}
+
+/** The rival samplers a spec's `race` names, in order. */
+export function racers(race: string | undefined): string[] {
+  return (race ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 }
 
 /** The per-trial time limit when a spec sets none, in seconds. */

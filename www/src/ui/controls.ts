@@ -7,7 +7,7 @@ import { BUILTIN_OBJECTIVES, CUSTOM_ID, builtinObjective } from "../objectives";
 import { DEFAULT_MNIST_OPTIONS, MNIST_SUBSETS, type MnistBackendChoice, isMnist } from "../objectives/mnist";
 import { prunerExplainer, samplerExplainer } from "../explainers";
 import { type PageState, type Store, isBusy, isRunning } from "../page-state";
-import { DEFAULT_TRIAL_TIMEOUT_S, type RunSpec } from "../protocol";
+import { DEFAULT_TRIAL_TIMEOUT_S, type RunSpec, racers } from "../protocol";
 import { defaultPrunerOptions, defaultSamplerOptions, defaultSpec } from "../state";
 import { markTyped } from "./code-consent";
 import { readSpaceEditor, renderSpaceEditor } from "./space-editor";
@@ -215,8 +215,10 @@ export class Controls {
     const names = samplers.includes(chosen) ? samplers : [...samplers, chosen];
     ui.sampler.replaceChildren(...names.map((n) => option(n, n)));
     ui.sampler.value = chosen;
-    ui.race.replaceChildren(option("", "(no race)"), ...samplers.map((n) => option(n, n)));
-    ui.race.value = shown.race && samplers.includes(shown.race) ? shown.race : "";
+    // A lesson may race several samplers at once: that line-up is an option of its own.
+    const several = racers(shown.race).length > 1 && racers(shown.race).every((n) => samplers.includes(n)) ? [option(shown.race!, racers(shown.race).join(" + "))] : [];
+    ui.race.replaceChildren(option("", "(no race)"), ...several, ...samplers.map((n) => option(n, n)));
+    ui.race.value = shown.race && (several.length || samplers.includes(shown.race)) ? shown.race : "";
     this.showExplainers();
   }
 

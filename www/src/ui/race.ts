@@ -1,39 +1,28 @@
-// A race: a second study on the same objective with another sampler, run by its own study worker
-// beside the page's study, its trials overlaid on the history and EDF plots. It is not saved: the
-// page's own study is the one kept.
+// A race: other studies on the same objective, one per rival sampler, each run by its own study
+// worker beside the page's study, their trials overlaid on the history and EDF plots. They are not
+// saved: the page's own study is the one kept.
 import type { Direction, FrozenTrial } from "../lib/wasmtune";
 import type { Series } from "../plots/history";
-import type { Best, Command, Report, RunSpec } from "../protocol";
+import { type Best, type Command, type Report, type RunSpec, racers } from "../protocol";
 import { sendEngine } from "../engine-module";
 import { defaultSamplerOptions } from "../state";
 
-export class Race {
-  private worker: Worker | null = null;
-  private trials: FrozenTrial[] = [];
-  private name = "";
-  private direction: Direction = "minimize";
+/** One rival study and what it has reported. */
+class Rival {
+  readonly trials: FrozenTrial[] = [];
   best: Best | null = null;
   done = 0;
   finished = false;
+  private readonly worker: Worker;
 
-  constructor(private readonly onChange: () => void) {}
-
-  /** Starts the rival study: `run` with `sampler` (its default options, the same seed), pausing
-   *  after `steps` trials when given (Step: both studies advance together). */
-  start(run: RunSpec, sampler: string, steps?: number): void {
-    this.stop();
+  constructor(readonly name: string, run: RunSpec, steps: number | undefined, onChange: () => void) {
     const rival: RunSpec = structuredClone(run);
-    rival.config.sampler = { name: sampler, kwargs: defaultSamplerOptions(sampler, rival.config.search_space) };
-    rival.config.name = `${run.config.name ?? "study"}-race`;
+    rival.config.sampler = { name, kwargs: defaultSamplerOptions(name, rival.config.search_space) };
+    rival.config.name = `${run.config.name ?? "study"}-race-${name}`;
     delete rival.view;
     delete rival.hide;
-    this.name = sampler;
-    this.direction = run.config.directions[0] ?? "minimize";
-    this.trials = [];
-    this.best = null;
-    this.done = 0;
-    this.finished = false;
-    const w = new Worker(new URL("../worker.ts", import.meta.url), { type: "module", name: "race" });
+    delete rival.race;
+    const w = new Worker(new URL("../worker.ts", import.meta.url), { type: "module", name: `race ${name}` });
     w.onmessage = (e: MessageEvent<Report>) => {
       const r = e.data;
       if (r.type === "ready") this.send({ type: "start", run: rival, journal: "", steps });
@@ -41,49 +30,87 @@ export class Race {
         for (const t of r.trials) this.trials[t.number] = t;
         this.best = r.best;
         this.done = this.trials.filter(Boolean).length;
-        this.onChange();
+        onChange();
       } else if (r.type === "finished" || r.type === "error") {
         this.finished = true;
-        this.onChange();
+        onChange();
       }
     };
     sendEngine(w);
     this.worker = w;
   }
 
-  private send(c: Command): void {
-    this.worker?.postMessage(c);
+  send(c: Command): void {
+    this.worker.postMessage(c);
+  }
+
+  stop(): void {
+    this.worker.terminate();
+  }
+}
+
+export class Race {
+  private rivals: Rival[] = [];
+  private direction: Direction = "minimize";
+
+  constructor(private readonly onChange: () => void) {}
+
+  /** Starts a rival study per sampler of `race` (`run` with that sampler's default options, the
+   *  same seed), each pausing after `steps` trials when given (Step: every study advances
+   *  together). */
+  start(run: RunSpec, race: string, steps?: number): void {
+    this.clearQuietly();
+    this.direction = run.config.directions[0] ?? "minimize";
+    this.rivals = racers(race).map((name) => new Rival(name, run, steps, this.onChange));
+  }
+
+  /** The slowest rival's trial count: every rival has at least this many. */
+  get done(): number {
+    return this.rivals.length ? Math.min(...this.rivals.map((r) => r.done)) : 0;
+  }
+
+  /** Whether every rival has finished. */
+  get finished(): boolean {
+    return this.rivals.length > 0 && this.rivals.every((r) => r.finished);
   }
 
   pause(): void {
-    this.send({ type: "pause" });
+    for (const r of this.rivals) r.send({ type: "pause" });
   }
 
   resume(): void {
-    this.send({ type: "resume" });
+    for (const r of this.rivals) r.send({ type: "resume" });
   }
 
   step(): void {
-    this.send({ type: "step" });
+    for (const r of this.rivals) r.send({ type: "step" });
   }
 
-  /** Ends the rival at once (it keeps nothing worth waiting for). */
+  /** Ends the rivals at once (they keep nothing worth waiting for); their trials stay drawn. */
   stop(): void {
-    this.worker?.terminate();
-    this.worker = null;
+    for (const r of this.rivals) r.stop();
+  }
+
+  private clearQuietly(): void {
+    this.stop();
+    this.rivals = [];
   }
 
   /** Clears the overlay too (a new study or Reset). */
   clear(): void {
-    this.stop();
-    this.trials = [];
-    this.best = null;
-    this.name = "";
+    this.clearQuietly();
     this.onChange();
   }
 
-  /** The rival as an overlay, when there is one. */
+  /** One line per rival for the race's status line. */
+  summary(format: (v: number) => string): string {
+    return this.rivals
+      .map((r) => `${r.name} ${r.finished ? "finished" : "running"}, ${r.done} trials, best ${r.best ? format(r.best.value) : "–"}`)
+      .join(" · ");
+  }
+
+  /** The rivals as overlays, in the order the race named them. */
   series(): Series[] {
-    return this.name ? [{ name: this.name, trials: this.trials.filter(Boolean), direction: this.direction }] : [];
+    return this.rivals.map((r) => ({ name: r.name, trials: r.trials.filter(Boolean), direction: this.direction }));
   }
 }

@@ -132,9 +132,9 @@ export class ResultsView {
 
   private showRace(): void {
     const { race } = this;
-    const r = race.series()[0];
     const status = this.ui.raceStatus;
-    status.textContent = r ? `Race: ${r.name} ${race.finished ? "finished" : "running"}, ${race.done} trials, best ${race.best ? formatNumber(race.best.value) : "–"}` : "";
+    const summary = race.summary(formatNumber);
+    status.textContent = summary ? `Race: ${summary}` : "";
     status.dataset.done = String(race.done);
     status.dataset.finished = String(race.finished);
     this.views.invalidate(["history", "edf", "lesson"]);
