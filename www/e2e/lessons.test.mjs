@@ -411,13 +411,22 @@ export const tests = [
       }),
   ],
   [
-    "lesson pareto: the Binh–Korn front and its hypervolume history",
+    "lesson pareto: NSGA-II's and multi-objective TPE's Binh–Korn fronts side by side, each with its hypervolume history",
     async (page, env) =>
-      inLesson(env, "pareto", ["sampler", "seed", "trials", "plot-pareto"], async (p) => {
+      inLesson(env, "pareto", ["sampler", "seed", "trials", "race", "plot-pareto"], async (p) => {
         await start(p);
-        await p.waitForFunction(() => (document.getElementById("pareto").data ?? []).length > 0);
-        const names = (await traces(p, "pareto")).map((d) => d.name).join();
-        assert(/Best trial/.test(names) && /Hypervolume/.test(names), `pareto traces: ${names}`);
+        await p.waitForFunction(() => document.getElementById("race-status").dataset.finished === "true");
+        // Both studies' fronts and hypervolume lines, once the engine has answered for all 200 trials of each.
+        await p.waitForFunction(() => {
+          const data = document.getElementById("pareto").data ?? [];
+          const last = (name) => data.find((d) => d.name === name)?.x.at(-1);
+          return last("Hypervolume") === 199 && last("TPESampler: hypervolume") === 199;
+        });
+        const t = await traces(p, "pareto");
+        const n = (name) => t.find((d) => d.name === name)?.n ?? 0;
+        assert(n("Best trial") > 0 && n("TPESampler: best") > 0, `both fronts: ${JSON.stringify(t.map((d) => [d.name, d.n]))}`);
+        const counted = n("Trial") + n("Best trial") + n("Infeasible trial");
+        assert(counted === 200, `the page's 200 trials: ${counted}`);
       }),
   ],
   [

@@ -10,6 +10,7 @@ import { historyData } from "../src/plots/history";
 import { importancesPlot } from "../src/plots/importances";
 import { parallelAxes, parallelData } from "../src/plots/parallel";
 import { PARETO_NEEDS_OBJECTIVES, feasible, paretoPlot } from "../src/plots/pareto";
+import { referencePoint } from "../src/pareto-info";
 import { rankFractions, rankPlot } from "../src/plots/rank";
 import { slicePlot } from "../src/plots/slice";
 import { timelinePlot } from "../src/plots/timeline";
@@ -148,8 +149,25 @@ describe("plots", () => {
     if (!isNote(r)) {
       expect(r.data.map((d) => [d.name, (d.x as unknown[]).length])).toEqual([["Trial", 1], ["Best trial", 2], ["Infeasible trial", 1], ["Hypervolume", 3]]);
     }
+    // A race's rival: its trials and front in its own colors, its hypervolume beside the page's.
+    const theirs = [trial(0, "COMPLETE", [0.5, 3], { x: 1 }), trial(1, "COMPLETE", [3, 4], { x: 2 })];
+    const raced = paretoPlot(mo, 2, { front: [0, 1], history: [[0, 1]], reference: [4, 4] }, [
+      { name: "TPESampler", trials: theirs, info: { front: [0], history: [[0, 0.5], [1, 0.5]], reference: [4, 4] } },
+    ]);
+    if (isNote(raced)) throw new Error(raced.note);
+    expect(raced.data.map((d) => [d.name, (d.x as unknown[]).length])).toEqual([
+      ["TPESampler: trial", 1], ["TPESampler: best", 1], ["Trial", 1], ["Best trial", 2], ["Infeasible trial", 1], ["Hypervolume", 1], ["TPESampler: hypervolume", 2],
+    ]);
     const three = paretoPlot([trial(0, "COMPLETE", [1, 2, 3], { x: 1 })], 3, null);
     expect(!isNote(three) && three.data[0].type).toBe("scatter3d");
+  });
+
+  it("a race's studies share one hypervolume reference point: the worst value of either plus a tenth of the range", () => {
+    const a = [trial(0, "COMPLETE", [1, 10], { x: 1 }), trial(1, "COMPLETE", [2, 5], { x: 2 })];
+    const b = [trial(0, "COMPLETE", [5, 0], { x: 1 }), trial(1, "FAIL", [100, 100], { x: 2 })];
+    expect(referencePoint([a, b], ["minimize", "minimize"])).toEqual([5 + 0.4, 10 + 1]);
+    expect(referencePoint([a, b], ["minimize", "maximize"])).toEqual([5.4, 0 - 1]);
+    expect(referencePoint([[], []], ["minimize", "minimize"])).toBeNull();
   });
 
   it("importances and the GP belief draw the engine's answers or say why not", () => {

@@ -19,12 +19,25 @@ export interface ParetoInfo {
   reference: number[];
 }
 
+/** A race's rival study on the same problem, drawn beside the page's. */
+export interface RivalFront {
+  name: string;
+  trials: readonly FrozenTrial[];
+  info: ParetoInfo | null;
+}
+
+/** Colors of the rivals' trials and fronts (the page's study is blue and red). */
+const RIVAL_COLORS: [string, string][] = [["#fdd0a2", "#e6550d"], ["#c7e9c0", "#31a354"], ["#dadaeb", "#756bb1"]];
+
 export function feasible(t: FrozenTrial): boolean {
   const c = t.systemAttrs?.constraints;
   return !Array.isArray(c) || c.every((v) => typeof v === "number" && v <= 0);
 }
 
-export function paretoPlot(trials: readonly FrozenTrial[], nObjectives: number, info: ParetoInfo | null): PlotResult {
+/** The Pareto front of `trials` (front membership and hypervolume from the engine's `info`), with
+ *  each rival's trials and front overlaid and its hypervolume beside the page's (the same
+ *  reference point, when the page asked for one shared). */
+export function paretoPlot(trials: readonly FrozenTrial[], nObjectives: number, info: ParetoInfo | null, rivals: readonly RivalFront[] = []): PlotResult {
   if (nObjectives < 2 || nObjectives > 3) return { note: PARETO_NEEDS_OBJECTIVES };
   const complete = trials.filter((t) => t.state === "COMPLETE" && t.values && t.values.length === nObjectives);
   if (!complete.length) return { note: NO_PARETO_TRIALS };
@@ -34,6 +47,13 @@ export function paretoPlot(trials: readonly FrozenTrial[], nObjectives: number, 
     ["Best trial", complete.filter((t) => front.has(t.number)), "#d62728"],
     ["Infeasible trial", complete.filter((t) => !feasible(t)), "#bbbbbb"],
   ];
+  rivals.forEach((r, i) => {
+    const [light, dark] = RIVAL_COLORS[i % RIVAL_COLORS.length];
+    const theirs = r.trials.filter((t) => t.state === "COMPLETE" && t.values && t.values.length === nObjectives && feasible(t));
+    const best = new Set(r.info?.front ?? []);
+    // Drawn first, so that the page's own front stays on top where the fronts meet.
+    groups.splice(2 * i, 0, [`${r.name}: trial`, theirs.filter((t) => !best.has(t.number)), light], [`${r.name}: best`, theirs.filter((t) => best.has(t.number)), dark]);
+  });
   const labels = objectiveLabels(nObjectives);
   const three = nObjectives === 3;
   const data: PlotData[] = groups
@@ -66,6 +86,20 @@ export function paretoPlot(trials: readonly FrozenTrial[], nObjectives: number, 
       yaxis: "y2",
       marker: { size: 3 },
       line: { color: "#2ca02c" },
+    });
+    rivals.forEach((r, i) => {
+      if (!r.info?.history.length) return;
+      data.push({
+        type: "scatter",
+        mode: "lines+markers",
+        name: `${r.name}: hypervolume`,
+        x: r.info.history.map(([n]) => n),
+        y: r.info.history.map(([, hv]) => hv),
+        xaxis: "x2",
+        yaxis: "y2",
+        marker: { size: 3 },
+        line: { color: RIVAL_COLORS[i % RIVAL_COLORS.length][1], dash: "dot" },
+      });
     });
     layout.xaxis2 = { domain: [0.68, 1], anchor: "y2", title: { text: "Trial" } };
     layout.yaxis2 = { anchor: "x2", title: { text: "Hypervolume" } };

@@ -13,7 +13,8 @@ import { type Series, historyData, historyLayout } from "../plots/history";
 import { EVALUATORS, type ImportanceEvaluator, type ImportanceState, IMPORTANCES_NEED_ENGINE, importancesPlot } from "../plots/importances";
 import { NO_INTERMEDIATE_VALUES, intermediateData, intermediateLayout } from "../plots/intermediate";
 import { parallelAxes } from "../plots/parallel";
-import { type ParetoInfo, paretoPlot } from "../plots/pareto";
+import { type ParetoInfo, type RivalFront, paretoPlot } from "../plots/pareto";
+import { referencePoint } from "../pareto-info";
 import type { PlotlyApi } from "../plots/plotly";
 import { rankPlot } from "../plots/rank";
 import { paramNames, slicePlot } from "../plots/slice";
@@ -42,6 +43,8 @@ export interface PanelSource {
   replay(): number | null;
   /** Other studies to overlay (a race). */
   others(): Series[];
+  /** Asks the worker of rival study `name` (one of `others`) about its study. */
+  askRival(name: string, q: Query): Promise<unknown>;
 }
 
 /** How often the plots other than the history redraw while a study runs, at most: each Plotly
@@ -56,6 +59,8 @@ export class PlotsPanel {
   private readonly importances: Asked<Record<string, number>>;
   private readonly gp: Asked<GpBelief>;
   private readonly pareto: Asked<ParetoInfo>;
+  /** The rivals' fronts and hypervolumes, by rival. */
+  private readonly rivalPareto = new Map<string, Asked<ParetoInfo>>();
   private readonly parallel = new ParallelCard({
     trials: () => this.source.trials(),
     filtered: () => this.filtered(),
@@ -105,6 +110,7 @@ export class PlotsPanel {
     this.importances.reset();
     this.gp.reset();
     this.pareto.reset();
+    this.rivalPareto.clear();
     this.parallel.restart();
   }
 
@@ -269,12 +275,26 @@ export class PlotsPanel {
   }
 
   private paretoResult(): PlotResult {
-    const n = this.source.directions().length;
+    const directions = this.source.directions();
+    const n = directions.length;
+    // A race's rivals live: drawn beside the study, their hypervolumes against the same reference
+    // point. A replay shows the page's study alone (the rivals' fronts are not replayed).
+    const others = this.source.replay() === null ? this.source.others() : [];
+    const reference = n >= 2 && n <= 3 ? referencePoint([this.source.trials(), ...others.map((o) => o.trials)], directions) : null;
+    // Every study's answer depends on every study's trials (through the reference point).
+    const version = this.source.version() + others.reduce((k, o) => k + o.trials.length, 0);
+    const request: Query = { kind: "pareto", ...(reference ? { reference } : {}) };
     if (n >= 2 && n <= 3 && this.source.trials().length) {
-      this.pareto.maybeAsk(this.source.version(), "pareto", this.source.busy(), () => this.query({ kind: "pareto" }));
+      this.pareto.maybeAsk(version, "pareto", this.source.busy(), () => this.query(request));
     }
+    const rivals: RivalFront[] = others.map((o) => {
+      let asked = this.rivalPareto.get(o.name);
+      if (!asked) this.rivalPareto.set(o.name, (asked = new Asked(() => this.invalidate(["pareto"]))));
+      if (n >= 2 && n <= 3 && o.trials.length) asked.maybeAsk(version, "pareto", this.source.busy(), () => this.source.askRival(o.name, request));
+      return { name: o.name, trials: o.trials, info: asked.state && "value" in asked.state ? asked.state.value : null };
+    });
     const s = this.pareto.state;
-    return paretoPlot(this.filtered(), n, s && "value" in s ? s.value : null);
+    return paretoPlot(this.filtered(), n, s && "value" in s ? s.value : null, rivals);
   }
 
   /** Draws a figure into plot `id`, or shows its note instead. `data-traces` / `data-points`

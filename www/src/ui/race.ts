@@ -3,7 +3,7 @@
 // saved: the page's own study is the one kept.
 import type { Direction, FrozenTrial } from "../lib/wasmtune";
 import type { Series } from "../plots/history";
-import { type Best, type Command, type Report, type RunSpec, racers } from "../protocol";
+import { type Best, type Command, type Query, type Report, type RunSpec, racers } from "../protocol";
 import { sendEngine } from "../engine-module";
 import { defaultSamplerOptions } from "../state";
 
@@ -14,6 +14,9 @@ class Rival {
   done = 0;
   finished = false;
   private readonly worker: Worker;
+  /** Questions awaiting their answer, by id. */
+  private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private nextId = 0;
 
   constructor(readonly name: string, run: RunSpec, steps: number | undefined, onChange: () => void) {
     const rival: RunSpec = structuredClone(run);
@@ -31,6 +34,11 @@ class Rival {
         this.best = r.best;
         this.done = this.trials.filter(Boolean).length;
         onChange();
+      } else if (r.type === "answer") {
+        const w = this.waiting.get(r.id);
+        this.waiting.delete(r.id);
+        if (r.error !== undefined) w?.reject(new Error(r.error));
+        else w?.resolve(r.result);
       } else if (r.type === "finished" || r.type === "error") {
         this.finished = true;
         onChange();
@@ -44,8 +52,19 @@ class Rival {
     this.worker.postMessage(c);
   }
 
+  /** Asks the rival's study worker about its study (answered between its trials). */
+  ask(query: Query): Promise<unknown> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.send({ type: "query", id, query });
+    });
+  }
+
   stop(): void {
     this.worker.terminate();
+    for (const w of this.waiting.values()) w.reject(new Error("the race was stopped"));
+    this.waiting.clear();
   }
 }
 
@@ -100,6 +119,12 @@ export class Race {
   clear(): void {
     this.clearQuietly();
     this.onChange();
+  }
+
+  /** Asks rival `name`'s study worker about its study. */
+  ask(name: string, query: Query): Promise<unknown> {
+    const rival = this.rivals.find((r) => r.name === name);
+    return rival ? rival.ask(query) : Promise.reject(new Error(`no rival ${name} in the race`));
   }
 
   /** One line per rival for the race's status line. */

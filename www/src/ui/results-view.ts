@@ -64,6 +64,7 @@ export class ResultsView {
         busy: () => page.get().phase === "running",
         replay: () => page.get().replay,
         others: () => this.race.series().map((s) => ({ ...s, trials: trialsBefore(s.trials, page.get().replay) })),
+        askRival: (name, q) => this.race.ask(name, q),
       },
       page,
       ask,
@@ -137,7 +138,7 @@ export class ResultsView {
     status.textContent = summary ? `Race: ${summary}` : "";
     status.dataset.done = String(race.done);
     status.dataset.finished = String(race.finished);
-    this.views.invalidate(["history", "edf", "lesson"]);
+    this.views.invalidate(["history", "edf", "pareto", "lesson"]);
   }
 
   private showSummary(): void {

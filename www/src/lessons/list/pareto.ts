@@ -2,7 +2,7 @@ import type { Lesson } from "../lesson";
 import { lessonSpec } from "../spec";
 import { THUMBNAILS } from "../thumbnails";
 
-/** Binh & Korn (1997); Deb et al. (2002) for NSGA-II. */
+/** Binh & Korn (1997); Deb et al. (2002) for NSGA-II; Ozaki et al. (2020) for multi-objective TPE. */
 export const pareto: Lesson = {
   id: "pareto",
   title: "Several objectives",
@@ -10,10 +10,11 @@ export const pareto: Lesson = {
   thumbnail: THUMBNAILS.pareto,
   paragraphs: [
     "Binh–Korn has two objectives to minimize, and making one smaller makes the other larger. There is no single best trial, but a front of trials that no other trial beats on both: the Pareto front.",
-    "NSGA-II keeps a population and breeds the trials on the front. The hypervolume (the area the front dominates) measures progress: it only grows. Grey points break the problem's constraints.",
+    "Two samplers race on it with the same seed. NSGA-II (blue and red) keeps a population and breeds the trials on its front. Multi-objective TPE (orange) models where the non-dominated trials are and draws there. Grey points break the problem's constraints.",
+    "The hypervolume is the area a front dominates up to a reference point shared by both studies: it only grows, and the larger it is, the better the front. Its history is drawn beside the front, one line per sampler.",
   ],
-  tryThis: "Run NSGA-II, note the final hypervolume, then switch the sampler to TPESampler (multi-objective TPE) with the same seed: which front is fuller after 200 trials?",
+  tryThis: "Which front is fuller after 50 trials, and which after 200? Step through the first 20: NSGA-II's first population is random, so when does it start to pull ahead?",
   visual: null,
-  show: ["sampler", "seed", "trials", "plot-pareto"],
-  spec: () => lessonSpec("pareto", { objective: "binh-korn", sampler: { name: "NSGAIISampler", kwargs: { population_size: 20 } }, nTrials: 200 }, pareto.show),
+  show: ["sampler", "seed", "trials", "race", "plot-pareto"],
+  spec: () => lessonSpec("pareto", { objective: "binh-korn", sampler: { name: "NSGAIISampler", kwargs: { population_size: 20 } }, nTrials: 200, race: "TPESampler" }, pareto.show),
 };
