@@ -371,6 +371,28 @@ export const tests = [
     },
   ],
   [
+    "lesson inside-gp: paused, a click on the GP's belief runs that x as the next trial, a diamond the next belief is fitted to",
+    async (page, env) => {
+      await page.goto(`${env.url}#lesson=inside-gp`);
+      await page.waitForSelector('#status[data-state="idle"]');
+      for (let k = 1; k <= 4; k++) {
+        await page.click("#step");
+        await pausedAt(page, k);
+      }
+      await page.waitForFunction(() => /after 4 trials/.test(document.getElementById("gp").layout?.title?.text) && document.getElementById("gp")._fullLayout?.xaxis);
+      await clickPlotAt(page, "gp", 0.8);
+      await pausedAt(page, 5);
+      const x4 = await page.$$eval("#trials tbody tr", (trs) => Number(trs.find((r) => r.querySelector("td").textContent.trim() === "4").querySelectorAll("td")[3].textContent));
+      assert(Math.abs(x4 - 0.8) < 0.01, `trial 4 ran your x = 0.8: ${x4}`);
+      // The belief after 5 trials counts yours, drawn apart from the sampler's.
+      await page.waitForFunction(() => {
+        const el = document.getElementById("gp");
+        const yours = (el.data ?? []).find((d) => d.name === "Your trials");
+        return /after 5 trials/.test(el.layout?.title?.text) && yours?.x.length === 1;
+      });
+    },
+  ],
+  [
     "lesson explore-exploit: Ackley's contour with the trials, and TPE's history raced against Random and GP, stepping together",
     async (page, env) =>
       inLesson(env, "explore-exploit", ["sampler", "sampler-options", "seed", "trials", "race", "plot-contour", "plot-history"], async (p) => {

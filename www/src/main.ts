@@ -89,6 +89,7 @@ const lesson: LessonView = new LessonView(
     leave: () => controls.show(leaveLesson(page.get().spec)),
   },
 );
+results.panel.onPropose((params) => session.propose(params));
 renderGallery(document.getElementById("lesson-list")!, (id) => lesson.open(id));
 addEventListener("hashchange", () => {
   const id = lessonIdFromHash(location.hash);

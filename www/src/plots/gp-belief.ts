@@ -20,6 +20,8 @@ export function gpBeliefPlot(state: GpState, trials: readonly FrozenTrial[]): Pl
     const x = b.axes[0];
     const mean = b.mean as number[];
     const std = b.std as number[];
+    const yours = complete.filter((t) => t.userAttrs?.proposed_by === "you");
+    const sampled = complete.filter((t) => t.userAttrs?.proposed_by !== "you");
     layout.xaxis = { title: { text: plotText(b.params[0]) }, anchor: "y2" };
     layout.yaxis = { domain: [0.35, 1], title: { text: "Objective" } };
     layout.yaxis2 = { domain: [0, 0.25], title: { text: "Acquisition" } };
@@ -27,9 +29,13 @@ export function gpBeliefPlot(state: GpState, trials: readonly FrozenTrial[]): Pl
       { type: "scatter", mode: "lines", name: "mean − 2σ", x, y: mean.map((m, i) => m - 2 * std[i]), line: { width: 0 }, showlegend: false },
       { type: "scatter", mode: "lines", name: "±2σ", x, y: mean.map((m, i) => m + 2 * std[i]), fill: "tonexty", fillcolor: "rgba(31,119,180,0.2)", line: { width: 0 } },
       { type: "scatter", mode: "lines", name: "Mean", x, y: mean, line: { color: "#1f77b4" } },
-      { type: "scatter", mode: "markers", name: "Trials", x: complete.map((t) => t.params[b.params[0]]), y: complete.map((t) => t.values![0]), marker: { color: "#333", size: 5 } },
+      { type: "scatter", mode: "markers", name: "Trials", x: sampled.map((t) => t.params[b.params[0]]), y: sampled.map((t) => t.values![0]), marker: { color: "#333", size: 5 } },
       { type: "scatter", mode: "lines", name: "Acquisition", x, y: b.acquisition as number[], yaxis: "y2", line: { color: "#2ca02c" } },
     ];
+    // The student's own trials (a click on this plot while paused), apart from the sampler's.
+    if (yours.length) {
+      data.push({ type: "scatter", mode: "markers", name: "Your trials", x: yours.map((t) => t.params[b.params[0]]), y: yours.map((t) => t.values![0]), marker: { symbol: "diamond", color: "#d80", size: 10, line: { width: 1, color: "#640" } } });
+    }
     return { data, layout };
   }
   const [x, y] = b.axes;

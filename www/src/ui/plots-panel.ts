@@ -4,7 +4,8 @@
 // GP model, the Pareto front and hypervolume) are asked of the study worker, no more often than
 // their cost allows, and drawn when the answer comes.
 import { type TrialFilter, applyFilter } from "../filters";
-import type { Direction, FrozenTrial, GpBelief } from "../lib/wasmtune";
+import type { Direction, FrozenTrial, GpBelief, ParamValue } from "../lib/wasmtune";
+import { clickedX } from "../plots/click";
 import { contourPlot } from "../plots/contour";
 import { edfPlot } from "../plots/edf";
 import { type PlotResult, isNote } from "../plots/figure";
@@ -103,6 +104,20 @@ export class PlotsPanel {
     // Plotly may arrive after the trials it is to draw: the parallel plot, which redraws only on
     // new data, draws them now.
     this.parallel.stale();
+  }
+
+  /** A click on the GP's belief over one parameter, while the study is paused, proposes that value
+   *  as the next trial (the student's guess of where to look, against the acquisition's). */
+  onPropose(propose: (params: Record<string, ParamValue>) => void): void {
+    const el = $("gp");
+    el.addEventListener("click", (e) => {
+      const s = this.gp.state;
+      if (this.page.get().phase !== "paused" || !s || !("value" in s) || s.value.params.length !== 1) return;
+      const x = clickedX(el, e.clientX);
+      const axis = s.value.axes[0];
+      if (x === null || x < axis[0] || x > axis[axis.length - 1]) return;
+      propose({ [s.value.params[0]]: Number(x.toPrecision(4)) });
+    });
   }
 
   /** A new study on the page: engine answers and the parallel plot's interactions start over. */

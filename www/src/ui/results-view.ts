@@ -36,7 +36,8 @@ export class ResultsView {
   };
   /** The rival study of a race (its own worker), overlaid on the history and EDF plots. */
   readonly race = new Race(() => this.showRace());
-  private readonly panel: PlotsPanel;
+  /** The plots. */
+  readonly panel: PlotsPanel;
   private readonly table: TrialsTable;
   private readonly views: ViewScheduler;
   /** Whether Plotly has arrived: until then the plots are not drawn, so the views are not settled. */

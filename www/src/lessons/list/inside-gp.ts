@@ -12,7 +12,7 @@ export const insideGp: Lesson = {
     "A Gaussian process turns a handful of trials into a belief about the whole function: a mean (its best guess) and a band of ±2σ (how unsure it is). Near a trial the band is thin; far from any trial it is wide.",
     "The sampler then maximizes an acquisition function, here log expected improvement: high where the mean is good, or where the band is wide enough that something better could hide. The next trial goes to its peak.",
   ],
-  tryThis: "Press Step one trial at a time and predict where the next point will land before it does. Does the band ever get wide again?",
+  tryThis: "Press Step one trial at a time and predict where the next point will land before it does. Does the band ever get wide again? Then click on the plot to run an x of your own (a diamond) and Step: how does the band take it in?",
   visual: null,
   show: ["objective", "seed", "trials", "plot-gp"],
   spec: () =>
