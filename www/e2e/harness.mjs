@@ -188,6 +188,17 @@ export async function openGate(page) {
 /** Resolves once the page has received the RUNNING record of trial `number` (its create-trial
  *  journal line, op_code 4): that trial has been handed to the objective. Trial numbers follow
  *  creation order, so it is the (number + 1)-th such line. */
+/** Waits until the table holds `k` trials and the study is paused (with `race`, the race's rival
+ *  holds `k` too). */
+export const pausedAt = (page, k, race = false) =>
+  page.waitForFunction(
+    ([k, race]) =>
+      document.querySelectorAll("#trials tbody tr").length === k &&
+      document.getElementById("status").dataset.state === "paused" &&
+      (!race || document.getElementById("race-status").dataset.done === String(k)),
+    [k, race],
+  );
+
 export async function waitForTrialStarted(page, number) {
   await page.waitForFunction((n) => window.__journal.filter((l) => JSON.parse(l).op_code === 4).length > n, number);
 }

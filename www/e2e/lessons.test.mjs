@@ -2,7 +2,7 @@
 // text and visual on the first screen, what it hides hidden, a study run, its visual drawn from the
 // study's trials. Screenshots of every lesson, desktop and phone, go to test-artifacts/.
 import { join } from "node:path";
-import { ARTIFACTS, assert, newContext } from "./harness.mjs";
+import { ARTIFACTS, assert, newContext, pausedAt } from "./harness.mjs";
 
 const DESKTOP = { width: 1366, height: 768 };
 /** What every lesson keeps on screen besides its own list (lessons/spec.ts, LESSON_CONTROLS). */
@@ -69,17 +69,6 @@ async function start(page) {
 
 /** Plotly's data of plot `id`, trace by trace: name and point count. */
 const traces = (page, id) => page.evaluate((i) => (document.getElementById(i).data ?? []).map((d) => ({ name: d.name, n: d.x?.length ?? 0, x: d.x })), id);
-
-/** Waits until the table holds `k` trials and the study is paused (with `race`, the race's rival
- *  holds `k` too). */
-const pausedAt = (page, k, race = false) =>
-  page.waitForFunction(
-    ([k, race]) =>
-      document.querySelectorAll("#trials tbody tr").length === k &&
-      document.getElementById("status").dataset.state === "paused" &&
-      (!race || document.getElementById("race-status").dataset.done === String(k)),
-    [k, race],
-  );
 
 /** Clicks Plotly plot `id` at data x `x` and data y `y` (absent: halfway up its first y axis),
  *  scrolled on screen first: the mouse only reaches what is on screen. */

@@ -1,7 +1,7 @@
 // Issue #9's teaching features: two studies racing with their histories overlaid, explainers,
 // dark mode, a phone-sized page, and the keyboard.
 import { join } from "node:path";
-import { ARTIFACTS, assert } from "./harness.mjs";
+import { ARTIFACTS, assert, pausedAt } from "./harness.mjs";
 import { plots, runStudy } from "./plots.test.mjs";
 
 export const tests = [
@@ -31,13 +31,7 @@ export const tests = [
       /** Clicks Step and waits until the study (and the rival, when racing) holds `k` trials and is paused. */
       const stepTo = async (k, race) => {
         await page.click("#step");
-        await page.waitForFunction(
-          ([k, race]) =>
-            document.querySelectorAll("#trials tbody tr").length === k &&
-            document.getElementById("status").dataset.state === "paused" &&
-            (!race || document.getElementById("race-status").dataset.done === String(k)),
-          [k, race],
-        );
+        await pausedAt(page, k, race);
       };
       await stepTo(1, true);
       assert(await page.isDisabled("#start"), "Start waits while a study is paused");
