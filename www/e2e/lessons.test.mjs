@@ -438,6 +438,15 @@ export const tests = [
         assert(n("Best trial") > 0 && n("TPESampler: best") > 0, `both fronts: ${JSON.stringify(t.map((d) => [d.name, d.n]))}`);
         const counted = n("Trial") + n("Best trial") + n("Infeasible trial");
         assert(counted === 200, `the page's 200 trials: ${counted}`);
+        // Replayed to 50 trials: both studies' fronts and hypervolumes as they were then.
+        await replayTo(p, 50);
+        await p.waitForFunction(() => {
+          const data = document.getElementById("pareto").data ?? [];
+          const last = (name) => data.find((d) => d.name === name)?.x.at(-1);
+          const count = (names) => names.reduce((k, name) => k + (data.find((d) => d.name === name)?.x.length ?? 0), 0);
+          return last("Hypervolume") <= 49 && last("TPESampler: hypervolume") <= 49 &&
+            count(["Trial", "Best trial", "Infeasible trial"]) === 50 && count(["TPESampler: trial", "TPESampler: best"]) <= 50;
+        });
       }),
   ],
   [

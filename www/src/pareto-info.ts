@@ -1,7 +1,7 @@
 // What the Pareto-front view needs from the engine, computed in the study worker: the study's
 // Pareto-optimal trials and the hypervolume history of its feasible complete trials.
 import type { Direction, FrozenTrial } from "./lib/wasmtune";
-import { type Study, hypervolume } from "./lib/wasmtune";
+import { type Study, hypervolume, paretoFront } from "./lib/wasmtune";
 import type { ParetoInfo } from "./plots/pareto";
 import { feasible } from "./plots/pareto";
 
@@ -29,17 +29,18 @@ export function referencePoint(studies: readonly (readonly FrozenTrial[])[], dir
 }
 
 /** The study's front and hypervolume history against `reference` (objective units; default: the
- *  study's own `referencePoint`). */
-export function paretoInfo(study: Study, reference?: number[]): ParetoInfo {
+ *  study's own `referencePoint`), counting only the trials numbered below `before` when given (the
+ *  study as it was after that many trials: a replay). */
+export function paretoInfo(study: Study, reference?: number[], before?: number): ParetoInfo {
   const directions = study.directions;
   if (directions.length < 2) return { front: [], history: [], reference: [] };
   if (reference && reference.length !== directions.length) {
     throw new Error(`pareto: the reference point has ${reference.length} values, the study ${directions.length} objectives`);
   }
-  const front = study.bestTrials.map((t) => t.number);
-  const trials = study.trials;
+  const trials = before === undefined ? study.trials : study.trials.filter((t) => t.number < before);
   const ref = reference ?? referencePoint([trials], directions);
   const complete = counted(trials, directions.length);
+  const front = paretoFront(complete.map((t) => t.values!), directions).map((i) => complete[i].number);
   if (!ref || !complete.length) return { front, history: [], reference: ref ?? [] };
   // The engine's hypervolume minimizes: maximized objectives are negated.
   const sign = directions.map((d) => (d === "maximize" ? -1 : 1));

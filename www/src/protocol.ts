@@ -52,7 +52,7 @@ export type Query =
   | { kind: "gpBelief"; request: { params: string[]; resolution?: number; before?: number } }
   | { kind: "tpeExplain"; request: { trial: number; params?: string[]; resolution?: number } }
   | { kind: "cmaesExplain"; request: { trial?: number; params?: string[]; points?: number } }
-  | { kind: "pareto"; reference?: number[] };
+  | { kind: "pareto"; reference?: number[]; before?: number };
 
 export type Command =
   /** The engine's wasm, compiled by the page (see engine-module.ts): the worker instantiates it

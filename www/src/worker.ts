@@ -253,7 +253,7 @@ function ask(study: Study, query: Query): unknown {
       if (!study.hasCmaesExplain) throw new Error("needs a newer engine build");
       return study.cmaesExplain(query.request);
     case "pareto":
-      return paretoInfo(study, query.reference);
+      return paretoInfo(study, query.reference, query.before);
   }
 }
 

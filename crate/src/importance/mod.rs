@@ -131,7 +131,7 @@ pub fn get_param_importances(
 }
 
 /// A request as the JS API and the CLI take it: `{evaluator?, kwargs?, params?, target?,
-/// normalize?}` (all optional; Optuna's names).
+/// normalize?, before?}` (all optional; Optuna's names).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImportanceRequest {
@@ -150,6 +150,10 @@ pub struct ImportanceRequest {
     /// Whether to normalize to a sum of 1 (default true).
     #[serde(default)]
     pub normalize: Option<bool>,
+    /// Only the trials numbered below this: the study as it was after that many trials (the
+    /// page's replay). Every trial when absent.
+    #[serde(default)]
+    pub before: Option<u64>,
 }
 
 impl ImportanceRequest {
@@ -167,6 +171,14 @@ impl ImportanceRequest {
         let spec = crate::ComponentSpec {
             name: self.evaluator.clone().unwrap_or_else(|| DEFAULT_EVALUATOR.to_owned()),
             kwargs: self.kwargs.clone(),
+        };
+        let kept: Vec<FrozenTrial>;
+        let trials = match self.before {
+            Some(k) => {
+                kept = trials.iter().filter(|t| t.number < k).cloned().collect();
+                &kept[..]
+            }
+            None => trials,
         };
         get_param_importances(
             trials,

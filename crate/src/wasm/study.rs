@@ -362,6 +362,28 @@ impl WasmStudy {
     }
 }
 
+/// Which of `points` (each a list of objective values) no other point dominates under
+/// `directions` (`"minimize"` / `"maximize"` per objective): their indices, ascending. The engine's
+/// Pareto front, as `bestTrials` computes it, for any subset of trials (a replay).
+#[wasm_bindgen(js_name = paretoFront)]
+pub fn pareto_front(points: JsValue, directions: JsValue) -> Result<Vec<u32>, JsError> {
+    let points: Vec<Vec<f64>> = serde_json::from_value(to_json(&points)?)
+        .map_err(|e| JsError::new(&format!("paretoFront: points must be lists of numbers: {e}")))?;
+    let directions: Vec<crate::StudyDirection> = serde_json::from_value(to_json(&directions)?)
+        .map_err(|e| JsError::new(&format!("paretoFront: directions must be \"minimize\" or \"maximize\": {e}")))?;
+    if let Some(p) = points.iter().find(|p| p.len() != directions.len()) {
+        return Err(JsError::new(&format!(
+            "paretoFront: a point has {} values, the directions {}",
+            p.len(),
+            directions.len()
+        )));
+    }
+    let refs: Vec<&[f64]> = points.iter().map(Vec::as_slice).collect();
+    let mut front = crate::multi_objective::pareto_front(&refs, &directions);
+    front.sort_unstable();
+    Ok(front.into_iter().map(|i| i as u32).collect())
+}
+
 /// The hypervolume dominated by `points` (each a list of objective values, all minimized) up to
 /// `reference` (the engine's exact computation, for the page's hypervolume history).
 #[wasm_bindgen(js_name = hypervolume)]

@@ -14,6 +14,7 @@
 import initWasm, {
   WasmStudy,
   hypervolume as wasmHypervolume,
+  paretoFront as wasmParetoFront,
   journalStudies as wasmJournalStudies,
   samplerNames as wasmSamplerNames,
   prunerNames as wasmPrunerNames,
@@ -204,6 +205,8 @@ export interface ImportanceRequest {
   params?: string[];
   target?: number;
   normalize?: boolean;
+  /** Only the trials numbered below this: the study as it was after that many trials. */
+  before?: number;
 }
 
 /** What the GP sampler's model believes over one or two parameters (objective units). 1-D: flat
@@ -570,6 +573,13 @@ export function createStudyWithJournal(config: StudyConfig, journal: string): St
 export function journalStudies(text: string): string[] {
   requireInit();
   return call(() => wasmJournalStudies(text)) as string[];
+}
+
+/** Which of `points` no other point dominates under `directions`: their indices, ascending (the
+ *  engine's Pareto front, as `study.bestTrials` finds it, for any set of points). */
+export function paretoFront(points: number[][], directions: Direction[]): number[] {
+  requireInit();
+  return Array.from(call(() => wasmParetoFront(points, directions)));
 }
 
 /** The hypervolume dominated by `points` (all objectives minimized) up to `reference`. */

@@ -262,8 +262,9 @@ export class PlotsPanel {
     // Not asked before Plotly is here to draw the answer: computing it holds the study's worker
     // between trials, in the first second of a study when trials matter most.
     if (this.plotly) {
-      this.importances.maybeAsk(this.source.version(), evaluator, this.source.busy(), () =>
-        this.query({ kind: "importances", request: { evaluator, ...target } }),
+      const replay = this.source.replay();
+      this.importances.maybeAsk(this.source.version(), `${evaluator}@${replay}`, this.source.busy(), () =>
+        this.query({ kind: "importances", request: { evaluator, ...target, ...before(replay) } }),
       );
     }
     const s = this.importances.state;
@@ -292,20 +293,22 @@ export class PlotsPanel {
   private paretoResult(): PlotResult {
     const directions = this.source.directions();
     const n = directions.length;
-    // A race's rivals live: drawn beside the study, their hypervolumes against the same reference
-    // point. A replay shows the page's study alone (the rivals' fronts are not replayed).
-    const others = this.source.replay() === null ? this.source.others() : [];
+    // A race's rivals drawn beside the study, their hypervolumes against the same reference point;
+    // replayed, every study as it was after the first k trials (`others` are cut there already).
+    const replay = this.source.replay();
+    const others = this.source.others();
     const reference = n >= 2 && n <= 3 ? referencePoint([this.source.trials(), ...others.map((o) => o.trials)], directions) : null;
     // Every study's answer depends on every study's trials (through the reference point).
     const version = this.source.version() + others.reduce((k, o) => k + o.trials.length, 0);
-    const request: Query = { kind: "pareto", ...(reference ? { reference } : {}) };
+    const request: Query = { kind: "pareto", ...(reference ? { reference } : {}), ...before(replay) };
+    const key = `pareto@${replay}`;
     if (n >= 2 && n <= 3 && this.source.trials().length) {
-      this.pareto.maybeAsk(version, "pareto", this.source.busy(), () => this.query(request));
+      this.pareto.maybeAsk(version, key, this.source.busy(), () => this.query(request));
     }
     const rivals: RivalFront[] = others.map((o) => {
       let asked = this.rivalPareto.get(o.name);
       if (!asked) this.rivalPareto.set(o.name, (asked = new Asked(() => this.invalidate(["pareto"]))));
-      if (n >= 2 && n <= 3 && o.trials.length) asked.maybeAsk(version, "pareto", this.source.busy(), () => this.source.askRival(o.name, request));
+      if (n >= 2 && n <= 3 && o.trials.length) asked.maybeAsk(version, key, this.source.busy(), () => this.source.askRival(o.name, request));
       return { name: o.name, trials: o.trials, info: asked.state && "value" in asked.state ? asked.state.value : null };
     });
     const s = this.pareto.state;

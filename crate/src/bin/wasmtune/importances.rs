@@ -73,6 +73,7 @@ pub fn run(args: ImportancesArgs) -> Result<(), StreamError> {
         params: args.params,
         target: args.target,
         normalize: Some(!args.no_normalize),
+        before: None,
     };
     let directions = storage.study_directions(id).map_err(config_err)?;
     let trials = storage.trials(id).map_err(config_err)?;
