@@ -161,7 +161,8 @@ fn bad_requests_get_clear_errors() {
     let kwargs = json!({"seed": 1});
     let mut s = study(&kwargs);
     run(&mut s, 8);
-    let err = |r: CmaExplainRequest| explain(s.trials(), s.directions(), &options(&kwargs), &r).unwrap_err().to_string();
+    let err =
+        |r: CmaExplainRequest| explain(s.trials(), s.directions(), &options(&kwargs), &r).unwrap_err().to_string();
     assert!(err(CmaExplainRequest { trial: Some(99), ..Default::default() }).contains("no trial 99"));
     let e = err(CmaExplainRequest { params: Some(vec!["z".into()]), ..Default::default() });
     assert!(e.contains("'z' is not in the space") && e.contains("x, y"), "{e}");

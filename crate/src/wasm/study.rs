@@ -455,8 +455,8 @@ impl WasmStudy {
         }
         let options: samplers::CmaEsSamplerOptions =
             samplers::options("CmaEsSampler", &self.sampler.kwargs).map_err(js_err)?;
-        let request: samplers::cmaes::CmaExplainRequest = serde_json::from_value(to_json(&request)?)
-            .map_err(|e| JsError::new(&format!("cmaesExplain: {e}")))?;
+        let request: samplers::cmaes::CmaExplainRequest =
+            serde_json::from_value(to_json(&request)?).map_err(|e| JsError::new(&format!("cmaesExplain: {e}")))?;
         let explanation = samplers::cmaes::explain(self.study.trials(), self.study.directions(), &options, &request)
             .map_err(js_err)?;
         to_js(&explanation)

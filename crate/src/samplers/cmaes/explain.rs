@@ -18,11 +18,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{CmaEsSamplerOptions, State, generation_key, prefix};
+use crate::distributions::Distribution;
 use crate::error::{Error, Result};
 use crate::search_space::IntersectionSearchSpace;
-use crate::trial::{FrozenTrial, StudyDirection, TrialState};
 use crate::transform::{SearchSpaceTransform, TransformOptions};
-use crate::distributions::Distribution;
+use crate::trial::{FrozenTrial, StudyDirection, TrialState};
 
 /// Up to which trial, and on which parameters, to explain.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -121,16 +121,13 @@ pub fn explain(
             return Err(bad(format!("the study has no trial {k} (it has {} trials)", trials.len())));
         }
     }
-    let upto: Vec<&FrozenTrial> =
-        trials.iter().filter(|t| request.trial.is_none_or(|k| t.number <= k)).collect();
+    let upto: Vec<&FrozenTrial> = trials.iter().filter(|t| request.trial.is_none_or(|k| t.number <= k)).collect();
 
     // The joint space as the sampler computes it (see `CmaEsSampler::joint_space`).
     let mut space = IntersectionSearchSpace::new(false).calculate(&upto);
     space.retain(|_, d| !d.single() && !matches!(d, Distribution::Categorical(_)));
-    let trans = SearchSpaceTransform::new(
-        &space,
-        TransformOptions { log: true, step: !options.with_margin, zero_one: true },
-    );
+    let trans =
+        SearchSpaceTransform::new(&space, TransformOptions { log: true, step: !options.with_margin, zero_one: true });
     let axes: Vec<CmaAxis> = space
         .iter()
         .map(|(name, d)| CmaAxis { name: name.clone(), distribution: d.to_json(), log: is_log(d) })
@@ -153,7 +150,8 @@ pub fn explain(
         }
         None => space.keys().take(2).cloned().collect(),
     };
-    let columns: Vec<usize> = shown.iter().map(|n| trans.names().iter().position(|m| m == n).expect("in space")).collect();
+    let columns: Vec<usize> =
+        shown.iter().map(|n| trans.names().iter().position(|m| m == n).expect("in space")).collect();
 
     let prefix = prefix(options);
     let optimizer_key = format!("{prefix}optimizer");
