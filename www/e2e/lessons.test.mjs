@@ -232,7 +232,7 @@ export const tests = [
   [
     "lesson inside-cmaes: one ellipse per generation from the engine's explanation, λ trials each, an IPOP restart with λ doubled; replayed to trial k, what the live run showed at k",
     async (page, env) =>
-      inLesson(env, "inside-cmaes", ["seed", "trials", "plot-history"], async (p) => {
+      inLesson(env, "inside-cmaes", ["objective", "seed", "trials", "plot-history"], async (p) => {
         for (let k = 1; k <= 14; k++) {
           await p.click("#step");
           await pausedAt(p, k);

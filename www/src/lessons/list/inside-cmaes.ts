@@ -14,9 +14,9 @@ export const insideCmaes: Lesson = {
     "It also reshapes the cloud. C stretches along the directions where good trials were found, and σ grows while the steps keep paying off and shrinks when they stop. The blue ellipses enclose the cloud at 1σ and 2σ; the faint ones are earlier generations.",
     "Branin has three equally deep minima. Once the cloud has shrunk to almost nothing, IPOP restarts it from a random point with a population twice as large: watch σ below jump back up, and see which minimum the second run finds.",
   ],
-  tryThis: "Step one trial at a time: the ellipse only moves when a generation is complete. Then Start, and find the restart in the σ plot. Click on the contour to add a trial of your own: CMA-ES counts it in its population.",
+  tryThis: "Step one trial at a time: the ellipse only moves when a generation is complete. Then Start, and find the restart in the σ plot. Click on the contour to add a trial of your own: CMA-ES counts it in its population. Then switch the objective to Rosenbrock 2-D and watch the ellipse stretch along the banana valley.",
   visual: "cmaes",
-  show: ["seed", "trials", "plot-history"],
+  show: ["objective", "seed", "trials", "plot-history"],
   spec: () =>
     lessonSpec(
       "inside-cmaes",
