@@ -47,8 +47,9 @@ export async function watchMemory(context, page) {
   }
   await root.send("Target.setAutoAttach", { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
 
-  async function measure(call) {
+  async function measure(call, withWasm) {
     const heap = (await call("Runtime.getHeapUsage")).usedSize;
+    if (!withWasm) return { heap, wasm: 0 };
     const proto = await call("Runtime.evaluate", { expression: "WebAssembly.Memory.prototype" });
     const found = await call("Runtime.queryObjects", { prototypeObjectId: proto.result.objectId });
     const sum = await call("Runtime.callFunctionOn", {
@@ -60,13 +61,16 @@ export async function watchMemory(context, page) {
   }
 
   return {
-    /** JS heap and wasm memory of the page and each worker now, and their total. */
-    async sample() {
-      const parts = [{ target: "page", ...(await measure((m, p) => root.send(m, p))) }];
+    /** JS heap and wasm memory of the page and each worker now, and their total. `withWasm`
+     *  false: the JS heaps alone (finding the wasm memories is a heap walk, and Chromium's
+     *  renderer crashes when one runs in a worker busy with wasm; a study's wasm memory only
+     *  grows, so its size at the end bounds it at every moment before). */
+    async sample(withWasm = true) {
+      const parts = [{ target: "page", ...(await measure((m, p) => root.send(m, p), withWasm)) }];
       for (const [sessionId, t] of targets) {
         if (!/worker/.test(t.type)) continue;
         try {
-          parts.push({ target: `${t.type} ${t.url.split("/").pop()}`, ...(await measure((m, p) => send(sessionId, m, p))) });
+          parts.push({ target: `${t.type} ${t.url.split("/").pop()}`, ...(await measure((m, p) => send(sessionId, m, p), withWasm)) });
         } catch {
           // a worker that ended between the listing and the question
         }
@@ -80,8 +84,9 @@ export async function watchMemory(context, page) {
 }
 
 /** Runs a study in a fresh browser context: opens `url`, lets `setup(page)` configure it, presses
- *  Start, and samples the memory every `everyMs` until the study finishes. Returns the peak and
- *  the final totals (bytes), with the final parts. */
+ *  Start, and samples the JS heaps every `everyMs` until the study finishes, then everything once
+ *  the views have settled. Returns the final total and a bound on the peak (bytes): the largest
+ *  sum of JS heaps seen plus the wasm memory at the end (which only grew), with the final parts. */
 export async function studyMemory(newContext, url, setup, everyMs = 2000) {
   const env = await newContext();
   try {
@@ -91,18 +96,19 @@ export async function studyMemory(newContext, url, setup, everyMs = 2000) {
     await setup(page);
     const mem = await watchMemory(env.context, page);
     await page.click("#start");
-    let peak = 0;
+    let heaps = 0;
     let finished = false;
     const done = page.waitForSelector('#status[data-state="finished"]', { timeout: 0 }).then(() => (finished = true));
     while (!finished) {
-      peak = Math.max(peak, (await mem.sample()).total);
+      heaps = Math.max(heaps, (await mem.sample(false)).total);
       await Promise.race([done, new Promise((r) => setTimeout(r, everyMs))]);
     }
     await page.waitForSelector('#results[data-views="settled"]', { timeout: 0 });
     const last = await mem.sample();
+    const wasm = last.parts.reduce((n, p) => n + p.wasm, 0);
     const trials = Number(await page.getAttribute("#progress", "data-done"));
     await mem.close();
-    return { peak: Math.max(peak, last.total), final: last.total, parts: last.parts, trials };
+    return { peak: Math.max(heaps + wasm, last.total), final: last.total, parts: last.parts, trials };
   } finally {
     await env.close();
   }
