@@ -416,6 +416,9 @@ export const tests = [
         assert(Number(median.run) + Number(median.saved) === 40 * 30 && Number(median.saved) > 0 && median.pruned > 0, JSON.stringify(median));
         await p.selectOption("#pruner", "SuccessiveHalvingPruner");
         await start(p);
+        // The plot and the counter follow the finished study when their views next draw.
+        await p.waitForFunction(() => (document.getElementById("intermediate").data ?? []).filter((d) => /^rung \d$/.test(d.name)).length >= 2);
+        await p.waitForFunction(() => /SuccessiveHalvingPruner/.test(document.querySelector(".lesson-counter").textContent));
         const rungs = (await traces(p, "intermediate")).filter((d) => /^rung \d$/.test(d.name));
         assert(rungs.length >= 2 && rungs.every((r, k) => r.x.every((s) => s === 3 ** k)), `rungs at 1, 3, 9...: ${JSON.stringify(rungs)}`);
         assert(/SuccessiveHalvingPruner: \d+ of 1200 training steps run/.test(await p.textContent(".lesson-counter")), await p.textContent(".lesson-counter"));

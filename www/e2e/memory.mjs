@@ -61,11 +61,15 @@ export async function watchMemory(context, page) {
   }
 
   return {
-    /** JS heap and wasm memory of the page and each worker now, and their total. `withWasm`
+    /** JS heap (the page's after a garbage collection) and wasm memory of the page and each worker
+     *  now, and their total. `withWasm`
      *  false: the JS heaps alone (finding the wasm memories is a heap walk, and Chromium's
      *  renderer crashes when one runs in a worker busy with wasm; a study's wasm memory only
      *  grows, so its size at the end bounds it at every moment before). */
     async sample(withWasm = true) {
+      // The page's live heap: garbage not yet collected is not memory the page needs (the
+      // workers are left alone: see above).
+      await root.send("HeapProfiler.collectGarbage");
       const parts = [{ target: "page", ...(await measure((m, p) => root.send(m, p), withWasm)) }];
       for (const [sessionId, t] of targets) {
         if (!/worker/.test(t.type)) continue;

@@ -151,14 +151,38 @@ export class ParallelRun {
       const space = this.spec.config.search_space ?? builtin.searchSpace;
       for (const [name, d] of Object.entries(space)) params[name] = trial.suggest(name, d);
     }
-    this.send(slot, { type: "trial", number: trial.number, params });
-    this.shipJournalSoon();
-    if (this.timeoutMs > 0) {
-      const number = trial.number;
-      slot.deadline = setTimeout(() => {
-        if (slot.trial === number) this.died(slot, `trial ${number} ran past the time limit of ${this.timeoutMs / 1000} s: its worker was stopped`);
-      }, this.timeoutMs);
+    const number = trial.number;
+    const run = () => {
+      if (this.slots[slot.index] !== slot || slot.trial !== number) return;
+      this.send(slot, { type: "trial", number, params });
+      if (this.timeoutMs > 0) {
+        slot.deadline = setTimeout(() => {
+          if (slot.trial === number) this.died(slot, `trial ${number} ran past the time limit of ${this.timeoutMs / 1000} s: its worker was stopped`);
+        }, this.timeoutMs);
+      }
+    };
+    if (builtin) {
+      run();
+      this.shipJournalSoon();
+      return;
     }
+    // Custom code can take the whole tab down (a heap filled without bound kills the renderer,
+    // workers and all): its trial runs only once the page has stored every record before it and
+    // its own RUNNING record, so that a reopened study has them all.
+    const ack = ++this.ackSeq;
+    this.acks.set(ack, run);
+    this.post({ type: "journal", lines: this.study.takeJournal(), ack });
+  }
+
+  private ackSeq = 0;
+  /** Trials waiting for the page to store the journal lines sent with `ack`, by ack. */
+  private readonly acks = new Map<number, () => void>();
+
+  /** The page has stored the journal lines sent with `ack` (and every line before them). */
+  saved(ack: number): void {
+    const run = this.acks.get(ack);
+    this.acks.delete(ack);
+    run?.();
   }
 
   private journalTimer: ReturnType<typeof setTimeout> | undefined;

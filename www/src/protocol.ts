@@ -75,7 +75,9 @@ export type Command =
   | { type: "step" }
   /** From a pause: the next trial at these parameters (the student's proposal), then a pause. */
   | { type: "propose"; params: Record<string, ParamValue> }
-  | { type: "stop" };
+  | { type: "stop" }
+  /** The page has stored the journal lines of report `{type: "journal", ack}`. */
+  | { type: "saved"; ack: number };
 
 export interface Best {
   number: number;
@@ -101,8 +103,9 @@ export type Report =
       /** New journal lines since the last report, in order (to persist). */
       lines: string[];
     }
-  /** Journal lines sent ahead of the next batch (a slow trial has started: its RUNNING record). */
-  | { type: "journal"; lines: string[] }
+  /** Journal lines sent ahead of the next batch (a slow trial has started: its RUNNING record).
+   *  With `ack`, the worker waits to hear `{type: "saved", ack}` once the page has stored them. */
+  | { type: "journal"; lines: string[]; ack?: number }
   /** A saved study, loaded: all its trials; `lines` are the FAIL records of stale trials. */
   | {
       type: "opened";

@@ -51,7 +51,11 @@ export class StudySession {
     client.on("ready", () => {
       if (this.phase === "loading") this.setPhase("idle");
     });
-    client.on("journal", (r) => storage.saveLines(r.lines));
+    client.on("journal", (r) => {
+      const stored = storage.saveLines(r.lines);
+      // Stored, or kept in memory only (no IndexedDB, a full quota): either way as safe as it gets.
+      if (r.ack !== undefined) void stored.then(() => client.send({ type: "saved", ack: r.ack! }));
+    });
     client.on("opened", (r) => {
       const c = this.study;
       if (!c || c.studyName !== r.name) return;

@@ -349,6 +349,9 @@ self.onmessage = (e: MessageEvent<Command>) => {
     case "query":
       answer(cmd.id, cmd.query);
       break;
+    case "saved":
+      if (current instanceof ParallelRun) current.saved(cmd.ack);
+      break;
   }
 };
 

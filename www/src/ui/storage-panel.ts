@@ -45,15 +45,15 @@ export class StoragePanel {
   }
 
   /** Appends the study's new journal lines (in memory, and in the store when there is one). */
-  saveLines(lines: string[]): void {
+  saveLines(lines: string[]): Promise<void> {
     const c = this.source.study();
-    if (!c || lines.length === 0) return;
+    if (!c || lines.length === 0) return Promise.resolve();
     c.lines.push(...lines);
     const count = this.source.ended();
     const total = c.lines.length;
     // `data-lines` / `data-saved-lines`: journal lines received and written (the tests wait on them).
     this.ui.studyName.dataset.lines = String(total);
-    void this.saved
+    return this.saved
       .persist((s) => s.append(c.id, lines, count))
       .then(() => {
         if (this.source.study() === c && this.saved.available) this.ui.studyName.dataset.savedLines = String(total);
