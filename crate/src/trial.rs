@@ -146,6 +146,15 @@ pub struct FrozenTrial {
     pub datetime_complete: Option<f64>,
 }
 
+/// The trials numbered below `k` (all of them when `k` is `None`): the study as it was after its
+/// first k trials, for a replay. `trials` must be in number order, as a study keeps them.
+pub fn trials_before(trials: &[FrozenTrial], k: Option<u64>) -> &[FrozenTrial] {
+    match k {
+        Some(k) => &trials[..trials.partition_point(|t| t.number < k)],
+        None => trials,
+    }
+}
+
 impl FrozenTrial {
     /// A fresh trial record with nothing set.
     pub fn new(number: u64, trial_id: u64, state: TrialState) -> Self {

@@ -172,16 +172,8 @@ impl ImportanceRequest {
             name: self.evaluator.clone().unwrap_or_else(|| DEFAULT_EVALUATOR.to_owned()),
             kwargs: self.kwargs.clone(),
         };
-        let kept: Vec<FrozenTrial>;
-        let trials = match self.before {
-            Some(k) => {
-                kept = trials.iter().filter(|t| t.number < k).cloned().collect();
-                &kept[..]
-            }
-            None => trials,
-        };
         get_param_importances(
-            trials,
+            crate::trial::trials_before(trials, self.before),
             directions,
             Some(&spec),
             self.params.as_deref(),

@@ -87,14 +87,7 @@ pub fn belief(trials: &[FrozenTrial], directions: &[StudyDirection], request: &B
             directions.len()
         )));
     }
-    let earlier: Vec<FrozenTrial>;
-    let trials = match request.before {
-        Some(k) => {
-            earlier = trials.iter().filter(|t| t.number < k).cloned().collect();
-            &earlier[..]
-        }
-        None => trials,
-    };
+    let trials = crate::trial::trials_before(trials, request.before);
     let stop = std::cell::Cell::new(false);
     let view = StudyView::new("", directions, trials, &stop);
     let space: SearchSpace =
