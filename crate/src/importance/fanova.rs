@@ -132,30 +132,32 @@ impl ImportanceEvaluator for FanovaImportanceEvaluator {
             return Ok(zeros(&mut assessed.iter()));
         };
         let mut rng = Rng::from_seed_option(self.options.seed);
-        let trees = fit_forest(
-            &Data { columns: &enc.columns, y: &enc.y },
-            self.options.n_trees,
-            self.options.max_depth,
-            &mut rng,
-        );
+        let data = Data { columns: &enc.columns, y: &enc.y };
         let bounds = enc.transform.bounds();
-        let cells: Vec<TreeCells> = trees.iter().map(|t| TreeCells::new(t, &bounds)).collect();
-        if cells.iter().all(|c| c.variance <= 0.0) {
+        let names = enc.transform.names();
+        // Tree by tree (see `fit_forest`): each parameter's sum of variance fractions over the
+        // trees that vary, in tree order, and how many trees vary.
+        let mut sums = vec![0.0; names.len()];
+        let mut varying_trees = 0usize;
+        for tree in fit_forest(&data, self.options.n_trees, self.options.max_depth, &mut rng) {
+            let cells = TreeCells::new(&tree, &bounds);
+            if cells.variance <= 0.0 {
+                continue;
+            }
+            varying_trees += 1;
+            for (i, sum) in sums.iter_mut().enumerate() {
+                *sum += cells.marginal_variance(enc.transform.columns_of(i))?.max(0.0) / cells.variance;
+            }
+        }
+        if varying_trees == 0 {
             return Err(Error::InvalidArgument(
                 "FanovaImportanceEvaluator: the forest predicts a constant (zero total variance in all trees); \
                  are all target values equal?"
                     .into(),
             ));
         }
-        let mut out = IndexMap::new();
-        for (i, name) in enc.transform.names().iter().enumerate() {
-            let cols = enc.transform.columns_of(i);
-            let mut fractions = Vec::with_capacity(cells.len());
-            for c in cells.iter().filter(|c| c.variance > 0.0) {
-                fractions.push(c.marginal_variance(cols.clone())?.max(0.0) / c.variance);
-            }
-            out.insert(name.clone(), fractions.iter().sum::<f64>() / fractions.len() as f64);
-        }
+        let mut out: IndexMap<String, f64> =
+            names.iter().zip(&sums).map(|(name, sum)| (name.clone(), sum / varying_trees as f64)).collect();
         out.extend(single.keys().map(|k| (k.clone(), 0.0)));
         Ok(out)
     }
@@ -173,20 +175,18 @@ impl ImportanceEvaluator for MeanDecreaseImpurityImportanceEvaluator {
             return Ok(assessed.iter().map(|k| (k.clone(), 0.0)).collect());
         };
         let mut rng = Rng::from_seed_option(self.options.seed);
-        let trees = fit_forest(
-            &Data { columns: &enc.columns, y: &enc.y },
-            self.options.n_trees,
-            self.options.max_depth,
-            &mut rng,
-        );
+        let data = Data { columns: &enc.columns, y: &enc.y };
         let n_cols = enc.columns.len();
-        let mut per_column = vec![0.0; n_cols];
-        let split_trees: Vec<&Tree> = trees.iter().filter(|t| t.nodes.len() > 1).collect();
-        for t in &split_trees {
-            for (acc, v) in per_column.iter_mut().zip(t.impurity_decrease(n_cols)) {
-                *acc += v / split_trees.len() as f64;
+        // Averaged over the trees that split at all, tree by tree (see `fit_forest`).
+        let mut sums = vec![0.0; n_cols];
+        let mut split_trees = 0usize;
+        for tree in fit_forest(&data, self.options.n_trees, self.options.max_depth, &mut rng) {
+            if tree.nodes.len() > 1 {
+                split_trees += 1;
+                sums.iter_mut().zip(tree.impurity_decrease(n_cols)).for_each(|(acc, v)| *acc += v);
             }
         }
+        let per_column: Vec<f64> = sums.iter().map(|s| s / split_trees as f64).collect();
         let total: f64 = per_column.iter().sum();
         Ok(enc
             .transform
