@@ -100,18 +100,14 @@ setupTheme(document.getElementById("theme") as HTMLButtonElement, () => results.
 void storage.refresh();
 results.now();
 
-/** How long after the engine is ready Plotly loads anyway (when the page is idle), if no study
- *  has reported a trial by then. Short, so that it is in before a person (or a test) has set up a
- *  study: evaluating it is one long task on this thread, which during a study holds up what the
- *  study reports (a trial's RUNNING record, saved so that a crashed tab can show it). Not at once:
- *  a Start clicked as soon as it is enabled gets its first trial first. */
-const PLOTS_IDLE_MS = 250;
 let plots: Promise<void> | null = null;
 /** Loads Plotly (most of the page's JS, about 1.5 MB gzip) once. Nothing waits for it: the table
  *  and the progress line come first, and the plots draw when it arrives. Loaded right after the
- *  first trial is on screen, or shortly after start-up when no study has begun, so that neither
- *  its transfer nor its evaluation on this thread delays the first trial. */
+ *  first trial is on screen (or a saved study is opened), so that a person who takes their time
+ *  before Start still fetches only the engine before their first trial; at once in a lesson,
+ *  whose visual draws its objective before any trial. */
 function loadPlots(): void {
+  results.expectPlotly();
   plots ??= import("./plots/plotly").then(
     (m) => {
       results.setPlotly(m);
@@ -123,4 +119,10 @@ function loadPlots(): void {
 // After the session's own handlers (registered first), in a task after the table's render.
 client.on("trials", () => setTimeout(loadPlots, 0));
 client.on("opened", () => setTimeout(loadPlots, 0));
-client.on("ready", () => setTimeout(() => requestIdleCallback(loadPlots, { timeout: 1000 }), PLOTS_IDLE_MS));
+// A lesson: once the engine is in (its transfer first: Start waits on it), or when one is entered.
+client.on("ready", () => {
+  if (page.get().spec.lesson) loadPlots();
+});
+page.subscribe((s, changed) => {
+  if (changed.has("spec") && s.spec.lesson && page.get().phase !== "loading") loadPlots();
+});

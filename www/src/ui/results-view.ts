@@ -40,8 +40,10 @@ export class ResultsView {
   readonly panel: PlotsPanel;
   private readonly table: TrialsTable;
   private readonly views: ViewScheduler;
-  /** Whether Plotly has arrived: until then the plots are not drawn, so the views are not settled. */
+  /** Whether Plotly has arrived: until then the plots are not drawn. */
   private plotsDrawn = false;
+  /** Whether Plotly is on its way (see `expectPlotly`). */
+  private plotsExpected = false;
   private viewsSettled = false;
   /** Whether the table has shown this study's first trials. */
   private tableStarted = false;
@@ -96,10 +98,19 @@ export class ResultsView {
     this.views.flush();
   }
 
+  /** Plotly is loading (main.ts loads it with the first trial, or at once for a lesson): the views
+   *  are not settled until it has drawn. */
+  expectPlotly(): void {
+    this.plotsExpected = true;
+    this.showSettled();
+  }
+
   /** `data-views="settled"`: every view shows every trial reported so far, the plots drawn (the
-   *  tests wait on it). */
+   *  tests wait on it). Before any trial the plots have nothing to draw and Plotly is not fetched,
+   *  unless something already asked for it. */
   private showSettled(): void {
-    this.ui.results.dataset.views = this.viewsSettled && this.plotsDrawn ? "settled" : "pending";
+    const plotsDone = this.plotsDrawn || (!this.plotsExpected && this.trials.count() === 0);
+    this.ui.results.dataset.views = this.viewsSettled && plotsDone ? "settled" : "pending";
   }
 
   /** A new study on the page: what the plots asked of the engine starts over. */
