@@ -11,7 +11,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # Also creates benches/.venv with optuna==5.0.0 and scipy when missing.
 bash scripts/install-tools.sh
 VENV=benches/.venv
-cargo build --release --bin wasmtune
+cargo build --release --features cli --bin wasmtune
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

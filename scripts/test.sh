@@ -22,15 +22,32 @@ bash scripts/mnist-data.sh
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "cargo clippy (native)"
-cargo clippy --all-targets -- -D warnings
+# Cargo features (Cargo.toml): the engine is the default; `cli`, `trainer`, `webgpu`, `wasm` and
+# `wasm-trainer` add the rest. Each stage builds only what it needs.
+step "cargo clippy (native: every feature; then the engine alone, as a library user builds it)"
+cargo clippy --all-targets --all-features -- -D warnings
+cargo clippy --lib --examples -- -D warnings
 
-step "cargo clippy (wasm32)"
-cargo clippy --lib --tests --target wasm32-unknown-unknown -- -D warnings
+step "cargo clippy (wasm32: both binding modules)"
+cargo clippy --lib --tests --target wasm32-unknown-unknown --features wasm,wasm-trainer -- -D warnings
 
-step "cargo test (native)"
-cargo test --all-targets 2>&1 | tee -a "$log"
-cargo test --doc 2>&1 | tee -a "$log"
+step "cargo doc (every feature, warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --all-features
+
+step "cargo test (native: the engine and the CLI; no candle, no wgpu)"
+cargo test --all-targets --features cli 2>&1 | tee -a "$log"
+cargo test --doc --features cli 2>&1 | tee -a "$log"
+
+step "examples (one per sampler family and a pruner; each checks its own result)"
+for example in examples/*.rs; do
+  name=$(basename "$example" .rs)
+  echo "--- example $name"
+  "target/debug/examples/$name"
+done
+
+step "cargo test (native: the MNIST trainer, candle on the CPU and wgpu on lavapipe)"
+cargo test --features webgpu --lib trainer:: 2>&1 | tee -a "$log"
+cargo test --features webgpu --test trainer --test trainer_gpu --test trainer_study --bench trainer --bench gpu_throughput 2>&1 | tee -a "$log"
 
 step "wasm-pack test --headless --chrome (engine in headless Chromium)"
 # webdriver.json (repo root) passes Chromium the flags it needs here: no sandbox as root, and no
@@ -40,7 +57,7 @@ step "wasm-pack test --headless --chrome (engine in headless Chromium)"
 # SwiftShader compiling the WebGPU trainer's shaders) on a loaded machine has gone past 20 s. The
 # limit only decides how long a hung suite takes to fail, so it is ours and wide: 10 minutes.
 export WASM_BINDGEN_TEST_TIMEOUT=600
-wasm-pack test --headless --chrome . --test wasm 2>&1 | tee -a "$log"
+wasm-pack test --headless --chrome . --features wasm,wasm-trainer --test wasm 2>&1 | tee -a "$log"
 
 step "www: build, vitest, end-to-end in headless Chromium"
 bash scripts/test-www.sh 2>&1 | tee -a "$log"

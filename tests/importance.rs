@@ -329,6 +329,7 @@ fn dynamic_search_spaces_and_constant_targets_are_refused_as_optuna_does() {
 }
 
 /// `wasmtune importances` reads a journal and prints the same importances as the engine.
+#[cfg(feature = "cli")]
 #[test]
 fn cli_prints_importances_of_a_journal_study() {
     use std::process::Command;

@@ -1,35 +1,70 @@
 //! # wasmtune
 //!
 //! Optuna-class hyperparameter optimization in Rust, for native programs and, compiled to
-//! WebAssembly, for the browser.
+//! WebAssembly, for the browser. Optuna's samplers, pruners, storage and importances, with
+//! Optuna's names and semantics.
 //!
-//! A one-page tour:
+//! ## Quick start
+//!
+//! Define an objective that suggests its parameters as it runs (define-by-run), create a study,
+//! optimize it, read the best trial, as in Optuna:
+//!
+//! ```
+//! use wasmtune::samplers::{TpeSampler, TpeSamplerOptions};
+//! use wasmtune::{ParamValue, Study, StudyDirection};
+//!
+//! // optuna.create_study(direction="minimize", sampler=TPESampler(seed=42))
+//! let sampler = TpeSampler::new(TpeSamplerOptions { seed: Some(42), ..Default::default() })?;
+//! let mut study = Study::builder()
+//!     .direction(StudyDirection::Minimize)
+//!     .sampler(Box::new(sampler))
+//!     .build()?;
+//!
+//! // study.optimize(objective, n_trials=100)
+//! study.optimize(
+//!     |trial| {
+//!         let x = trial.suggest_float("x", -10.0, 10.0)?;
+//!         let kind = trial.suggest_categorical("kind", vec!["linear".into(), "quadratic".into()])?;
+//!         Ok(if kind == ParamValue::from("quadratic") { (x - 2.0).powi(2) } else { (x - 2.0).abs() })
+//!     },
+//!     Some(100),
+//!     None,
+//! )?;
+//!
+//! // study.best_params, study.best_value
+//! println!("best {:?} with value {}", study.best_params()?, study.best_value()?);
+//! assert!(study.best_value()? < 0.1);
+//! # Ok::<(), wasmtune::Error>(())
+//! ```
+//!
+//! Ask-and-tell works as Optuna's `study.ask()` / `study.tell()` ([`Study::ask`],
+//! [`Study::tell`]); a pruner stops unpromising trials from their reported intermediate values
+//! ([`Trial::report`], [`Trial::should_prune`]); a study kept in a journal
+//! ([`storage::JournalStorage`]) is Optuna's `JournalStorage` file, readable by Optuna. Runnable
+//! examples, one per sampler family and one with a pruner, are in `examples/`
+//! (`cargo run --release --example tpe`).
+//!
+//! ## Cargo features
+//!
+//! | feature | adds |
+//! |---|---|
+//! | (default) | the engine: distributions, studies, samplers, pruners, storage, importances |
+//! | `trainer` | the MNIST MLP trainer on the CPU (candle) |
+//! | `webgpu` | the trainer's WebGPU backend (wgpu; Vulkan natively), implies `trainer` |
+//! | `wasm` | the engine's JS bindings (wasm32 only) |
+//! | `wasm-trainer` | the trainer's JS bindings (wasm32 only), implies `webgpu` |
+//! | `cli` | the `wasmtune` command-line program |
+//!
+//! ## A one-page tour
 //! - [`distributions`] — what a parameter may take (float, int, categorical), Optuna's JSON;
 //! - [`transform`] — the continuous box every model-based sampler works in;
 //! - [`trial`] — trial states, the recorded [`FrozenTrial`], the define-by-run [`Trial`];
 //! - [`study`] — [`Study`]: ask, tell, optimize, enqueue, best trials;
 //! - [`samplers`] and [`pruners`] — the strategies, by Optuna class name;
 //! - [`importance`] — parameter importances (PED-ANOVA, fANOVA), by Optuna evaluator name;
-//! - [`storage`] — where trials live (memory; the Optuna journal comes next);
+//! - [`storage`] — where trials live (memory, or Optuna's journal);
 //! - [`config`] — the one serializable configuration the CLI, JS API and page share;
 //! - [`rng`] and [`clock`] — the seams that make runs reproducible and platform-neutral.
-//!
-//! ```
-//! use wasmtune::{Study, StudyDirection, samplers::RandomSampler};
-//!
-//! let mut study = Study::builder()
-//!     .direction(StudyDirection::Maximize)
-//!     .sampler(Box::new(RandomSampler::seeded(1)))
-//!     .build()
-//!     .unwrap();
-//! study
-//!     .optimize(|t| {
-//!         let x = t.suggest_float("x", 0.0, 250.0)?;
-//!         Ok(x * (500.0 - 2.0 * x))
-//!     }, Some(100), None)
-//!     .unwrap();
-//! assert!(study.best_value().unwrap() > 30_000.0);
-//! ```
 //!
 //! The engine never touches browser APIs; the `wasm` module (wasm32 only) translates between JS and
 //! these types and nothing more.
@@ -55,7 +90,7 @@ pub mod trainer;
 pub mod transform;
 pub mod trial;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", any(feature = "wasm", feature = "wasm-trainer")))]
 pub mod wasm;
 
 pub use config::{ComponentSpec, StudyConfig};

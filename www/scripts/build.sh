@@ -16,10 +16,10 @@ bash scripts/mnist-data.sh
 # trainer (www/pkg-trainer), fetched only by a worker that trains.
 out="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/wasmtune.wasm"
 echo "[www] cargo build --release --target wasm32-unknown-unknown (engine) && wasm-bindgen"
-cargo build --quiet --lib --release --target wasm32-unknown-unknown --no-default-features --features study-bindings
+cargo build --quiet --lib --release --target wasm32-unknown-unknown --features wasm
 wasm-bindgen --target web --out-dir www/pkg "$out"
 echo "[www] cargo build --release --target wasm32-unknown-unknown (trainer) && wasm-bindgen"
-cargo build --quiet --lib --release --target wasm32-unknown-unknown --no-default-features --features trainer
+cargo build --quiet --lib --release --target wasm32-unknown-unknown --features wasm-trainer
 wasm-bindgen --target web --out-dir www/pkg-trainer --out-name wasmtune_trainer "$out"
 test -f www/pkg/wasmtune_bg.wasm && test -f www/pkg-trainer/wasmtune_trainer_bg.wasm
 

@@ -10,6 +10,7 @@
 pub mod backend;
 pub mod cpu;
 pub mod data;
+#[cfg(feature = "webgpu")]
 pub mod gpu;
 pub mod spec;
 pub mod throughput;
@@ -18,6 +19,7 @@ pub mod train;
 pub use backend::{Backend, Batch};
 pub use cpu::CpuBackend;
 pub use data::{Dataset, Mnist};
+#[cfg(feature = "webgpu")]
 pub use gpu::{AdapterPolicy, GpuBackend};
 pub use spec::{Activation, LayerWeights, MlpSpec, OptimizerKind, OptimizerSpec, TrainConfig, Weights};
 #[cfg(not(target_arch = "wasm32"))]

@@ -14,6 +14,7 @@ use crate::rng::Rng;
 use crate::trainer::backend::{Backend, Batch};
 use crate::trainer::cpu::CpuBackend;
 use crate::trainer::data::Dataset;
+#[cfg(feature = "webgpu")]
 use crate::trainer::gpu::{AdapterPolicy, GpuBackend};
 use crate::trainer::spec::{MlpSpec, OptimizerSpec, TrainConfig, Weights};
 
@@ -43,6 +44,7 @@ pub enum AnyBackend {
     /// candle on the CPU.
     Cpu(CpuBackend),
     /// WebGPU compute kernels.
+    #[cfg(feature = "webgpu")]
     Gpu(Box<GpuBackend>),
 }
 
@@ -63,13 +65,10 @@ impl AnyBackend {
         opt: OptimizerSpec,
         weights: &Weights,
     ) -> Result<OpenedBackend> {
-        let gpu = |policy| async move {
-            GpuBackend::open(mlp, &opt, weights, policy).await.map(|g| AnyBackend::Gpu(Box::new(g)))
-        };
         let (backend, fallback_reason) = match choice {
             BackendChoice::Cpu => (AnyBackend::Cpu(CpuBackend::new(mlp, opt, weights)?), None),
-            BackendChoice::Webgpu => (gpu(AdapterPolicy::Any).await?, None),
-            BackendChoice::Auto => match gpu(AdapterPolicy::HardwareOnly).await {
+            BackendChoice::Webgpu => (open_gpu(mlp, &opt, weights, false).await?, None),
+            BackendChoice::Auto => match open_gpu(mlp, &opt, weights, true).await {
                 Ok(b) => (b, None),
                 // A bad network or optimizer is the caller's error whichever backend runs it:
                 // the CPU backend refuses it too, with its own message.
@@ -83,15 +82,30 @@ impl AnyBackend {
     pub fn adapter(&self) -> Option<&str> {
         match self {
             AnyBackend::Cpu(_) => None,
+            #[cfg(feature = "webgpu")]
             AnyBackend::Gpu(g) => Some(g.adapter()),
         }
     }
+}
+
+/// The WebGPU backend, on a hardware adapter only or on any (software ones included).
+#[cfg(feature = "webgpu")]
+async fn open_gpu(mlp: &MlpSpec, opt: &OptimizerSpec, weights: &Weights, hardware_only: bool) -> Result<AnyBackend> {
+    let policy = if hardware_only { AdapterPolicy::HardwareOnly } else { AdapterPolicy::Any };
+    GpuBackend::open(mlp, opt, weights, policy).await.map(|g| AnyBackend::Gpu(Box::new(g)))
+}
+
+/// Built without WebGPU: asked for, it is an error; "auto" runs on the CPU and says why.
+#[cfg(not(feature = "webgpu"))]
+async fn open_gpu(_: &MlpSpec, _: &OptimizerSpec, _: &Weights, _hardware_only: bool) -> Result<AnyBackend> {
+    Err(Error::InvalidArgument("this build of wasmtune has no WebGPU backend (Cargo feature `webgpu`)".into()))
 }
 
 impl Backend for AnyBackend {
     fn name(&self) -> &'static str {
         match self {
             AnyBackend::Cpu(b) => b.name(),
+            #[cfg(feature = "webgpu")]
             AnyBackend::Gpu(b) => b.name(),
         }
     }
@@ -99,6 +113,7 @@ impl Backend for AnyBackend {
     async fn train_step(&mut self, batch: &Batch) -> Result<f32> {
         match self {
             AnyBackend::Cpu(b) => b.train_step(batch).await,
+            #[cfg(feature = "webgpu")]
             AnyBackend::Gpu(b) => b.train_step(batch).await,
         }
     }
@@ -106,6 +121,7 @@ impl Backend for AnyBackend {
     async fn logits(&mut self, x: &[f32], rows: usize) -> Result<Vec<f32>> {
         match self {
             AnyBackend::Cpu(b) => b.logits(x, rows).await,
+            #[cfg(feature = "webgpu")]
             AnyBackend::Gpu(b) => b.logits(x, rows).await,
         }
     }
@@ -113,6 +129,7 @@ impl Backend for AnyBackend {
     async fn weights(&mut self) -> Result<Weights> {
         match self {
             AnyBackend::Cpu(b) => b.weights().await,
+            #[cfg(feature = "webgpu")]
             AnyBackend::Gpu(b) => b.weights().await,
         }
     }

@@ -3,23 +3,23 @@
 //! the engine's clock seam. The typed JS wrapper (`createStudy`, `optimize`) is built on these.
 //!
 //! Two halves, each behind its own Cargo feature, because the page ships them as two modules: the
-//! study's ([`study`], feature `study-bindings`), which every page fetches before its first
-//! trial, and the MNIST trainer's ([`trainer`], feature `trainer`: candle and wgpu, most of the
-//! bytes), fetched only when an MNIST objective runs. A default build has both.
+//! study's ([`study`], feature `wasm`), which every page fetches before its first trial, and the
+//! MNIST trainer's ([`trainer`], feature `wasm-trainer`: candle and wgpu, most of the bytes),
+//! fetched only when an MNIST objective runs. A library user may enable both.
 
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::Error;
 
-#[cfg(feature = "study-bindings")]
+#[cfg(feature = "wasm")]
 pub mod study;
-#[cfg(feature = "trainer")]
+#[cfg(feature = "wasm-trainer")]
 pub mod trainer;
 
-#[cfg(feature = "study-bindings")]
+#[cfg(feature = "wasm")]
 pub use study::*;
-#[cfg(feature = "trainer")]
+#[cfg(feature = "wasm-trainer")]
 pub use trainer::{MnistData, MnistTrainer};
 
 fn js_err(e: Error) -> JsError {

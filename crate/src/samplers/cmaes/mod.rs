@@ -1,10 +1,10 @@
 //! `CmaEsSampler`: the covariance matrix adaptation evolution strategy (Optuna's `CmaEsSampler`).
 //!
 //! References: Hansen, "The CMA Evolution Strategy: A Tutorial" (2016) for the optimizer
-//! ([`cma`]); Ros & Hansen 2008 for `use_separable_cma`; Hamano et al. 2022 for `with_margin`
-//! ([`margin`]); Nomura et al. 2023 for `lr_adapt`; Nomura et al. 2021 for `source_trials`
-//! ([`warm_start`]); Auger & Hansen 2005 (IPOP) and Hansen 2009 (BIPOP) for `restart_strategy`
-//! ([`restart`]). The optimizer's constants and bound handling are those of the `cmaes` package
+//! (`cma`); Ros & Hansen 2008 for `use_separable_cma`; Hamano et al. 2022 for `with_margin`
+//! (`margin`); Nomura et al. 2023 for `lr_adapt`; Nomura et al. 2021 for `source_trials`
+//! (`warm_start`); Auger & Hansen 2005 (IPOP) and Hansen 2009 (BIPOP) for `restart_strategy`
+//! (`restart`). The optimizer's constants and bound handling are those of the `cmaes` package
 //! Optuna wraps.
 //!
 //! Behaviour, as Optuna 5.0.0: the joint space is the intersection of the complete trials' spaces

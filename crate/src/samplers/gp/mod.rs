@@ -16,7 +16,7 @@
 //!    trial's fit ([`kernel`], [`optim`]);
 //! 3. the acquisition ([`acquisition`]) — log EI, log constrained EI when trials carry
 //!    constraints, log EHVI for several objectives — is maximized from 2048 quasi-random
-//!    candidates and local searches from the best ones ([`maximize`]).
+//!    candidates and local searches from the best ones ([`maximize`](mod@maximize)).
 //!
 //! Parameters outside the joint space, and every parameter before `n_startup_trials`, come from
 //! `independent_sampler` (a seeded `RandomSampler` by default).

@@ -1,5 +1,5 @@
 //! From finished trials to a fitted model and its acquisition: what [`GpSampler`](super::GpSampler)
-//! maximizes and what [`belief`](super::belief) draws, built by one function so both agree.
+//! maximizes and what [`belief`](mod@super::belief) draws, built by one function so both agree.
 //!
 //! As Optuna 5.0.0: objectives are turned to maximization and standardized per objective
 //! (non-finite values clipped to the finite range first); constraint values are negated and

@@ -53,7 +53,7 @@ impl MassCache {
         !self.log_product[slot].is_nan()
     }
 
-    /// Numeric dimension `i`'s entries, for [`Column::scale`].
+    /// Numeric dimension `i`'s entries, for `Column::scale`.
     pub fn column(&mut self, i: usize) -> Column<'_> {
         Column { keys: &mut self.keys[i], scales: &mut self.scales[i] }
     }
@@ -69,7 +69,7 @@ impl MassCache {
     }
 
     /// Stores a kernel's truncation terms, computed for the centres and bandwidths last passed to
-    /// [`Column::scale`]. `log_product` is NaN when the fit could not summarize the continuous
+    /// `Column::scale`. `log_product` is NaN when the fit could not summarize the continuous
     /// dimensions in one number (a product that had to be flushed to avoid underflow): such
     /// kernels are recomputed every time.
     pub fn store(&mut self, slot: usize, log_z: &[f64], log_product: f64) {

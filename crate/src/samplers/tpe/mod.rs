@@ -6,7 +6,7 @@
 //! multi-objective TPE; Falkner et al. 2018 (multivariate kernels).
 //!
 //! Each step splits the finished trials into a good set (the best `gamma(n)`) and the rest, fits a
-//! Parzen estimator to each ([`parzen`]), draws `n_ei_candidates` points from the good model l(x) and
+//! Parzen estimator to each (`parzen`), draws `n_ei_candidates` points from the good model l(x) and
 //! keeps the one maximizing l(x) / g(x). Options, defaults and semantics are Optuna 5.0.0's:
 //! - `multivariate` unset means multivariate for single-objective studies, univariate otherwise;
 //!   the joint space is the intersection of the finished trials' spaces, and parameters outside it

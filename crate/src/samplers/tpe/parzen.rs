@@ -175,7 +175,7 @@ impl ParzenEstimator {
     }
 
     /// Refits this estimator as [`Self::new`] would, given, for every numeric dimension, the
-    /// observations' indices sorted by that coordinate (ties by index), as [`sorted_order`] gives
+    /// observations' indices sorted by that coordinate (ties by index), as `sorted_order` gives
     /// them, and a stable id per observation (below `u32::MAX`) under which `cache` keeps its
     /// kernel's truncation terms: TPE keeps the orders up to date across trials, which spares a
     /// sort per dimension per estimator per trial, and most kernels' terms carry over from the
