@@ -39,6 +39,8 @@ cargo test --all-targets --features cli 2>&1 | tee -a "$log"
 cargo test --doc --features cli 2>&1 | tee -a "$log"
 
 step "examples (one per sampler family and a pruner; each checks its own result)"
+# Built as the tests' build left the library (same features), then each run as a user would.
+cargo build --quiet --examples --features cli
 for example in examples/*.rs; do
   name=$(basename "$example" .rs)
   echo "--- example $name"
