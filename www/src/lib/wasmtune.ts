@@ -133,7 +133,7 @@ export function toStudyConfig(options: StudyOptions = {}): StudyConfig {
   return config;
 }
 
-import { TrialPruned } from "./pruned";
+import { TrialPruned } from "./pruned.js";
 export { TrialPruned };
 
 /** The error wasm-bindgen throws carries the engine's message; keep it, drop the wrapper. */
