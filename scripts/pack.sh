@@ -7,12 +7,8 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 bash scripts/install-tools.sh serve
 rm -rf pkg
-out="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/wasmtune.wasm"
-cargo build --quiet --lib --release --target wasm32-unknown-unknown --features wasm
-wasm-bindgen --target web --out-dir pkg/pkg "$out"
-cargo build --quiet --lib --release --target wasm32-unknown-unknown --features wasm-trainer
-wasm-bindgen --target web --out-dir pkg/pkg-trainer --out-name wasmtune_trainer "$out"
-(cd www && npm ci --silent --no-audit --no-fund >/dev/null 2>&1 || npm ci --no-audit --no-fund)
+bash scripts/build-wasm.sh pkg/pkg pkg/pkg-trainer
+bash www/scripts/npm-deps.sh
 www/node_modules/.bin/tsc -p npm/tsconfig.json
 cp npm/package.json npm/README.md pkg/
 cp npm/node.js npm/node-mnist.js pkg/dist/

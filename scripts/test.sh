@@ -64,6 +64,10 @@ wasm-pack test --headless --chrome . --features wasm,wasm-trainer --test wasm 2>
 step "www: build, vitest, end-to-end in headless Chromium"
 bash scripts/test-www.sh 2>&1 | tee -a "$log"
 
+step "npm package: pack, install into a temporary project, run in Node, a plain page and Vite"
+# After the page's build: it reuses the wasm that build left in target/ and the page's dev tools.
+bash scripts/test-package.sh 2>&1 | tee -a "$log"
+
 # One closing line for the whole run, summed over every runner above.
 sum() { grep -Eo "[0-9]+ $1" "$log" | awk '{ n += $1 } END { print n + 0 }'; }
 printf '\nall tests ran in %ss\n' "$(( $(date +%s) - start ))"
