@@ -6,7 +6,7 @@
 // replaced; so does one whose trial runs past the per-trial time limit (`RunSpec.timeout`).
 import { Batcher } from "./batcher";
 import type { FromEvaluator, ToEvaluator } from "./evaluation";
-import type { FrozenTrial, ParamValue, Study, StudyConfig } from "./lib/wasmtune";
+import type { FrozenTrial, ParamValue, Study, StudyConfig } from "wasmtune";
 import { builtinObjective } from "./objectives";
 import type { Best, Report, RunSpec } from "./protocol";
 import { Stepping } from "./stepping";

@@ -3,7 +3,7 @@
 // datetime_start, datetime_complete, duration, params_*, user_attrs_*, system_attrs_*, state;
 // within each group the names are sorted and a column appears only when some trial has it, as in
 // Optuna. Datetimes and durations are written as pandas writes them.
-import type { FrozenTrial } from "./lib/wasmtune";
+import type { FrozenTrial } from "wasmtune";
 
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 

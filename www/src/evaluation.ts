@@ -5,7 +5,7 @@
 // question (a new parameter, a pruning decision) is sent, and the run restarts when it is
 // answered. The objective must therefore be deterministic given its parameters (the built-in ones
 // are; reports already sent are not sent again).
-import type { Distribution, ParamValue } from "./lib/wasmtune";
+import type { Distribution, ParamValue } from "wasmtune";
 import type { RunSpec } from "./protocol";
 
 export type ToEvaluator =

@@ -3,7 +3,7 @@
 // coordinator's.
 /// <reference lib="webworker" />
 import type { FromEvaluator, ToEvaluator } from "./evaluation";
-import type { Objective, Trial } from "./lib/wasmtune";
+import type { Objective, Trial } from "wasmtune";
 import { TrialPruned } from "./lib/pruned";
 import { errorMessage } from "./objectives/custom";
 import { isMnist } from "./objectives/mnist";
@@ -52,7 +52,7 @@ self.onmessage = (e: MessageEvent<ToEvaluator>) => {
       // and does not fetch and compile the wasm once more.
       if (m.engine && isMnist(m.run.config.objective)) {
         const engine = m.engine;
-        void import("./lib/wasmtune")
+        void import("wasmtune")
           .then((w) => w.init(engine))
           .catch(() => {}) // the objective's `init()` tries again, and fails its trials if it must
           .then(() => post({ type: "ready" }));

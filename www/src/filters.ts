@@ -1,7 +1,7 @@
 // The filters every plot and the trials table share: trial states, "top k%" by the objective, and
 // the ranges brushed on the parallel-coordinates plot. Pure: the page keeps one `TrialFilter` (in
 // the URL hash too) and applies it before any view draws.
-import type { Direction, FrozenTrial, TrialState } from "./lib/wasmtune";
+import type { Direction, FrozenTrial, TrialState } from "wasmtune";
 
 export interface TrialFilter {
   /** States shown (RUNNING trials are never drawn: they have nothing to show yet). */

@@ -1,6 +1,6 @@
 // The objective a run evaluates: the user's compiled code, or a built-in objective over the
 // (possibly edited) search space. Used by the study worker and by evaluator workers alike.
-import type { Objective, ParamValue, Trial } from "./lib/wasmtune";
+import type { Objective, ParamValue, Trial } from "wasmtune";
 import { CUSTOM_ID, builtinObjective, compileObjective } from "./objectives";
 import type { RunSpec } from "./protocol";
 

@@ -1,7 +1,7 @@
 // What the Pareto-front view needs from the engine, computed in the study worker: the study's
 // Pareto-optimal trials and the hypervolume history of its feasible complete trials.
-import type { Direction, FrozenTrial } from "./lib/wasmtune";
-import { type Study, hypervolume, paretoFront } from "./lib/wasmtune";
+import type { Direction, FrozenTrial } from "wasmtune";
+import { type Study, hypervolume, paretoFront } from "wasmtune";
 import type { ParetoInfo } from "./plots/pareto";
 import { feasible } from "./plots/pareto";
 

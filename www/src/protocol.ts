@@ -1,6 +1,6 @@
 // Messages between the page and the study worker. The worker owns the study; the page sends
 // commands and renders what the worker reports.
-import type { Direction, FrozenTrial, ParamValue, StudyConfig } from "./lib/wasmtune";
+import type { Direction, FrozenTrial, ParamValue, StudyConfig } from "wasmtune";
 import type { MnistOptions } from "./objectives/mnist";
 
 /** Everything a run needs: the engine's configuration (with `objective`, `search_space`,

@@ -1,6 +1,6 @@
 // The page's whole configuration is one `RunSpec` (the engine's StudyConfig plus the custom code),
 // kept in the URL hash: sharing a study is copying the link.
-import type { Direction, Distribution, StudyConfig } from "./lib/wasmtune";
+import type { Direction, Distribution, StudyConfig } from "wasmtune";
 import { BUILTIN_OBJECTIVES, CUSTOM_ID, DEFAULT_CUSTOM_CODE, builtinObjective } from "./objectives";
 import type { RunSpec } from "./protocol";
 export { readViewOptions } from "./view-options";

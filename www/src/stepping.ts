@@ -1,7 +1,7 @@
 // Step and the student's proposals, shared by both ways the study worker runs a study (`Run` in
 // worker.ts, trials in the worker itself; `ParallelRun` in coordinator.ts, trials in evaluators):
 // how many trials are left before the run pauses by itself, and which trials the student proposed.
-import type { ParamValue, Study, Trial } from "./lib/wasmtune";
+import type { ParamValue, Study, Trial } from "wasmtune";
 
 export class Stepping {
   /** Trials left before the run pauses by itself (Step), or null: it runs on. */

@@ -2,7 +2,7 @@
 // opened from the saved list or a journal file, reset. The worker owns the study; this turns what
 // it reports into the page's trials and phase, and its journal lines into saved ones.
 import { type HashMirror, type PageState, type Phase, type Store, isBusy, isRunning } from "./page-state";
-import type { Direction, ParamValue } from "./lib/wasmtune";
+import type { Direction, ParamValue } from "wasmtune";
 import { CUSTOM_ID } from "./objectives";
 import type { RunSpec } from "./protocol";
 import type { SavedStudies } from "./saved-studies";

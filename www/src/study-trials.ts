@@ -1,6 +1,6 @@
 // The trials of the study on the page as the worker reported them, kept by trial number (a batch
 // may carry a trial again, finished), and its best so far.
-import type { FrozenTrial } from "./lib/wasmtune";
+import type { FrozenTrial } from "wasmtune";
 import type { Best } from "./protocol";
 
 /** `trials` as they were after the first `k` (those numbered below k); all of them when k is null

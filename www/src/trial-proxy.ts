@@ -2,7 +2,7 @@
 // the first question it has no answer for is thrown as `NeedAnswer` (the evaluator sends it and
 // reruns the objective once it is answered).
 import type { FromEvaluator } from "./evaluation";
-import type { Distribution, ParamValue } from "./lib/wasmtune";
+import type { Distribution, ParamValue } from "wasmtune";
 
 /** Thrown inside the objective when it asks something not answered yet. */
 export class NeedAnswer {

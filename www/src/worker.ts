@@ -17,7 +17,7 @@ import {
   journalStudies,
   prunerNames,
   samplerNames,
-} from "./lib/wasmtune";
+} from "wasmtune";
 import { objectiveFor } from "./objective-for";
 import { Stepping } from "./stepping";
 import { CUSTOM_ID, errorMessage } from "./objectives/custom";

@@ -1,7 +1,7 @@
 // The typed JS API against the real engine (the wasm build in www/pkg, loaded in Node).
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { TrialPruned, createStudy, init, prunerNames, samplerNames, toStudyConfig } from "../src/lib/wasmtune";
+import { TrialPruned, createStudy, init, prunerNames, samplerNames, toStudyConfig } from "wasmtune";
 
 beforeAll(async () => {
   await init(readFileSync(new URL("../pkg/wasmtune_bg.wasm", import.meta.url)));

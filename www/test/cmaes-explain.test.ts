@@ -2,7 +2,7 @@
 // inside-CMA-ES lesson draws one ellipse per generation from that explanation.
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createStudy, init } from "../src/lib/wasmtune";
+import { createStudy, init } from "wasmtune";
 import { cmaesFigure, cmaesSentence } from "../src/lessons/visuals/cmaes";
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { csvColumns, csvField, formatDuration, trialsCsv } from "../src/csv";
-import type { FrozenTrial } from "../src/lib/wasmtune";
+import type { FrozenTrial } from "wasmtune";
 
 function trial(n: number, over: Partial<FrozenTrial> = {}): FrozenTrial {
   return {

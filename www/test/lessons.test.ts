@@ -9,7 +9,7 @@ import { changes } from "../src/lessons/visuals/best-changed";
 import { gardenScore } from "../src/lessons/visuals/garden";
 import { distinctValues } from "../src/lessons/visuals/grid-vs-random";
 import { stepsSaved } from "../src/lessons/visuals/pruning";
-import { type FrozenTrial, createStudyFromConfig, init } from "../src/lib/wasmtune";
+import { type FrozenTrial, createStudyFromConfig, init } from "wasmtune";
 import { builtinObjective } from "../src/objectives";
 import { decodeSpec, encodeSpec } from "../src/state";
 

@@ -1,7 +1,7 @@
 // The plot modules' figures (traces, points, notes) and the shared filter, on hand-made trials.
 import { describe, expect, it } from "vitest";
 import { applyFilter, defaultFilter, normalizeRanges, sanitizeFilter } from "../src/filters";
-import type { Distribution, FrozenTrial, ParamValue, TrialState } from "../src/lib/wasmtune";
+import type { Distribution, FrozenTrial, ParamValue, TrialState } from "wasmtune";
 import { contourPlot } from "../src/plots/contour";
 import { edfPlot } from "../src/plots/edf";
 import { isNote, plotText } from "../src/plots/figure";

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { NO_INTERMEDIATE_VALUES, intermediateData, rungData } from "../src/plots/intermediate";
-import { type FrozenTrial, type ParamValue, TrialPruned, createStudyFromConfig, init, prunerNames } from "../src/lib/wasmtune";
+import { type FrozenTrial, type ParamValue, TrialPruned, createStudyFromConfig, init, prunerNames } from "wasmtune";
 import { LEARNING_CURVE_STEPS, learningCurve, learningCurveObjective } from "../src/objectives/learning-curve";
 import { PRUNER_OPTIONS, defaultPrunerOptions, defaultSpec } from "../src/state";
 

@@ -2,7 +2,7 @@
 // front with `before: k` equal those of the same seeded study stopped after k trials.
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createStudy, init, paretoFront } from "../src/lib/wasmtune";
+import { createStudy, init, paretoFront } from "wasmtune";
 import { paretoInfo } from "../src/pareto-info";
 
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 // trial has (the real wasm engine, in Node).
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createStudy, init } from "../src/lib/wasmtune";
+import { createStudy, init } from "wasmtune";
 
 beforeAll(async () => {
   await init(readFileSync(new URL("../pkg/wasmtune_bg.wasm", import.meta.url)));

@@ -2,7 +2,7 @@
 // answering each question it throws, ends with the same result as one run against a study.
 import { describe, expect, it } from "vitest";
 import type { FromEvaluator } from "../src/evaluation";
-import type { ParamValue } from "../src/lib/wasmtune";
+import type { ParamValue } from "wasmtune";
 import { NeedAnswer, TrialProxy } from "../src/trial-proxy";
 
 /** Runs `objective` on a proxy until it returns, answering questions with `answer`; returns the

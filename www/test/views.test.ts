@@ -1,6 +1,6 @@
 // The page's pure parts: plot data, table order, URL state, objectives, the custom-code compiler.
 import { describe, expect, it } from "vitest";
-import type { FrozenTrial } from "../src/lib/wasmtune";
+import type { FrozenTrial } from "wasmtune";
 import { BUILTIN_OBJECTIVES, compileObjective } from "../src/objectives";
 import { historyData, historyLayout } from "../src/plots/history";
 import { logTicks, parallelData } from "../src/plots/parallel";

@@ -1,6 +1,6 @@
 // A lesson's configuration: the playground's defaults for its objective, the lesson's settings on
 // top, and everything the lesson does not show hidden.
-import type { StudyConfig } from "../lib/wasmtune";
+import type { StudyConfig } from "wasmtune";
 import type { RunSpec } from "../protocol";
 import { defaultSpec } from "../state";
 

@@ -1,5 +1,5 @@
 // The custom JavaScript objective: the user's code, compiled and run only inside the worker.
-import type { Objective } from "../lib/wasmtune";
+import type { Objective } from "wasmtune";
 
 export const CUSTOM_ID = "custom";
 

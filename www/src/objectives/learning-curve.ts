@@ -4,7 +4,7 @@
 // moves; narrow networks plateau high; dropout far from ~0.2 costs a little.
 // Deterministic per trial: the noise comes from a small PRNG seeded with the trial number.
 import { TrialPruned } from "../lib/pruned";
-import type { ParamValue } from "../lib/wasmtune";
+import type { ParamValue } from "wasmtune";
 import { type BuiltinObjective, categorical, float, int } from "./types";
 
 export const LEARNING_CURVE_STEPS = 30;

@@ -8,8 +8,8 @@
 // replayed from their reports instead of trained again.
 import mnistUrl from "../../data/mnist.bin?url";
 import { TrialPruned } from "../lib/pruned";
-import type { MnistData, MnistTrainer } from "../lib/trainer";
-import type { ParamValue } from "../lib/wasmtune";
+import type { MnistData, MnistTrainer } from "wasmtune/mnist";
+import type { ParamValue } from "wasmtune";
 import { type BuiltinObjective, type ReportingTrial, categorical, float, int } from "./types";
 
 /** Where to train: the user's choice. */
@@ -50,7 +50,7 @@ function loadData(): Promise<MnistData> {
   data ??= (async () => {
     // Loaded here, not at the top: the trainer's module (most of the wasm bytes) is fetched only
     // by a worker that trains, and the page's main thread lists this objective without it.
-    const { initTrainer, MnistData } = await import("../lib/trainer");
+    const { initTrainer, MnistData } = await import("wasmtune/mnist");
     await initTrainer();
     const response = await fetch(mnistUrl);
     if (!response.ok) throw new Error(`could not load the MNIST digits (${mnistUrl}): HTTP ${response.status}`);
@@ -98,7 +98,7 @@ async function trainMnist(
   if (current?.key !== key) {
     current?.trainer.free();
     current = null;
-    const { MnistTrainer } = await import("../lib/trainer");
+    const { MnistTrainer } = await import("wasmtune/mnist");
     const trainer = (await MnistTrainer.create(await loadData(), train, validation, config, backend)) as MnistTrainer;
     current = { key, trainer, epochs: [] };
   }

@@ -1,6 +1,6 @@
 // One shape for every objective the page runs: a search space (editable), directions, a known
 // optimum where there is one, and `evaluate` on the suggested parameters.
-import type { Direction, Distribution, ParamValue } from "../lib/wasmtune";
+import type { Direction, Distribution, ParamValue } from "wasmtune";
 import type { RunSpec } from "../protocol";
 
 export interface KnownOptimum {

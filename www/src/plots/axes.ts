@@ -1,7 +1,7 @@
 // How a parameter sits on a 2-D plot's axis (contour, rank, model belief): numeric parameters on
 // their own scale (log where the distribution is), categorical ones on their choice index with the
 // choices as tick labels.
-import type { Distribution, FrozenTrial } from "../lib/wasmtune";
+import type { Distribution, FrozenTrial } from "wasmtune";
 import { plotText } from "./figure";
 
 export interface ParamAxis {

@@ -1,7 +1,7 @@
 // Contour plot (Optuna's plot_contour): the objective over a pair of parameters. Optuna interpolates
 // the trials onto a grid; here each grid cell holds the mean objective of the trials in it and
 // Plotly fills the empty cells (`connectgaps`), with the trials drawn on top.
-import type { FrozenTrial } from "../lib/wasmtune";
+import type { FrozenTrial } from "wasmtune";
 import { distributionsOf, paramAxis, pickPair } from "./axes";
 import { type PlotResult, baseLayout, scatterType } from "./figure";
 

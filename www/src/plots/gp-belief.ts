@@ -2,7 +2,7 @@
 // parameters, from the engine's `gpBelief` (the other parameters held at the best trial's values).
 // 1-D: the mean with a ±2σ band and the trials, the acquisition function below. 2-D: three
 // contour panels (mean, σ, acquisition) with the trials on each.
-import type { FrozenTrial, GpBelief } from "../lib/wasmtune";
+import type { FrozenTrial, GpBelief } from "wasmtune";
 import { type PlotData, type PlotResult, baseLayout, plotText } from "./figure";
 
 export const GP_NEEDS_SAMPLER = "What the model believes: drawn for studies that use GPSampler (choose it under Sampler).";

@@ -1,6 +1,6 @@
 // Optimization history (Optuna's plot_optimization_history): each complete trial's value and the
 // best value so far, with a log-scale toggle; other studies (a race) overlaid, each in its color.
-import type { Direction, FrozenTrial } from "../lib/wasmtune";
+import type { Direction, FrozenTrial } from "wasmtune";
 import { type PlotData, plotText, scatterType } from "./figure";
 
 /** One study's trials, named for the legend. */

@@ -1,7 +1,7 @@
 // Intermediate values (Optuna's plot_intermediate_values): one line per trial that reported, by
 // step. Pruned trials are grey and dashed, and say PRUNED in the legend and on hover. Successive
 // halving's rungs (ASHA, and Hyperband's brackets) are marked where each trial reached them.
-import type { FrozenTrial } from "../lib/wasmtune";
+import type { FrozenTrial } from "wasmtune";
 import type { PlotData } from "./plotly";
 
 const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"];

@@ -4,7 +4,7 @@
 // axis by its title). Lines are colored by any axis (HiPlot's color-by). Each numeric axis is
 // linear or log10 (by default as its distribution says), a log axis labelled in the parameter's
 // units; categorical axes sit on their choice index with the choices as tick labels.
-import type { Direction, Distribution, FrozenTrial, ParamValue } from "../lib/wasmtune";
+import type { Direction, Distribution, FrozenTrial, ParamValue } from "wasmtune";
 import { type PlotData, plotText } from "./figure";
 
 export interface Dimension {

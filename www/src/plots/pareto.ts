@@ -2,7 +2,7 @@
 // plot_hypervolume_history): 2 objectives on a plane, 3 in a 3-D scene. The study's Pareto-optimal
 // trials and the hypervolume come from the engine (through the study worker); infeasible trials
 // (a constraint value > 0, Optuna's `constraints` attribute) are drawn apart in grey.
-import type { FrozenTrial } from "../lib/wasmtune";
+import type { FrozenTrial } from "wasmtune";
 import { type PlotData, type PlotResult, baseLayout, scatterType } from "./figure";
 import { objectiveLabels } from "./parallel";
 

@@ -1,7 +1,7 @@
 // Rank plot (Optuna's plot_rank): trials over a pair of parameters, colored by their objective's
 // rank among the trials shown (0 best, 1 worst), so that a skewed objective still shows where the
 // good region is. With one parameter, the objective is the y axis.
-import type { Direction, FrozenTrial } from "../lib/wasmtune";
+import type { Direction, FrozenTrial } from "wasmtune";
 import { distributionsOf, paramAxis, pickPair } from "./axes";
 import { type PlotResult, baseLayout, plotText, scatterType } from "./figure";
 

@@ -1,6 +1,6 @@
 // Slice plot (Optuna's plot_slice): the objective against each parameter, one panel per parameter
 // side by side, points colored by trial number (later trials darker).
-import type { FrozenTrial, ParamValue } from "../lib/wasmtune";
+import type { FrozenTrial, ParamValue } from "wasmtune";
 import { type PlotResult, baseLayout, plotText, scatterType } from "./figure";
 
 export const NO_SLICE = "Slice: no complete trial with parameters yet.";

@@ -1,7 +1,7 @@
 // Timeline (Optuna's plot_timeline): each trial as a bar from its start to its end on the wall
 // clock, one row per worker that ran it (the `worker` user attribute; a study run by the single
 // study worker has one row), colored by state.
-import type { FrozenTrial, TrialState } from "../lib/wasmtune";
+import type { FrozenTrial, TrialState } from "wasmtune";
 import { type PlotData, type PlotResult, WEBGL_POINTS, baseLayout } from "./figure";
 
 export const NO_TIMELINE = "Timeline: no finished trial with start and end times yet.";

@@ -2,7 +2,7 @@
 // seed, trials, workers, time limit, race): they show a configuration and read one back. What they
 // show as typed is the page's configuration in the store (and so in the link), except while a study
 // runs, when the study's own configuration stands.
-import type { Direction } from "../lib/wasmtune";
+import type { Direction } from "wasmtune";
 import { BUILTIN_OBJECTIVES, CUSTOM_ID, builtinObjective } from "../objectives";
 import { DEFAULT_MNIST_OPTIONS, MNIST_SUBSETS, type MnistBackendChoice, isMnist } from "../objectives/mnist";
 import { prunerExplainer, samplerExplainer } from "../explainers";

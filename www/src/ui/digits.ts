@@ -3,7 +3,7 @@
 // ([source index, true label, predicted label]); the pixels come from the same mnist.bin the
 // worker trains on (16-byte header, then 784 bytes per digit).
 import mnistUrl from "../../data/mnist.bin?url";
-import type { FrozenTrial } from "../lib/wasmtune";
+import type { FrozenTrial } from "wasmtune";
 
 const HEADER = 16;
 const SIDE = 28;

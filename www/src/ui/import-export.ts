@@ -2,7 +2,7 @@
 // or chosen: the worker lists its studies, and the one chosen is saved and opened). The note below
 // the drop zone says what came of an import or of opening a study.
 import { trialsCsv } from "../csv";
-import type { FrozenTrial } from "../lib/wasmtune";
+import type { FrozenTrial } from "wasmtune";
 import { type PageState, type Store, isBusy } from "../page-state";
 import type { SavedStudies } from "../saved-studies";
 import { type SavedStudy, journalLines } from "../store";

@@ -2,7 +2,7 @@
 // brushes (ranges dragged on an axis) are the shared filter's; an axis order dragged by hand is kept
 // while the study grows, and dropped when a new study starts.
 import { applyFilter, normalizeRanges } from "../filters";
-import type { Direction, FrozenTrial } from "../lib/wasmtune";
+import type { Direction, FrozenTrial } from "wasmtune";
 import { type Axis, type Dimension, keepInteractions, parallelAxes, parallelData, parallelLayout, withRanges } from "../plots/parallel";
 import type { PlotlyApi } from "../plots/plotly";
 import type { ViewOptions } from "../view-options";

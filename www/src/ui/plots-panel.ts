@@ -4,7 +4,7 @@
 // GP model, the Pareto front and hypervolume) are asked of the study worker, no more often than
 // their cost allows, and drawn when the answer comes.
 import { type TrialFilter, applyFilter } from "../filters";
-import type { Direction, FrozenTrial, GpBelief, ParamValue } from "../lib/wasmtune";
+import type { Direction, FrozenTrial, GpBelief, ParamValue } from "wasmtune";
 import { clickedX } from "../plots/click";
 import { contourPlot } from "../plots/contour";
 import { edfPlot } from "../plots/edf";

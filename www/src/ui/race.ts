@@ -1,7 +1,7 @@
 // A race: other studies on the same objective, one per rival sampler, each run by its own study
 // worker beside the page's study, their trials overlaid on the history and EDF plots. They are not
 // saved: the page's own study is the one kept.
-import type { Direction, FrozenTrial } from "../lib/wasmtune";
+import type { Direction, FrozenTrial } from "wasmtune";
 import type { Series } from "../plots/history";
 import { type Best, type Command, type Query, type Report, type RunSpec, racers } from "../protocol";
 import { sendEngine } from "../engine-module";

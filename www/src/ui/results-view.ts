@@ -2,7 +2,7 @@
 // plots, the trials table, and a race's status. While a study runs, views refresh on the
 // scheduler's terms (plots at most a few times a second, so that clicks are handled at once);
 // otherwise at once.
-import type { Direction } from "../lib/wasmtune";
+import type { Direction } from "wasmtune";
 import { isMnist } from "../objectives/mnist";
 import { type PageState, type Store, isBusy } from "../page-state";
 import type { PlotlyApi } from "../plots/plotly";

@@ -1,7 +1,7 @@
 // The search space of a built-in objective as a small form: low, high and log scale per numeric
 // parameter (categorical ones are listed, not edited). What is typed is passed on as typed: the
 // engine validates it.
-import type { Distribution } from "../lib/wasmtune";
+import type { Distribution } from "wasmtune";
 
 /** Shows `space` in `box` (nothing when there is none: a custom objective defines its own). */
 export function renderSpaceEditor(box: HTMLElement, space: Record<string, Distribution> | undefined): void {

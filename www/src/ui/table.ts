@@ -1,6 +1,6 @@
 // The trials table: number, state, value, each parameter, duration, and the user attributes worth
 // a column (which backend trained an MNIST trial); click a header to sort.
-import type { FrozenTrial, ParamValue } from "../lib/wasmtune";
+import type { FrozenTrial, ParamValue } from "wasmtune";
 
 export type SortKey = "number" | "state" | "value" | "duration" | `param:${string}` | `attr:${string}`;
 

@@ -1,6 +1,6 @@
 // The MNIST lesson's "what the best trial changed": the best trial's hyperparameters beside the
 // first trial's, and the accuracy each reached.
-import type { FrozenTrial, ParamValue } from "../../lib/wasmtune";
+import type { FrozenTrial, ParamValue } from "wasmtune";
 import { type LessonVisual, type VisualContext, bestOf, completed } from "./visual";
 
 const show = (v: ParamValue | undefined) => (typeof v === "number" ? Number(v.toPrecision(4)).toString() : String(v ?? "–"));

@@ -4,7 +4,7 @@
 // drawn from it, the mean's path over the generations of the current run, and every earlier
 // generation's 1σ ellipse, faint. Below it, σ over the trials, with IPOP's restarts marked.
 // A click on the contour proposes that point as the next trial.
-import type { CmaExplanation, CmaGeneration, Distribution, FrozenTrial } from "../../lib/wasmtune";
+import type { CmaExplanation, CmaGeneration, Distribution, FrozenTrial } from "wasmtune";
 import { builtinObjective } from "../../objectives";
 import { type Figure, type PlotData, plotText } from "../../plots/figure";
 import { explainedTrial } from "./tpe";

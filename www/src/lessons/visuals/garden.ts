@@ -1,7 +1,7 @@
 // The garden lesson's visual: the fence problem drawn to scale. Two gardens against the wall, the
 // latest trial's and the best one's (sides x, 500 − 2x), and below them the curve A(x) with every
 // trial on it. A click on the curve proposes that x as the next trial.
-import type { FrozenTrial } from "../../lib/wasmtune";
+import type { FrozenTrial } from "wasmtune";
 import type { Figure, PlotData } from "../../plots/figure";
 import { garden as gardenObjective } from "../../objectives/garden";
 import { type LessonVisual, type VisualContext, bestOf, clickedX, completed, drawFigure, plotBox } from "./visual";

@@ -1,7 +1,7 @@
 // The grid-or-random lesson's visual (Bergstra & Bengio 2012, figure 1): the study's grid points
 // and the race's random points on the (x, y) square, with their projections: onto x, over the
 // curve f(x) that is all that matters, and onto y, which does not matter at all.
-import type { FrozenTrial } from "../../lib/wasmtune";
+import type { FrozenTrial } from "wasmtune";
 import type { Figure, PlotData } from "../../plots/figure";
 import { onlyX } from "../../objectives/forrester";
 import { type LessonVisual, type VisualContext, bestOf, completed, drawFigure, plotBox } from "./visual";

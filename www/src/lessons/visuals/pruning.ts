@@ -1,7 +1,7 @@
 // The pruning lesson's counter: training steps run against those a study without pruning would
 // have run, and how good the best trial still is. The curves themselves (and ASHA's rungs) are the
 // playground's intermediate-values plot.
-import type { FrozenTrial } from "../../lib/wasmtune";
+import type { FrozenTrial } from "wasmtune";
 import { LEARNING_CURVE_STEPS } from "../../objectives/learning-curve";
 import { type LessonVisual, type VisualContext, bestOf } from "./visual";
 

@@ -4,7 +4,7 @@
 // g(x), that of the others; below them, the candidates drawn from l with their score
 // log l − log g, the chosen one (the highest) marked. Without a model yet (the random start-up
 // trials), it says so. A click on the plot proposes that value as the next trial.
-import type { Distribution, FrozenTrial, ParamValue, TpeExplanation, TpeParamExplanation } from "../../lib/wasmtune";
+import type { Distribution, FrozenTrial, ParamValue, TpeExplanation, TpeParamExplanation } from "wasmtune";
 import { type Figure, type PlotData, plotText } from "../../plots/figure";
 import { type LessonVisual, type VisualContext, clickedX, drawFigure, plotBox } from "./visual";
 

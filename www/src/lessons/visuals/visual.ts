@@ -1,6 +1,6 @@
 // What a lesson's visual reads from the page, and how it draws. The visual lives in the lesson's
 // card above the results; it redraws when the trials, the race or the replay position change.
-import type { Direction, FrozenTrial, ParamValue } from "../../lib/wasmtune";
+import type { Direction, FrozenTrial, ParamValue } from "wasmtune";
 import { type PlotResult, isNote } from "../../plots/figure";
 import type { PlotlyApi } from "../../plots/plotly";
 import type { Query, RunSpec } from "../../protocol";
