@@ -60,6 +60,12 @@ function run(cmd, args, cwd) {
 }
 
 const project = mkdtempSync(join(tmpdir(), "wasmtune-package-"));
+const profile = mkdtempSync(join(tmpdir(), "wasmtune-package-chromium-"));
+// Both go however the run ends (a crash included).
+process.on("exit", () => {
+  rmSync(profile, { recursive: true, force: true });
+  rmSync(project, { recursive: true, force: true });
+});
 writeFileSync(join(project, "package.json"), JSON.stringify({ name: "uses-wasmtune", private: true, type: "module" }));
 run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", tarball], project);
 
@@ -102,6 +108,8 @@ function sorted(o) {
 copyFileSync(join(HERE, "browser", "main.js"), join(project, "main.js"));
 copyFileSync(join(HERE, "browser", "plain.html"), join(project, "plain.html"));
 copyFileSync(join(HERE, "browser", "vite.html"), join(project, "index.html"));
+copyFileSync(join(HERE, "browser", "worker.js"), join(project, "worker.js"));
+copyFileSync(join(HERE, "browser", "in-worker.js"), join(project, "in-worker.js"));
 let viteBuilt = false;
 await check("vite: a minimal project that imports the package builds, without the trainer's wasm", async () => {
   run(VITE_BIN, ["build", "--base", "./", "--outDir", "dist", "--logLevel", "warn"], project);
@@ -120,7 +128,6 @@ function listFiles(dir) {
 
 const server = await serve(project);
 const origin = `http://127.0.0.1:${server.address().port}`;
-const profile = mkdtempSync(join(tmpdir(), "wasmtune-package-chromium-"));
 const browser = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
   args: ["--headless=new", "--no-sandbox", "--no-first-run", "--disable-background-networking", "--disable-component-update"],
@@ -128,7 +135,7 @@ const browser = await chromium.launchPersistentContext(profile, {
 });
 browser.setDefaultTimeout(STEP_MS);
 
-async function studyInPage(path) {
+async function studyInPage(path, worker = false) {
   const page = await browser.newPage();
   const fetched = [];
   const errors = [];
@@ -137,12 +144,23 @@ async function studyInPage(path) {
   await page.goto(`${origin}${path}`);
   await page.locator('#result[data-done="true"]').waitFor({ state: "attached" });
   const result = JSON.parse(await page.locator("#result").textContent());
+  let inWorker = null;
+  if (worker) {
+    await page.locator('#worker-result[data-done="true"]').waitFor({ state: "attached" });
+    inWorker = JSON.parse(await page.locator("#worker-result").textContent());
+  }
   await page.close();
   assert(!result.error, `the page's study threw: ${result.error}`);
   assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
   assert(result.n === 50 && result.best >= GARDEN_GOAL, `the page ran ${result.n} trials, best ${result.best}`);
-  const wasm = fetched.filter((f) => f.url.endsWith(".wasm"));
-  assert(wasm.length === 1 && !wasm[0].url.includes("trainer"), `wasm fetched: ${wasm.map((f) => f.url)}`);
+  if (worker) {
+    assert(!inWorker.error, `the worker's study threw: ${inWorker.error}`);
+    assert(inWorker.n === 50 && inWorker.posted === 50, `the worker ran ${inWorker.n} trials and posted ${inWorker.posted}`);
+    assert(inWorker.best === result.best, `the worker's best ${inWorker.best} differs from the page's ${result.best} (same seed)`);
+  }
+  // One engine module (a worker fetches the same file again; the browser may serve it from cache).
+  const wasm = new Set(fetched.filter((f) => f.url.endsWith(".wasm")).map((f) => f.url));
+  assert(wasm.size === 1 && ![...wasm][0].includes("trainer"), `wasm fetched: ${[...wasm]}`);
   assert(fetched.every((f) => f.status === 200), `failed requests: ${fetched.filter((f) => f.status !== 200).map((f) => f.url)}`);
   return result;
 }
@@ -150,15 +168,13 @@ async function studyInPage(path) {
 await check("plain: a <script type=module> page with no bundler runs a study in headless Chromium", async () => {
   await studyInPage("/plain.html");
 });
-await check("vite: the built page runs a study in headless Chromium", async () => {
+await check("vite: the built page runs a study, and the same study in a module Web Worker", async () => {
   assert(viteBuilt, "the Vite build failed (above)");
-  await studyInPage("/dist/index.html");
+  await studyInPage("/dist/index.html", true);
 });
 
 await browser.close();
 server.close();
-rmSync(profile, { recursive: true, force: true });
-rmSync(project, { recursive: true, force: true });
 console.log(`npm package: ${passed} passed; ${failed} failed`);
 process.exit(failed ? 1 : 0);
 

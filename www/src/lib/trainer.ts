@@ -6,8 +6,16 @@
 //   const data = new MnistData(bytes);
 //   const trainer = await MnistTrainer.create(data, 8000, 2000, config, "auto");
 
+/**
+ * The MNIST trainer: a small MLP trained on MNIST digits with candle, on WebGPU or the CPU. Its own
+ * wasm module, fetched only by those who import this entry.
+ * @module wasmtune/mnist
+ */
+
 import initWasm, { MnistData, MnistTrainer } from "../../pkg-trainer/wasmtune_trainer.js";
 import type { InitInput } from "../../pkg-trainer/wasmtune_trainer.js";
+/** What `initTrainer` takes: the trainer's wasm module, its bytes, a `Response`, or its URL. */
+export type { InitInput };
 
 export { MnistData, MnistTrainer };
 

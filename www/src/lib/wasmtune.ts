@@ -11,6 +11,12 @@
 //   }, { nTrials: 100 });
 //   study.bestValue; study.bestParams; study.trials;
 
+/**
+ * Optuna's samplers, pruners and journal storage for JavaScript: `createStudy`, `study.optimize`,
+ * `trial.suggestFloat`, ask and tell.
+ * @module wasmtune
+ */
+
 import initWasm, {
   WasmStudy,
   hypervolume as wasmHypervolume,
@@ -20,7 +26,10 @@ import initWasm, {
   prunerNames as wasmPrunerNames,
 } from "../../pkg/wasmtune.js";
 import type { InitInput } from "../../pkg/wasmtune.js";
+/** What `init` takes: the wasm module, its bytes, a `Response`, or its URL. */
+export type { InitInput };
 
+/** Which way an objective is optimized (Optuna's `StudyDirection`). */
 export type Direction = "minimize" | "maximize";
 /** A parameter's value as the objective sees it (categorical choices are JSON scalars). */
 export type ParamValue = number | string | boolean | null;
@@ -35,20 +44,27 @@ export type Distribution =
 
 /** A recorded trial (Optuna's `FrozenTrial`, camelCase), as a plain object. */
 export interface FrozenTrial {
+  /** Position in the study, from 0. */
   number: number;
+  /** Where the trial is in its life. */
   state: TrialState;
   /** One value per objective once complete; null otherwise. */
   values: number[] | null;
   /** The single objective value (single-objective studies), else null. */
   value: number | null;
+  /** Suggested values by parameter name, as the objective received them. */
   params: Record<string, ParamValue>;
+  /** Each parameter's distribution, in Optuna's JSON. */
   distributions: Record<string, Distribution>;
+  /** Reported values by step (`trial.report`); keys are the steps as strings. */
   intermediateValues: Record<string, number>;
+  /** What the objective recorded with `trial.setUserAttr`. */
   userAttrs: Record<string, unknown>;
   /** Engine and sampler attributes; `fail_reason` says why a trial failed. */
   systemAttrs: Record<string, unknown>;
   /** Milliseconds since the Unix epoch. */
   datetimeStart: number | null;
+  /** Milliseconds since the Unix epoch, once finished. */
   datetimeComplete: number | null;
   /** Milliseconds, once finished. */
   duration: number | null;
@@ -57,7 +73,9 @@ export interface FrozenTrial {
 /** A sampler or pruner: Optuna's class name and Optuna's keyword arguments, e.g.
  *  `{ name: "QMCSampler", qmc_type: "halton", seed: 1 }`. */
 export interface ComponentOptions {
+  /** Optuna's class name, e.g. `"TPESampler"` or `"MedianPruner"`. */
   name: string;
+  /** Optuna's keyword arguments, e.g. `n_startup_trials` or `seed`. */
   [keyword: string]: unknown;
 }
 
@@ -67,23 +85,34 @@ export interface StudyOptions {
   directions?: Direction[];
   /** Shorthand for a single objective. */
   direction?: Direction;
+  /** The sampler (default `RandomSampler`): Optuna's class name and keyword arguments. */
   sampler?: ComponentOptions;
+  /** The pruner (default `NopPruner`). */
   pruner?: ComponentOptions;
   /** Given to the sampler when its options set no `seed`. */
   seed?: number;
+  /** The study's name (what a journal records and Optuna's `load_study` finds it by). */
   studyName?: string;
 }
 
 /** The engine's one serializable study configuration (`StudyConfig` in crate/src/config.rs),
  *  shared with the CLI, the page and its URL state; keys as the engine spells them. */
 export interface StudyConfig {
+  /** The study's name. */
   name?: string;
+  /** Which of the page's objectives the study runs (the engine does not read it). */
   objective?: string;
+  /** One per objective. */
   directions: Direction[];
+  /** The sampler: Optuna's class name and keyword arguments (null for none). */
   sampler: { name: string; kwargs: Record<string, unknown> | null };
+  /** The pruner, likewise. */
   pruner: { name: string; kwargs: Record<string, unknown> | null };
+  /** A fixed search space (define-and-run: the CLI and fixed-space objectives). */
   search_space?: Record<string, Distribution>;
+  /** The trial budget. */
   n_trials?: number;
+  /** Given to the sampler when its kwargs set no `seed`. */
   seed?: number;
 }
 
@@ -152,6 +181,7 @@ function call<T>(f: () => T): T {
 
 /** A running trial (define-by-run): what an objective receives. */
 export class Trial {
+  /** @hidden Trials come from `study.ask()` or as the objective's argument. */
   constructor(
     private readonly inner: WasmStudy,
     /** Position in the study, from 0. */
@@ -188,6 +218,7 @@ export class Trial {
     return call(() => this.inner.shouldPrune(this.number));
   }
 
+  /** Records a value (anything JSON can hold) with the trial, as Optuna's `set_user_attr`. */
   setUserAttr(key: string, value: unknown): void {
     call(() => this.inner.setUserAttr(this.number, key, value));
   }
@@ -200,10 +231,15 @@ export class Trial {
 
 /** What `study.importances` takes (Optuna's `get_param_importances` arguments). */
 export interface ImportanceRequest {
+  /** Optuna's evaluator class (default fANOVA). */
   evaluator?: "FanovaImportanceEvaluator" | "PedAnovaImportanceEvaluator";
+  /** The evaluator's keyword arguments, e.g. `seed` or `n_trees`. */
   kwargs?: Record<string, unknown>;
+  /** The parameters to assess (default: every parameter of the complete trials). */
   params?: string[];
+  /** Which objective, for a multi-objective study (its index). */
   target?: number;
+  /** Whether the importances sum to 1 (default true, as Optuna). */
   normalize?: boolean;
   /** Only the trials numbered below this: the study as it was after that many trials. */
   before?: number;
@@ -212,10 +248,15 @@ export interface ImportanceRequest {
 /** What the GP sampler's model believes over one or two parameters (objective units). 1-D: flat
  *  arrays of length n; 2-D: z[j][i], j along the second parameter (Plotly's contour layout). */
 export interface GpBelief {
+  /** The one or two parameters the belief is drawn over. */
   params: string[];
+  /** The grid along each parameter, in its units. */
   axes: number[][];
+  /** The model's posterior mean at each grid point. */
   mean: number[] | number[][];
+  /** The posterior standard deviation, likewise. */
   std: number[] | number[][];
+  /** The acquisition function (log EI) the sampler maximizes, likewise. */
   acquisition: number[] | number[][];
   /** How many complete trials the model was fitted to. */
   nTrials: number;
@@ -271,9 +312,11 @@ export interface TpeModel {
 
 /** One parameter of an explained trial. */
 export interface TpeParamExplanation {
+  /** The parameter's name. */
   name: string;
   /** Its distribution, in Optuna's JSON. */
   distribution: Distribution;
+  /** Whether this parameter came from the random startup or the model. */
   phase: TpePhase;
   /** What the model picks (null in startup, where the value was random). */
   value: ParamValue | null;
@@ -287,6 +330,7 @@ export interface TpeParamExplanation {
 export interface TpeExplanation {
   /** The trial's number. */
   trial: number;
+  /** Whether the trial came from the random startup or the model. */
   phase: TpePhase;
   /** Complete and pruned trials when the trial started. */
   nFinished: number;
@@ -299,6 +343,7 @@ export interface TpeExplanation {
   reproduced: boolean;
   /** Why the replay is not exact, when it is not. */
   caveat: string | null;
+  /** Each parameter, in suggestion order (or as requested). */
   params: TpeParamExplanation[];
 }
 
@@ -321,7 +366,9 @@ export interface CmaGeneration {
   generation: number;
   /** λ, trials per generation. */
   popsize: number;
+  /** σ, the step size. */
   sigma: number;
+  /** The distribution's mean, in the box. */
   mean: number[];
   /** Row-major, in the box. */
   cov: number[];
@@ -341,14 +388,18 @@ export interface CmaGeneration {
 /** A CMA-ES study explained up to one trial: every generation's search distribution, as the
  *  sampler stored it in the study. */
 export interface CmaExplanation {
+  /** The last trial taken into account (null: every trial). */
   trial: number | null;
-  /** The parameters CMA-ES searches jointly, in its column order. */
+  /** The parameters CMA-ES searches jointly, in its column order: each one's name, its
+   *  distribution in Optuna's JSON, and whether the box holds its logarithm. */
   axes: { name: string; distribution: unknown; log: boolean }[];
   /** The parameters the means and ellipses are projected on. */
   shown: string[];
+  /** The sampler's `n_startup_trials`. */
   nStartupTrials: number;
   /** Trials the independent sampler drew (before CMA-ES started, or outside its space). */
   independent: number[];
+  /** Every generation up to the trial, in order. */
   generations: CmaGeneration[];
 }
 
@@ -362,14 +413,19 @@ interface OptionalBindings {
 
 /** What an objective may return: one number per objective. */
 export type ObjectiveResult = number | number[];
+/** The function a study optimizes: it suggests parameters on its trial and returns the value(s),
+ *  or throws `TrialPruned` when the pruner says to stop. It may be async. */
 export type Objective = (trial: Trial) => ObjectiveResult | Promise<ObjectiveResult>;
 /** Called after each trial ends; `optimize` awaits it, so it may pause the loop. */
 export type Callback = (study: Study, trial: FrozenTrial) => void | Promise<void>;
 
+/** How long `study.optimize` runs (Optuna's `n_trials`, `timeout`, `callbacks`). */
 export interface OptimizeOptions {
+  /** How many trials to run (default: until `timeout` or `study.stop()`). */
   nTrials?: number;
   /** Seconds, as Optuna's `timeout`. */
   timeout?: number;
+  /** Called in order after each trial. */
   callbacks?: Callback[];
 }
 
@@ -454,12 +510,15 @@ export class Study {
   get trials(): FrozenTrial[] {
     return call(() => this.inner.trials()) as FrozenTrial[];
   }
+  /** The best complete trial (single-objective studies; throws when none is complete). */
   get bestTrial(): FrozenTrial {
     return call(() => this.inner.bestTrial()) as FrozenTrial;
   }
+  /** The best trial's value. */
   get bestValue(): number {
     return call(() => this.inner.bestValue());
   }
+  /** The best trial's parameters. */
   get bestParams(): Record<string, ParamValue> {
     return call(() => this.inner.bestParams()) as Record<string, ParamValue>;
   }
@@ -467,6 +526,7 @@ export class Study {
   get bestTrials(): FrozenTrial[] {
     return call(() => this.inner.bestTrials()) as FrozenTrial[];
   }
+  /** One per objective. */
   get directions(): Direction[] {
     return call(() => this.inner.directions()) as Direction[];
   }
