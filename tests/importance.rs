@@ -323,6 +323,13 @@ fn dynamic_search_spaces_and_constant_targets_are_refused_as_optuna_does() {
     let flat: Vec<FrozenTrial> = (0..20).map(|i| trial(i, &d1, i as f64 / 20.0, 1.0)).collect();
     let e = get_param_importances(&flat, &dirs, Some(&fanova), None, None, true).unwrap_err();
     assert!(e.to_string().contains("zero total variance"), "{e}");
+    // MDI on a constant target: no tree splits, so nothing explains anything; normalized, equal
+    // shares (Optuna: the forest's importances are all zero, then shared out equally).
+    let mdi = ComponentSpec { name: "MeanDecreaseImpurityImportanceEvaluator".into(), kwargs: json!({"seed": 0}) };
+    let got = get_param_importances(&flat, &dirs, Some(&mdi), None, None, true).unwrap();
+    assert_eq!(got.values().copied().collect::<Vec<_>>(), [0.5, 0.5]);
+    let got = get_param_importances(&flat, &dirs, Some(&mdi), None, None, false).unwrap();
+    assert_eq!(got.values().copied().collect::<Vec<_>>(), [0.0, 0.0]);
     // One usable trial: nothing to learn, equal shares (as Optuna).
     let got = get_param_importances(&flat[..1], &dirs, Some(&fanova), None, None, true).unwrap();
     assert_eq!(got.values().copied().collect::<Vec<_>>(), [0.5, 0.5]);

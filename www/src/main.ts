@@ -120,9 +120,10 @@ function loadPlots(): void {
 client.on("trials", () => setTimeout(loadPlots, 0));
 client.on("opened", () => setTimeout(loadPlots, 0));
 // A lesson: once the engine is in (its transfer first: Start waits on it), or when one is entered.
-client.on("ready", () => {
-  if (page.get().spec.lesson) loadPlots();
-});
+function loadPlotsForLesson(s: ReturnType<typeof page.get>): void {
+  if (s.spec.lesson && s.phase !== "loading") loadPlots();
+}
+client.on("ready", () => loadPlotsForLesson(page.get()));
 page.subscribe((s, changed) => {
-  if (changed.has("spec") && s.spec.lesson && page.get().phase !== "loading") loadPlots();
+  if (changed.has("spec")) loadPlotsForLesson(s);
 });

@@ -186,6 +186,10 @@ impl ImportanceEvaluator for MeanDecreaseImpurityImportanceEvaluator {
                 sums.iter_mut().zip(tree.impurity_decrease(n_cols)).for_each(|(acc, v)| *acc += v);
             }
         }
+        if split_trees == 0 {
+            // No tree found a split worth making (e.g. every value equal): nothing explains anything.
+            return Ok(enc.transform.names().iter().map(|name| (name.clone(), 0.0)).collect());
+        }
         let per_column: Vec<f64> = sums.iter().map(|s| s / split_trees as f64).collect();
         let total: f64 = per_column.iter().sum();
         Ok(enc
