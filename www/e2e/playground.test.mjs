@@ -546,7 +546,7 @@ tests.push(
       const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: CHROMIUM_ARGS, headless: true });
       try {
         const fresh = await (await browser.newContext({ viewport: { width: 1400, height: 1100 } })).newPage();
-        fresh.setDefaultTimeout(15_000);
+        fresh.setDefaultTimeout(WAIT_MS);
         await fresh.goto(env.url);
         await fresh.waitForSelector('#status[data-state="idle"]');
         assert((await fresh.$$("#saved-list li")).length === 0, "nothing saved in the fresh browser");
