@@ -71,8 +71,8 @@ pub struct TellArgs {
     /// The trial to end.
     #[arg(long)]
     trial_number: u64,
-    /// Objective values.
-    #[arg(long, num_args = 1..)]
+    /// Objective values (negative ones and -inf too, as Optuna's).
+    #[arg(long, num_args = 1.., allow_negative_numbers = true)]
     values: Vec<f64>,
     /// complete, pruned or fail (default: complete when values are given).
     #[arg(long)]

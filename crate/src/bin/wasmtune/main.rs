@@ -1,6 +1,7 @@
 //! `wasmtune`: the native command line. `wasmtune stream` drives a study over JSON lines so any
 //! program, in any language, can be the objective.
 
+mod heartbeat;
 mod importances;
 mod journal_cli;
 mod overhead;
