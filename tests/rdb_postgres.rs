@@ -1,0 +1,188 @@
+//! Optuna's RDB storage in PostgreSQL, with many workers: wasmtune's `stream` workers and Optuna's
+//! own share one study (trial numbers unique, nothing lost, Optuna's view equal to ours field by
+//! field), and a worker killed mid-trial leaves its trial FAIL once its heartbeat is older than the
+//! grace period. Each test starts its own throwaway cluster (tests/common/postgres.rs).
+
+#![cfg(not(target_arch = "wasm32"))]
+
+#[path = "common/optuna_view.rs"]
+mod optuna_view;
+#[path = "common/postgres.rs"]
+mod postgres_cluster;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use optuna_view::{PYTHON, dump, optuna_view};
+use postgres_cluster::Cluster;
+use serde_json::{Value, json};
+use wasmtune::TrialState;
+use wasmtune::storage::Storage;
+use wasmtune::storage::rdb::{RdbStorage, RdbUrl};
+
+const BIN: &str = env!("CARGO_BIN_EXE_wasmtune");
+const SPACE: &str = r#"{"x": {"name": "FloatDistribution", "attributes": {"low": -1.0, "high": 1.0, "log": false, "step": null}},
+    "y": {"name": "FloatDistribution", "attributes": {"low": -1.0, "high": 1.0, "log": false, "step": null}},
+    "k": {"name": "IntDistribution", "attributes": {"low": 0, "high": 4, "log": false, "step": 1}}}"#;
+
+/// The objective every worker runs (tests/scripts/rdb_worker.py has the same).
+fn objective(p: &Value) -> f64 {
+    let (x, y, k) = (p["x"].as_f64().unwrap(), p["y"].as_f64().unwrap(), p["k"].as_f64().unwrap());
+    (x - 0.3).powi(2) + (y + 0.1).powi(2) + 0.01 * k
+}
+
+/// A `wasmtune stream` worker on the study, with its pipes.
+struct Worker {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Worker {
+    fn start(url: &str, study: &str, seed: u64, n_trials: u64, extra: &[&str]) -> Worker {
+        let kwargs = json!({"seed": seed}).to_string();
+        let n = n_trials.to_string();
+        let mut child = Command::new(BIN)
+            .args(["stream", "--storage", url, "--study-name", study, "--sampler", "TPESampler"])
+            .args(["--sampler-kwargs", &kwargs, "--search-space", SPACE, "--n-trials", &n])
+            .args(extra)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        Worker { child, stdin, stdout }
+    }
+
+    fn read(&mut self) -> Value {
+        let mut line = String::new();
+        assert!(self.stdout.read_line(&mut line).unwrap() > 0, "the worker ended early");
+        serde_json::from_str(&line).unwrap()
+    }
+
+    fn send(&mut self, v: Value) {
+        writeln!(self.stdin, "{v}").unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    /// Answers every trial until the worker prints its best; the numbers it ran.
+    fn run(mut self) -> Vec<u64> {
+        let mut numbers = Vec::new();
+        loop {
+            let msg = self.read();
+            if msg.get("best").is_some() {
+                break;
+            }
+            let n = msg["number"].as_u64().unwrap();
+            numbers.push(n);
+            self.send(json!({"number": n, "value": objective(&msg["params"])}));
+        }
+        drop(self.stdin);
+        assert!(self.child.wait().unwrap().success());
+        numbers
+    }
+}
+
+fn ours(url: &str) -> RdbStorage {
+    RdbStorage::open(&RdbUrl::parse(url).unwrap().unwrap()).unwrap()
+}
+
+#[test]
+fn wasmtune_and_optuna_workers_share_one_study_in_postgresql() {
+    let cluster = Cluster::start("mixed");
+    let url = cluster.url("postgresql");
+    let py_url = cluster.url("postgresql+psycopg2");
+    let started = Instant::now();
+    let out = Command::new(BIN).args(["create-study", "--storage", &url, "--study-name", "mixed"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // 4 wasmtune workers × 35 trials and 2 Optuna workers × 30: 200 trials, TPE everywhere.
+    let optuna_workers: Vec<Child> = (0..2)
+        .map(|seed| {
+            Command::new(PYTHON)
+                .args([optuna_view::RDB_DUMP.replace("rdb_dump.py", "rdb_worker.py").as_str(), &py_url, "mixed", "30"])
+                .arg((100 + seed).to_string())
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let ours_threads: Vec<_> = (0..4)
+        .map(|seed| {
+            let url = url.clone();
+            std::thread::spawn(move || Worker::start(&url, "mixed", seed, 35, &[]).run())
+        })
+        .collect();
+    let mut numbers: Vec<u64> = ours_threads.into_iter().flat_map(|t| t.join().unwrap()).collect();
+    let n_wasmtune = numbers.len();
+    for w in optuna_workers {
+        let out = w.wait_with_output().unwrap();
+        assert!(out.status.success(), "an Optuna worker failed");
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        numbers.extend(v["numbers"].as_array().unwrap().iter().map(|n| n.as_u64().unwrap()));
+    }
+    eprintln!("200 trials by 4 wasmtune + 2 Optuna workers in {:.1} s", started.elapsed().as_secs_f64());
+    assert_eq!(n_wasmtune, 140);
+    // Every number 0..199 exactly once, across both kinds of worker.
+    numbers.sort_unstable();
+    assert_eq!(numbers, (0..200).collect::<Vec<_>>());
+    let storage = ours(&url);
+    let id = storage.study_id_by_name("mixed").unwrap();
+    let trials = storage.trials(id).unwrap();
+    assert_eq!(trials.len(), 200);
+    assert!(trials.iter().all(|t| t.state == TrialState::Complete && t.values.as_ref().is_some_and(|v| v.len() == 1)));
+    // Optuna's `study.trials` equals ours field by field.
+    assert_eq!(optuna_view(&py_url), dump(&storage));
+    // TPE worked on the shared history: the best is near the optimum (0.3, -0.1, 0).
+    let best = trials.iter().filter_map(|t| t.values.as_ref()).map(|v| v[0]).fold(f64::INFINITY, f64::min);
+    assert!(best < 0.02, "best {best}");
+}
+
+/// Waits, polling, until `f` holds (at most `limit`).
+fn wait_until(what: &str, limit: Duration, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + limit;
+    while !f() {
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_worker_killed_mid_trial_leaves_it_failed_after_the_grace_period() {
+    let cluster = Cluster::start("dead");
+    let url = cluster.url("postgresql");
+    let hb = ["--heartbeat-interval", "1", "--grace-period", "2"];
+    let mut sql = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    // The first worker starts trial 0, reports once, and is killed (SIGKILL) mid-trial.
+    let mut a = Worker::start(&url, "dead", 0, 5, &hb);
+    let first = a.read();
+    assert_eq!(first["number"], 0);
+    a.send(json!({"number": 0, "report": 0.5, "step": 0}));
+    assert_eq!(a.read(), json!({"number": 0, "should_prune": false}));
+    let age = "SELECT CAST(EXTRACT(EPOCH FROM LOCALTIMESTAMP - h.heartbeat) AS DOUBLE PRECISION) \
+               FROM trial_heartbeats h JOIN trials t ON t.trial_id = h.trial_id WHERE t.number = 0";
+    wait_until("trial 0 has a heartbeat", Duration::from_secs(30), || !sql.query(age, &[]).unwrap().is_empty());
+    a.child.kill().unwrap();
+    a.child.wait().unwrap();
+    assert_eq!(ours(&url).trial(1, 0).unwrap().state, TrialState::Running);
+    // Once its heartbeat is older than the grace period, the next worker to start a trial fails it.
+    wait_until("trial 0's heartbeat is stale", Duration::from_secs(30), || {
+        sql.query(age, &[]).unwrap()[0].get::<_, f64>(0) > 2.0
+    });
+    let mut b = Worker::start(&url, "dead", 1, 3, &hb);
+    let next = b.read();
+    assert_eq!(next["number"], 1);
+    let dead = ours(&url).trial(1, 0).unwrap().clone();
+    assert_eq!(dead.state, TrialState::Fail);
+    assert_eq!(dead.intermediate_values.get(&0), Some(&0.5), "what the dead worker reported is kept");
+    assert!(dead.datetime_complete.is_some());
+    // The study goes on: the second worker runs its three trials.
+    b.send(json!({"number": 1, "value": objective(&next["params"])}));
+    let rest = b.run();
+    assert_eq!(rest, vec![2, 3]);
+    let storage = ours(&url);
+    let states: Vec<TrialState> = storage.trials(1).unwrap().iter().map(|t| t.state).collect();
+    assert_eq!(states, [TrialState::Fail, TrialState::Complete, TrialState::Complete, TrialState::Complete]);
+    assert_eq!(optuna_view(&cluster.url("postgresql+psycopg2")), dump(&storage));
+}
