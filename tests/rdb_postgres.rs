@@ -137,6 +137,66 @@ fn wasmtune_and_optuna_workers_share_one_study_in_postgresql() {
     // TPE worked on the shared history: the best is near the optimum (0.3, -0.1, 0).
     let best = trials.iter().filter_map(|t| t.values.as_ref()).map(|v| v[0]).fold(f64::INFINITY, f64::min);
     assert!(best < 0.02, "best {best}");
+    dashboard_lists_the_study(&py_url, &storage);
+}
+
+/// A child process killed (by its id) when dropped, so a failing test leaves no server behind.
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// GET over plain HTTP/1.0: (status line, body).
+fn http_get(port: u16, path: &str) -> std::io::Result<(String, String)> {
+    use std::io::Read;
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    s.set_read_timeout(Some(Duration::from_secs(30)))?;
+    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")?;
+    let mut text = String::new();
+    s.read_to_string(&mut text)?;
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    Ok((head.lines().next().unwrap_or("").to_owned(), body.to_owned()))
+}
+
+/// optuna-dashboard, on 127.0.0.1 against the same database, lists the study with its trials and
+/// values as wasmtune stored them.
+fn dashboard_lists_the_study(py_url: &str, storage: &RdbStorage) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let exe = PYTHON.replace("/python", "/optuna-dashboard");
+    let _server = KillOnDrop(
+        Command::new(exe)
+            .args([py_url, "--host", "127.0.0.1", "--port", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("optuna-dashboard in benches/.venv (scripts/install-tools.sh installs it)"),
+    );
+    let mut studies = Value::Null;
+    wait_until("optuna-dashboard answers", Duration::from_secs(60), || match http_get(port, "/api/studies") {
+        Ok((status, body)) if status.contains(" 200") => {
+            studies = serde_json::from_str(&body).unwrap();
+            true
+        }
+        _ => false,
+    });
+    let summary = studies["study_summaries"].as_array().unwrap().iter().find(|s| s["study_name"] == "mixed").unwrap();
+    assert_eq!(summary["directions"], json!(["minimize"]));
+    let id = summary["study_id"].as_u64().unwrap();
+    let (status, body) = http_get(port, &format!("/api/studies/{id}?after=0")).unwrap();
+    assert!(status.contains(" 200"), "{status}");
+    let detail: Value = serde_json::from_str(&body).unwrap();
+    let theirs = detail["trials"].as_array().unwrap();
+    let ours = storage.trials(id).unwrap();
+    assert_eq!(theirs.len(), ours.len());
+    for (t, o) in theirs.iter().zip(ours) {
+        assert_eq!(t["number"], o.number);
+        assert_eq!(t["state"], "Complete");
+        assert_eq!(t["values"], json!(o.values));
+    }
 }
 
 /// Waits, polling, until `f` holds (at most `limit`).
