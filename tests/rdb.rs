@@ -119,6 +119,9 @@ fn a_study_optuna_started_continues_with_ask_and_tell_and_optuna_reads_every_fie
     assert_eq!(t[n0 + 2]["state"], 0);
     assert_eq!(t[n0 + 2]["params"], d["params"]);
     assert_eq!(trials(&after, "optuna-two").last().unwrap()["values"], json!([-1.5, 0.5]));
+    // importances reads the database too.
+    let imp: Value = serde_json::from_str(&ok(&dir.0, &[&["importances"], &s[..]].concat())).unwrap();
+    assert!(imp.as_object().unwrap().contains_key("x"), "{imp}");
 }
 
 /// A study written through the library, with every kind of field (as tests/journal.rs writes one).
@@ -238,6 +241,8 @@ fn bad_input_is_refused_with_a_message_and_loses_nothing() {
     refused(&["ask", "--storage", "mysql://u@h/db", "--study-name", "s"], "unsupported database 'mysql'");
     refused(&[&["ask"], &s[..], &["--storage-class", "JournalFileBackend"]].concat(), "database URL");
     refused(&["ask", "--storage", &url, "--study-name", "nope"], "study 'nope' not found");
+    refused(&["importances", "--storage", &dir.url("typo.db")], "no SQLite database");
+    assert!(!dir.0.join("typo.db").exists());
     assert_eq!(optuna_view(&url), before);
     assert_eq!(a["number"], 0);
     // A database at another schema revision is refused, not rewritten.

@@ -48,7 +48,7 @@ pub fn run(args: ImportancesArgs) -> Result<(), StreamError> {
         None => Value::Null,
     };
     let storage: Box<dyn Storage> = match StorageKind::parse(&args.storage, None)? {
-        StorageKind::Rdb(url) => Box::new(StorageKind::open_rdb(&url)?),
+        StorageKind::Rdb(url) => Box::new(StorageKind::open_rdb_existing(&url)?),
         // Read without taking the lock: nothing is written.
         StorageKind::Journal(path) => {
             let text = std::fs::read_to_string(&path).map_err(|e| StreamError::Config(format!("{path}: {e}")))?;

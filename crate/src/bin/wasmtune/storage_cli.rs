@@ -49,6 +49,17 @@ impl StorageKind {
         RdbStorage::open(url).map_err(config_err)
     }
 
+    /// Opens a database that must already exist (for commands that only read: no empty SQLite
+    /// file is left behind by a mistyped path).
+    pub fn open_rdb_existing(url: &RdbUrl) -> Result<RdbStorage, StreamError> {
+        if let RdbUrl::Sqlite(path) = url {
+            if path != ":memory:" && !std::path::Path::new(path).is_file() {
+                return Err(StreamError::Config(format!("--storage: no SQLite database at {path}")));
+            }
+        }
+        Self::open_rdb(url)
+    }
+
     /// Runs `f` on the storage: a journal is read and changed with its lock file held throughout
     /// (as `optuna ask` on a journal); a database is read once and each change is a transaction.
     pub fn with_storage<T>(
@@ -69,22 +80,6 @@ impl StorageKind {
                 });
                 result.map_err(config_err)?;
                 out.expect("ran")
-            }
-        }
-    }
-
-    /// The storage for a long-running process (`stream`): a journal appends under its lock file
-    /// record by record; a database is shared with other workers through [`Storage::refresh`].
-    pub fn open_for_worker(&self) -> Result<Box<dyn Storage>, StreamError> {
-        match self {
-            StorageKind::Rdb(url) => Ok(Box::new(Self::open_rdb(url)?)),
-            StorageKind::Journal(path) => {
-                let backend = FileBackend::new(path);
-                let text = backend.read().map_err(config_err)?;
-                let worker = format!("wasmtune-{}", std::process::id());
-                let (storage, report) = JournalStorage::open(&text, backend, &worker);
-                warn_skipped(path, &report.skipped);
-                Ok(Box::new(storage))
             }
         }
     }

@@ -183,11 +183,17 @@ pub fn run(args: StreamArgs) -> Result<(), StreamError> {
                     create_if_absent(&mut rdb, &name, &config.directions)?;
                     Box::new(rdb)
                 }
-                StorageKind::Journal(path) => {
-                    if args.heartbeat_interval.is_some() {
+                kind @ StorageKind::Journal(_) => {
+                    if args.heartbeat_interval.is_some() || args.grace_period.is_some() {
                         return Err(StreamError::Config("--heartbeat-interval needs a database --storage".into()));
                     }
-                    StorageKind::Journal(path).open_for_worker()?
+                    // A journal is replayed once, so a second process writing beside this one
+                    // would leave it a stale view: the file stays locked for the whole run (other
+                    // commands wait, then give up), and several workers need a database.
+                    return kind.with_storage(|storage| {
+                        let study = config.build_study_in(Some(storage), None).map_err(config_err)?;
+                        drive_study(study, &config, args.batch, None, std::io::stdin().lock(), std::io::stdout().lock())
+                    });
                 }
             };
             config.build_study_in(Some(storage), None).map_err(config_err)?
