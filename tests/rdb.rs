@@ -264,3 +264,42 @@ fn rusqlite_free_update(path: &Path) -> bool {
         .status()
         .is_ok_and(|s| s.success())
 }
+
+/// Runs `wasmtune stream` (TPE, seed 7) answering every trial with the garden objective; the
+/// parameters it asked, in order.
+fn stream_params(dir: &Path, storage: &[&str]) -> Vec<Value> {
+    use std::io::{BufRead, BufReader, Write};
+    let mut child = Command::new(BIN)
+        .current_dir(dir)
+        .args(["stream", "--sampler", "TPESampler", "--sampler-kwargs", r#"{"seed": 7}"#, "--search-space", SPACE])
+        .args(["--n-trials", "15"])
+        .args(storage)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut asked = Vec::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let msg: Value = serde_json::from_str(&line.unwrap()).unwrap();
+        if msg.get("best").is_some() {
+            break;
+        }
+        let x = msg["params"]["x"].as_f64().unwrap();
+        writeln!(stdin, "{}", json!({"number": msg["number"], "value": (x - 0.25).powi(2)})).unwrap();
+        asked.push(msg["params"].clone());
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    asked
+}
+
+#[test]
+fn a_seeded_stream_asks_the_same_parameters_in_a_database_as_in_memory() {
+    let dir = TempDir::new("seeded");
+    let url = dir.url("seeded.db");
+    let in_memory = stream_params(&dir.0, &[]);
+    let in_sqlite = stream_params(&dir.0, &["--storage", &url, "--study-name", "seeded"]);
+    assert_eq!(in_memory, in_sqlite);
+    assert_eq!(trials(&optuna_view(&url), "seeded").len(), 15);
+}
