@@ -32,6 +32,38 @@ fn objective(p: &Value) -> f64 {
     (x - 0.3).powi(2) + (y + 0.1).powi(2) + 0.01 * k
 }
 
+/// Kills the given processes (by id, SIGKILL) if the test is still running after `limit`, so a
+/// hung worker fails the test (its pipes close) instead of hanging it; disarmed when dropped.
+struct Watchdog(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Watchdog {
+    fn arm(pids: Vec<u32>, limit: Duration) -> Watchdog {
+        use std::sync::atomic::Ordering;
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = std::sync::Arc::clone(&done);
+        std::thread::spawn(move || {
+            let deadline = Instant::now() + limit;
+            while !flag.load(Ordering::Relaxed) {
+                if Instant::now() > deadline {
+                    eprintln!("watchdog: still running after {limit:?}; killing {pids:?}");
+                    for pid in &pids {
+                        let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+                    }
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        });
+        Watchdog(done)
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// A `wasmtune stream` worker on the study, with its pipes.
 struct Worker {
     child: Child,
@@ -108,12 +140,10 @@ fn wasmtune_and_optuna_workers_share_one_study_in_postgresql() {
                 .unwrap()
         })
         .collect();
-    let ours_threads: Vec<_> = (0..4)
-        .map(|seed| {
-            let url = url.clone();
-            std::thread::spawn(move || Worker::start(&url, "mixed", seed, 35, &[]).run())
-        })
-        .collect();
+    let workers: Vec<Worker> = (0..4).map(|seed| Worker::start(&url, "mixed", seed, 35, &[])).collect();
+    let pids = workers.iter().map(|w| w.child.id()).chain(optuna_workers.iter().map(Child::id)).collect();
+    let _watchdog = Watchdog::arm(pids, Duration::from_secs(300));
+    let ours_threads: Vec<_> = workers.into_iter().map(|w| std::thread::spawn(move || w.run())).collect();
     let mut numbers: Vec<u64> = ours_threads.into_iter().flat_map(|t| t.join().unwrap()).collect();
     let n_wasmtune = numbers.len();
     for w in optuna_workers {
@@ -216,6 +246,7 @@ fn a_worker_killed_mid_trial_leaves_it_failed_after_the_grace_period() {
     let mut sql = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     // The first worker starts trial 0, reports once, and is killed (SIGKILL) mid-trial.
     let mut a = Worker::start(&url, "dead", 0, 5, &hb);
+    let _watch_a = Watchdog::arm(vec![a.child.id()], Duration::from_secs(120));
     let first = a.read();
     assert_eq!(first["number"], 0);
     a.send(json!({"number": 0, "report": 0.5, "step": 0}));
@@ -231,6 +262,7 @@ fn a_worker_killed_mid_trial_leaves_it_failed_after_the_grace_period() {
         sql.query(age, &[]).unwrap()[0].get::<_, f64>(0) > 2.0
     });
     let mut b = Worker::start(&url, "dead", 1, 3, &hb);
+    let _watch_b = Watchdog::arm(vec![b.child.id()], Duration::from_secs(120));
     let next = b.read();
     assert_eq!(next["number"], 1);
     let dead = ours(&url).trial(1, 0).unwrap().clone();
