@@ -273,8 +273,25 @@ fn a_worker_killed_mid_trial_leaves_it_failed_after_the_grace_period() {
     b.send(json!({"number": 1, "value": objective(&next["params"])}));
     let rest = b.run();
     assert_eq!(rest, vec![2, 3]);
+    // Optuna's own workers read wasmtune's heartbeats the same way: a third worker dies in trial
+    // 4, and an Optuna worker with heartbeat_interval set fails it when it starts its trial.
+    let mut c = Worker::start(&url, "dead", 2, 5, &hb);
+    let _watch_c = Watchdog::arm(vec![c.child.id()], Duration::from_secs(120));
+    assert_eq!(c.read()["number"], 4);
+    let age4 = age.replace("t.number = 0", "t.number = 4");
+    wait_until("trial 4 has a heartbeat", Duration::from_secs(30), || !sql.query(&age4, &[]).unwrap().is_empty());
+    c.child.kill().unwrap();
+    c.child.wait().unwrap();
+    wait_until("trial 4's heartbeat is stale", Duration::from_secs(30), || {
+        sql.query(&age4, &[]).unwrap()[0].get::<_, f64>(0) > 2.0
+    });
+    let py_url = cluster.url("postgresql+psycopg2");
+    let worker = optuna_view::RDB_DUMP.replace("rdb_dump.py", "rdb_worker.py");
+    let out = Command::new(PYTHON).args([worker.as_str(), &py_url, "dead", "1", "0", "1", "2"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let storage = ours(&url);
     let states: Vec<TrialState> = storage.trials(1).unwrap().iter().map(|t| t.state).collect();
-    assert_eq!(states, [TrialState::Fail, TrialState::Complete, TrialState::Complete, TrialState::Complete]);
-    assert_eq!(optuna_view(&cluster.url("postgresql+psycopg2")), dump(&storage));
+    use TrialState::{Complete, Fail};
+    assert_eq!(states, [Fail, Complete, Complete, Complete, Fail, Complete]);
+    assert_eq!(optuna_view(&py_url), dump(&storage));
 }

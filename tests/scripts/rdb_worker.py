@@ -1,6 +1,6 @@
 """An Optuna worker for tests/rdb_postgres.rs: joins a study and runs trials of the shared objective.
 
-  python tests/scripts/rdb_worker.py URL STUDY N_TRIALS SEED
+  python tests/scripts/rdb_worker.py URL STUDY N_TRIALS SEED [HEARTBEAT_INTERVAL GRACE_PERIOD]
 Prints one line of JSON at the end: {"numbers": [...]} (the trial numbers this worker ran).
 """
 import json
@@ -22,7 +22,10 @@ def objective(t):
 
 def main():
     url, name, n, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-    study = optuna.load_study(study_name=name, storage=url, sampler=optuna.samplers.TPESampler(seed=seed))
+    storage = url
+    if len(sys.argv) > 5:
+        storage = optuna.storages.RDBStorage(url, heartbeat_interval=int(sys.argv[5]), grace_period=int(sys.argv[6]))
+    study = optuna.load_study(study_name=name, storage=storage, sampler=optuna.samplers.TPESampler(seed=seed))
     numbers = []
     study.optimize(objective, n_trials=n, callbacks=[lambda s, t: numbers.append(t.number)])
     print(json.dumps({"numbers": numbers}))
