@@ -14,7 +14,7 @@ pub const PYTHON: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/.venv/bin
 /// The helper that dumps, writes and continues studies with Optuna.
 pub const RDB_DUMP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scripts/rdb_dump.py");
 
-/// Naive ISO datetimes, as Python's `isoformat()` prints them (no fraction when it is zero).
+/// Naive UTC ISO datetimes, as `rdb_dump.py` prints Optuna's (no fraction when it is zero).
 pub fn iso(ms: Option<f64>) -> Value {
     let Some(ms) = ms else { return Value::Null };
     let micros = (ms * 1000.0).round() as i64;

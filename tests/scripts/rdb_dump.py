@@ -10,6 +10,7 @@ import json
 import math
 import sys
 import warnings
+from datetime import timezone
 
 import optuna
 from optuna.storages import RDBStorage
@@ -25,6 +26,13 @@ def clean(v):
     return v
 
 
+def utc(dt):
+    """Optuna hands out naive local times (stored as UTC): compare instants, in UTC."""
+    if dt is None:
+        return None
+    return dt.astimezone(timezone.utc).replace(tzinfo=None).isoformat()
+
+
 def trial_json(t):
     return {
         "trial_id": t._trial_id,
@@ -36,8 +44,8 @@ def trial_json(t):
         "intermediate_values": {str(k): clean(v) for k, v in t.intermediate_values.items()},
         "user_attrs": t.user_attrs,
         "system_attrs": t.system_attrs,
-        "datetime_start": t.datetime_start.isoformat() if t.datetime_start else None,
-        "datetime_complete": t.datetime_complete.isoformat() if t.datetime_complete else None,
+        "datetime_start": utc(t.datetime_start),
+        "datetime_complete": utc(t.datetime_complete),
     }
 
 

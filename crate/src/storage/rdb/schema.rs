@@ -314,8 +314,8 @@ pub fn decode_value(v: Option<f64>, tag: &str) -> Result<f64> {
     }
 }
 
-/// Milliseconds since the epoch as Optuna's naive datetimes (UTC here; Optuna writes its local
-/// time, the same thing on a machine whose time zone is UTC).
+/// Milliseconds since the epoch as Optuna 5's naive datetimes: UTC in the database (Optuna's models
+/// convert its local `datetime.now()` to UTC when writing, and back to local time when reading).
 pub fn datetime_text(ms: f64) -> Option<String> {
     let micros = (ms * 1000.0).round() as i64;
     let dt = chrono::DateTime::from_timestamp_micros(micros)?;
