@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -176,6 +177,15 @@ def main():
         rows.append(("memory", mem_ours, mem_theirs))
         sq = f"sqlite:///{tmp}/ours.db", f"sqlite:///{tmp}/theirs.db"
         rows.append(("SQLite", wasmtune_run(args.binary, sq[0], n, 1) / n * 1000, optuna_run(sq[1], n, 1) / n * 1000))
+        # The same, with each file switched to WAL by its owner (a setting stored in the file).
+        wal = f"sqlite:///{tmp}/ours-wal.db", f"sqlite:///{tmp}/theirs-wal.db"
+        for u in wal:
+            optuna.create_study(study_name="schema", storage=u)
+            c = sqlite3.connect(u[len("sqlite:///"):])
+            c.execute("PRAGMA journal_mode=WAL")
+            c.close()
+        rows.append(("SQLite, WAL", wasmtune_run(args.binary, wal[0], n, 1) / n * 1000,
+                     optuna_run(wal[1], n, 1) / n * 1000))
         ours_url, _ = fresh()
         _, py_url = fresh()
         rows.append(("PostgreSQL", wasmtune_run(args.binary, ours_url, n, 1) / n * 1000,
