@@ -168,6 +168,9 @@ fn wasmtune_and_optuna_workers_share_one_study_in_postgresql() {
     let best = trials.iter().filter_map(|t| t.values.as_ref()).map(|v| v[0]).fold(f64::INFINITY, f64::min);
     assert!(best < 0.02, "best {best}");
     dashboard_lists_the_study(&py_url, &storage);
+    // A second study of the same name is refused by the database's unique index, with a message.
+    let err = ours(&url).create_new_study(&[wasmtune::StudyDirection::Minimize], "mixed").unwrap_err();
+    assert!(err.to_string().contains("a study named 'mixed' already exists"), "{err}");
 }
 
 /// A child process killed (by its id) when dropped, so a failing test leaves no server behind.

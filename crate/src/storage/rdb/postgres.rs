@@ -24,8 +24,8 @@ pub struct Postgres {
 impl Postgres {
     /// Connects with a `postgresql://user:pass@host:port/db` string.
     pub fn connect(url: &str) -> Result<Postgres> {
-        let client =
-            postgres::Client::connect(url, NoTls).map_err(|e| db_err(&format!("connecting to {}", redact(url)), e))?;
+        let client = postgres::Client::connect(url, NoTls)
+            .map_err(|e| db_err(&format!("connecting to {}", redact(url)), chain(&e)))?;
         Ok(Postgres { client, statements: HashMap::new() })
     }
 
@@ -34,10 +34,23 @@ impl Postgres {
         if let Some(s) = self.statements.get(&pg) {
             return Ok(s.clone());
         }
-        let s = self.client.prepare(&pg).map_err(|e| db_err(sql, e))?;
+        let s = self.client.prepare(&pg).map_err(|e| db_err(sql, chain(&e)))?;
         self.statements.insert(pg, s.clone());
         Ok(s)
     }
+}
+
+/// A client error with its causes: the client's own text is often just "db error" or "error
+/// connecting to server", and what the server said (or why the connection failed) is the source.
+fn chain(e: &postgres::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
 }
 
 /// The URL without its password, for messages.
@@ -120,7 +133,7 @@ fn param(v: &SqlValue, ty: &Type) -> Result<Box<dyn ToSql + Sync>> {
 
 fn column(row: &postgres::Row, i: usize) -> Result<SqlValue> {
     let ty = row.columns()[i].type_();
-    let get_err = |e: postgres::Error| db_err("reading a column", e);
+    let get_err = |e: postgres::Error| db_err("reading a column", chain(&e));
     Ok(match *ty {
         Type::INT2 => row.try_get::<_, Option<i16>>(i).map_err(get_err)?.map(i64::from).into(),
         Type::INT4 => row.try_get::<_, Option<i32>>(i).map_err(get_err)?.map(i64::from).into(),
@@ -151,18 +164,20 @@ impl Connection for Postgres {
     fn execute(&mut self, sql: &str, params: &[SqlValue]) -> Result<u64> {
         let (stmt, bound) = self.bind(sql, params)?;
         let refs: Vec<&(dyn ToSql + Sync)> = bound.iter().map(|b| b.as_ref()).collect();
-        self.client.execute(&stmt, &refs).map_err(|e| db_err(sql, e))
+        self.client.execute(&stmt, &refs).map_err(|e| db_err(sql, chain(&e)))
     }
 
     fn query(&mut self, sql: &str, params: &[SqlValue]) -> Result<Vec<Vec<SqlValue>>> {
         let (stmt, bound) = self.bind(sql, params)?;
         let refs: Vec<&(dyn ToSql + Sync)> = bound.iter().map(|b| b.as_ref()).collect();
-        let rows = self.client.query(&stmt, &refs).map_err(|e| db_err(sql, e))?;
+        let rows = self.client.query(&stmt, &refs).map_err(|e| db_err(sql, chain(&e)))?;
         rows.iter().map(|r| (0..r.len()).map(|i| column(r, i)).collect()).collect()
     }
 
     fn batch(&mut self, sql: &str) -> Result<()> {
-        self.client.batch_execute(sql).map_err(|e| db_err(sql.lines().find(|l| !l.trim().is_empty()).unwrap_or(sql), e))
+        self.client
+            .batch_execute(sql)
+            .map_err(|e| db_err(sql.lines().find(|l| !l.trim().is_empty()).unwrap_or(sql), chain(&e)))
     }
 
     fn begin_write(&mut self) -> Result<()> {
