@@ -303,3 +303,38 @@ fn a_seeded_stream_asks_the_same_parameters_in_a_database_as_in_memory() {
     assert_eq!(in_memory, in_sqlite);
     assert_eq!(trials(&optuna_view(&url), "seeded").len(), 15);
 }
+
+#[test]
+fn concurrent_asks_hand_out_each_enqueued_trial_exactly_once() {
+    let dir = TempDir::new("enqueued");
+    let url = dir.url("q.db");
+    let storage = RdbStorage::open(&RdbUrl::parse(&url).unwrap().unwrap()).unwrap();
+    let mut s = Study::builder().name("q").storage(Box::new(storage)).build().unwrap();
+    for i in 0..12 {
+        s.enqueue_trial([("x".to_string(), ParamValue::Float(i as f64 / 16.0))].into_iter().collect(), false).unwrap();
+    }
+    drop(s);
+    // Four processes asking three times each, at once: every ask refreshes, then claims with a
+    // conditional UPDATE; a claim another process won sends it to the next waiting trial.
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let (dir, url) = (dir.0.clone(), url.clone());
+            std::thread::spawn(move || {
+                (0..3)
+                    .map(|_| {
+                        let out = ok(&dir, &["ask", "--storage", &url, "--study-name", "q", "--search-space", SPACE]);
+                        let v: Value = serde_json::from_str(&out).unwrap();
+                        (v["number"].as_u64().unwrap(), v["params"]["x"].as_f64().unwrap())
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut got: Vec<(u64, f64)> = threads.into_iter().flat_map(|t| t.join().unwrap()).collect();
+    got.sort_by_key(|(n, _)| *n);
+    let expected: Vec<(u64, f64)> = (0..12).map(|i| (i, i as f64 / 16.0)).collect();
+    assert_eq!(got, expected, "each enqueued trial once, with its own fixed x");
+    let view = optuna_view(&url);
+    assert!(trials(&view, "q").iter().all(|t| t["state"] == 0), "all twelve running, none waiting, none extra");
+    assert_eq!(trials(&view, "q").len(), 12);
+}
