@@ -70,12 +70,23 @@ if ! ls /usr/share/vulkan/icd.d/lvp_icd.*.json >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq mesa-vulkan-drivers libvulkan1 >/dev/null
 fi
 
-# Optuna 5.0.0 itself, for the interop tests (journal files both ways) and the benchmarks.
+# PostgreSQL, for the RDB storage's distributed tests (tests/rdb_postgres.rs starts a throwaway
+# cluster of its own with initdb/pg_ctl; nothing runs as a service).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  log "installing Debian postgresql"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+fi
+
+# Optuna 5.0.0 itself, for the interop tests (journal files and databases both ways) and the
+# benchmarks; psycopg2 so Optuna's workers reach PostgreSQL, optuna-dashboard for its API test.
 VENV="$(cd "$(dirname "$0")/.." && pwd)/benches/.venv"
-if ! "$VENV/bin/python" -c 'import optuna, scipy; assert optuna.__version__ == "5.0.0"' 2>/dev/null; then
-  log "creating $VENV with optuna==5.0.0 and scipy"
+if ! "$VENV/bin/python" -c 'import optuna, scipy, psycopg2, optuna_dashboard; assert optuna.__version__ == "5.0.0"' 2>/dev/null; then
+  log "creating $VENV with optuna==5.0.0, scipy, psycopg2-binary and optuna-dashboard"
   python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q 'optuna==5.0.0' scipy
+  "$VENV/bin/pip" install -q 'optuna==5.0.0' scipy psycopg2-binary optuna-dashboard
 fi
 
 log "tools ready: $(wasm-bindgen --version), $(wasm-pack --version), $(/usr/bin/chromium --version 2>/dev/null)"

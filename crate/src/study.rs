@@ -243,15 +243,24 @@ impl Study {
     /// Starts a trial (an enqueued one first, as Optuna) and samples its relative parameters.
     /// Returns its number; suggest parameters with [`Study::suggest`] or [`Study::trial_handle`].
     pub fn ask(&mut self) -> Result<u64> {
+        // Other workers sharing the storage may have added, claimed or ended trials.
+        self.storage.refresh(self.study_id)?;
         let now = self.now();
-        let from = self.waiting_from.min(self.trials().len());
-        let waiting = self.trials()[from..].iter().find(|t| t.state == TrialState::Waiting).map(|t| t.number);
-        self.waiting_from = waiting.map_or(self.trials().len(), |n| n as usize);
-        let number = match waiting {
-            Some(n) => {
-                self.storage.set_trial_state_values(self.study_id, n, TrialState::Running, None, now)?;
-                n
+        let mut claimed = None;
+        loop {
+            let from = self.waiting_from.min(self.trials().len());
+            let waiting = self.trials()[from..].iter().find(|t| t.state == TrialState::Waiting).map(|t| t.number);
+            self.waiting_from = waiting.map_or(self.trials().len(), |n| n as usize);
+            let Some(n) = waiting else { break };
+            // Refused when another worker claimed it first: each enqueued trial runs once.
+            if self.storage.set_trial_state_values(self.study_id, n, TrialState::Running, None, now)? {
+                claimed = Some(n);
+                break;
             }
+            self.waiting_from = n as usize + 1;
+        }
+        let number = match claimed {
+            Some(n) => n,
             None => {
                 let mut t = FrozenTrial::new(0, 0, TrialState::Running);
                 t.datetime_start = now;

@@ -2,11 +2,13 @@
 //!
 //! The operations mirror Optuna's storage API (and so its journal's op codes): a study is created
 //! with directions, trials are created (possibly from a template, for enqueued trials), and then
-//! changed one field at a time. Every backend — memory now, the Optuna journal later — implements
+//! changed one field at a time. Every backend — memory, the Optuna journal, Optuna's RDB schema (feature `rdb`) — implements
 //! this trait, so persistence, export and the CLI all see the same records.
 
 pub mod journal;
 mod memory;
+#[cfg(all(feature = "rdb", not(target_arch = "wasm32")))]
+pub mod rdb;
 
 pub use journal::{FileBackend, JournalBackend, JournalStorage, MemoryBackend, ReplayReport, SharedBackend};
 pub use memory::InMemoryStorage;
@@ -71,4 +73,10 @@ pub trait Storage {
     fn trial(&self, study: StudyId, number: u64) -> Result<&FrozenTrial>;
     /// All trials of a study, in number order.
     fn trials(&self, study: StudyId) -> Result<&[FrozenTrial]>;
+    /// Brings the study's view up to date with what other workers wrote (a shared database);
+    /// [`crate::Study::ask`] calls it before deciding anything. Storages only this process
+    /// writes have nothing to do.
+    fn refresh(&mut self, _study: StudyId) -> Result<()> {
+        Ok(())
+    }
 }

@@ -1,4 +1,4 @@
-//! `wasmtune importances`: parameter importances of a study in an Optuna journal file, as
+//! `wasmtune importances`: parameter importances of a stored study (database or journal), as
 //! `optuna.importance.get_param_importances` would compute them, printed as one JSON object
 //! (parameter -> importance, largest first).
 
@@ -7,13 +7,14 @@ use serde_json::Value;
 use wasmtune::importance::ImportanceRequest;
 use wasmtune::storage::{JournalStorage, SharedBackend, Storage};
 
+use crate::storage_cli::{DEFAULT_STORAGE, StorageKind};
 use crate::stream::StreamError;
 
 /// Flags.
 #[derive(Args, Debug)]
 pub struct ImportancesArgs {
-    /// The journal file (Optuna's `JournalFileBackend` format).
-    #[arg(long)]
+    /// sqlite:///path.db, postgresql://user:pass@host:port/db, or an Optuna journal file's path.
+    #[arg(long, default_value = DEFAULT_STORAGE)]
     storage: String,
     /// Name of the study (may be left out when the journal holds one study).
     #[arg(long)]
@@ -46,12 +47,18 @@ pub fn run(args: ImportancesArgs) -> Result<(), StreamError> {
             .map_err(|e| StreamError::Config(format!("--evaluator-kwargs: invalid JSON: {e}")))?,
         None => Value::Null,
     };
-    let text =
-        std::fs::read_to_string(&args.storage).map_err(|e| StreamError::Config(format!("{}: {e}", args.storage)))?;
-    let (storage, report) = JournalStorage::open(&text, SharedBackend::new(), "wasmtune-importances");
-    for (line, reason) in &report.skipped {
-        eprintln!("wasmtune: warning: {}: line {line} skipped: {reason}", args.storage);
-    }
+    let storage: Box<dyn Storage> = match StorageKind::parse(&args.storage, None)? {
+        StorageKind::Rdb(url) => Box::new(StorageKind::open_rdb_existing(&url)?),
+        // Read without taking the lock: nothing is written.
+        StorageKind::Journal(path) => {
+            let text = std::fs::read_to_string(&path).map_err(|e| StreamError::Config(format!("{path}: {e}")))?;
+            let (storage, report) = JournalStorage::open(&text, SharedBackend::new(), "wasmtune-importances");
+            for (line, reason) in &report.skipped {
+                eprintln!("wasmtune: warning: {path}: line {line} skipped: {reason}");
+            }
+            Box::new(storage)
+        }
+    };
     let studies = storage.studies();
     let id = match (&args.study_name, studies.as_slice()) {
         (Some(name), _) => {
@@ -61,7 +68,7 @@ pub fn run(args: ImportancesArgs) -> Result<(), StreamError> {
         (None, _) => {
             let names: Vec<&str> = studies.iter().map(|(_, n)| n.as_str()).collect();
             return Err(StreamError::Config(format!(
-                "--study-name is required: the journal holds {} studies ({})",
+                "--study-name is required: the storage holds {} studies ({})",
                 names.len(),
                 names.join(", ")
             )));

@@ -1,25 +1,28 @@
 //! `wasmtune create-study`, `ask` and `tell`: Optuna's CLI commands of the same names, on Optuna's
-//! journal file format, with Optuna's flags, so a script written for `optuna ask/tell` works by
-//! changing the command name. Each command reads, changes and appends to the journal while
-//! holding its lock file, so concurrent processes never hand out the same trial.
+//! storages (a database URL, a journal file), with Optuna's flags, so a script written for
+//! `optuna ask/tell` works by changing the command name. A journal is read, changed and appended
+//! to with its lock file held; a database locks as Optuna does (see `wasmtune::storage::rdb`), so
+//! concurrent processes never hand out the same trial either way.
 
 use clap::Args;
 use serde_json::{Value, json};
 use wasmtune::distributions::search_space_from_json;
-use wasmtune::storage::{FileBackend, JournalStorage, Storage};
+use wasmtune::storage::Storage;
 use wasmtune::{Study, StudyDirection, TrialOutcome, TrialState};
 
+use crate::storage_cli::{DEFAULT_STORAGE, StorageKind};
 use crate::stream::StreamError;
 
 /// Flags every journal command shares (Optuna's names).
 #[derive(Args, Debug)]
 pub struct StorageArgs {
-    /// The journal file.
-    #[arg(long)]
+    /// Where the study lives: sqlite:///path.db, postgresql://user:pass@host:port/db (also
+    /// postgresql+psycopg2://...), or a path, which is an Optuna journal file.
+    #[arg(long, default_value = DEFAULT_STORAGE)]
     storage: String,
-    /// Storage class hint; only Optuna's journal file classes are supported.
-    #[arg(long, default_value = "JournalFileBackend")]
-    storage_class: String,
+    /// Optuna's storage class, when given: RDBStorage for a URL, JournalFileBackend for a path.
+    #[arg(long)]
+    storage_class: Option<String>,
     /// Name of the study.
     #[arg(long)]
     study_name: Option<String>,
@@ -68,8 +71,8 @@ pub struct TellArgs {
     /// The trial to end.
     #[arg(long)]
     trial_number: u64,
-    /// Objective values.
-    #[arg(long, num_args = 1..)]
+    /// Objective values (negative ones and -inf too, as Optuna's).
+    #[arg(long, num_args = 1.., allow_negative_numbers = true)]
     values: Vec<f64>,
     /// complete, pruned or fail (default: complete when values are given).
     #[arg(long)]
@@ -84,30 +87,9 @@ fn config_err(e: impl std::fmt::Display) -> StreamError {
 }
 
 impl StorageArgs {
-    /// Runs `f` on the journal's storage with the file locked throughout.
-    fn with_storage<T>(
-        &self,
-        f: impl FnOnce(JournalStorage<FileBackend>) -> Result<T, StreamError>,
-    ) -> Result<T, StreamError> {
-        if !matches!(self.storage_class.as_str(), "JournalFileBackend" | "JournalFileStorage" | "JournalStorage") {
-            return Err(StreamError::Config(format!(
-                "--storage-class {}: only Optuna's journal file format is supported (JournalFileBackend)",
-                self.storage_class
-            )));
-        }
-        let mut out = None;
-        let result = FileBackend::with_lock(&self.storage, |backend| {
-            let text = backend.read()?;
-            let worker = format!("wasmtune-{}", std::process::id());
-            let (storage, report) = JournalStorage::open(&text, backend, &worker);
-            for (line, reason) in &report.skipped {
-                eprintln!("wasmtune: warning: {}: line {line} skipped: {reason}", self.storage);
-            }
-            out = Some(f(storage));
-            Ok(())
-        });
-        result.map_err(config_err)?;
-        out.expect("ran")
+    /// Runs `f` on the storage (a journal stays locked throughout).
+    fn with_storage<T>(&self, f: impl FnOnce(Box<dyn Storage>) -> Result<T, StreamError>) -> Result<T, StreamError> {
+        StorageKind::parse(&self.storage, self.storage_class.as_deref())?.with_storage(f)
     }
 
     fn name(&self) -> Result<&str, StreamError> {
@@ -115,14 +97,10 @@ impl StorageArgs {
     }
 }
 
-fn load(
-    storage: JournalStorage<FileBackend>,
-    name: &str,
-    sampler: Option<(&str, &Value)>,
-) -> Result<Study, StreamError> {
+fn load(storage: Box<dyn Storage>, name: &str, sampler: Option<(&str, &Value)>) -> Result<Study, StreamError> {
     let id = storage.study_id_by_name(name).ok_or_else(|| StreamError::Config(format!("study '{name}' not found")))?;
     let directions = storage.study_directions(id).map_err(config_err)?.to_vec();
-    let mut b = Study::builder().name(name).directions(directions).load_if_exists(true).storage(Box::new(storage));
+    let mut b = Study::builder().name(name).directions(directions).load_if_exists(true).storage(storage);
     if let Some((sampler, kwargs)) = sampler {
         b = b.sampler(wasmtune::samplers::from_name(sampler, kwargs).map_err(config_err)?);
     }

@@ -1,9 +1,11 @@
 //! `wasmtune`: the native command line. `wasmtune stream` drives a study over JSON lines so any
 //! program, in any language, can be the objective.
 
+mod heartbeat;
 mod importances;
 mod journal_cli;
 mod overhead;
+mod storage_cli;
 mod stream;
 
 use std::process::ExitCode;
@@ -11,7 +13,15 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "wasmtune", version, about = "Optuna-class hyperparameter optimization")]
+#[command(
+    name = "wasmtune",
+    version,
+    about = "Optuna-class hyperparameter optimization",
+    after_help = "--storage takes Optuna's URLs: sqlite:///path.db, postgresql://user:pass@host:port/db \
+                  (postgresql+psycopg2://... too), or a path, which is an Optuna journal file. Without \
+                  --storage, create-study, ask, tell and importances use sqlite:///wasmtune.db (a SQLite \
+                  file in the working directory); stream keeps its study in memory."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -23,13 +33,13 @@ enum Command {
     Stream(stream::StreamArgs),
     /// Measure the engine's time per trial on a sphere (for benchmarks).
     Overhead(overhead::OverheadArgs),
-    /// Create a study in a journal file (as `optuna create-study`).
+    /// Create a study (as `optuna create-study`) in a database or journal file.
     CreateStudy(journal_cli::CreateStudyArgs),
-    /// Ask a trial from a study in a journal file (as `optuna ask`).
+    /// Ask a trial from a study (as `optuna ask`).
     Ask(journal_cli::AskArgs),
-    /// Tell a trial's result to a study in a journal file (as `optuna tell`).
+    /// Tell a trial's result to a study (as `optuna tell`).
     Tell(journal_cli::TellArgs),
-    /// Parameter importances of a study in a journal file (as `optuna.importance.get_param_importances`).
+    /// Parameter importances of a stored study (as `optuna.importance.get_param_importances`).
     Importances(importances::ImportancesArgs),
 }
 

@@ -15,11 +15,18 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::io::{BufRead, Write};
 
+use std::time::Duration;
+
 use clap::Args;
 use serde_json::{Map, Value, json};
 use wasmtune::config::ComponentSpec;
 use wasmtune::distributions::search_space_from_json;
+use wasmtune::storage::Storage;
+use wasmtune::storage::rdb::{HeartbeatConfig, RdbStorage};
 use wasmtune::{Error, FrozenTrial, Study, StudyConfig, StudyDirection, TrialOutcome};
+
+use crate::heartbeat::Heartbeat;
+use crate::storage_cli::StorageKind;
 
 /// Flags, named as Optuna's CLI names them where Optuna has the same flag.
 #[derive(Args, Debug)]
@@ -49,6 +56,22 @@ pub struct StreamArgs {
     /// Ask this many trials before waiting for results.
     #[arg(long, default_value_t = 1)]
     batch: u64,
+    /// Keep the study in a storage shared with other workers (wasmtune's or Optuna's):
+    /// sqlite:///path.db, postgresql://user:pass@host:port/db, or a journal file's path. The study
+    /// is created if absent and continued if present. Default: in memory.
+    #[arg(long)]
+    storage: Option<String>,
+    /// Name of the study in --storage.
+    #[arg(long)]
+    study_name: Option<String>,
+    /// Seconds between heartbeats of this worker's running trials (database storages; Optuna's
+    /// heartbeat_interval). With it, a trial whose worker died is failed by the next worker to ask.
+    #[arg(long)]
+    heartbeat_interval: Option<u64>,
+    /// Seconds without a heartbeat before a running trial counts as dead (default: twice
+    /// --heartbeat-interval, as Optuna).
+    #[arg(long)]
+    grace_period: Option<u64>,
 }
 
 /// A stream failure with the exit code it maps to.
@@ -132,15 +155,96 @@ fn config_from_args(args: &StreamArgs) -> Result<StudyConfig, StreamError> {
 
 /// Runs the stream on real stdin/stdout.
 pub fn run(args: StreamArgs) -> Result<(), StreamError> {
-    let config = config_from_args(&args)?;
+    let mut config = config_from_args(&args)?;
+    let mut heartbeat = None;
+    let study = match &args.storage {
+        None => {
+            if args.study_name.is_some() || args.heartbeat_interval.is_some() || args.grace_period.is_some() {
+                return Err(StreamError::Config(
+                    "--study-name, --heartbeat-interval and --grace-period need --storage".into(),
+                ));
+            }
+            config.build_study(None).map_err(config_err)?
+        }
+        Some(storage) => {
+            let name =
+                args.study_name.clone().ok_or_else(|| StreamError::Config("--storage needs --study-name".into()))?;
+            config.name = Some(name.clone());
+            let storage: Box<dyn Storage> = match StorageKind::parse(storage, None)? {
+                StorageKind::Rdb(url) => {
+                    let mut rdb = StorageKind::open_rdb(&url)?;
+                    heartbeat = heartbeat_config(&args)?
+                        .map(|hb| {
+                            rdb.set_heartbeat(Some(hb));
+                            let writer = rdb.heartbeat_writer().map_err(config_err)?;
+                            Ok::<_, StreamError>(Heartbeat::start(writer, Duration::from_secs(hb.interval_s)))
+                        })
+                        .transpose()?;
+                    create_if_absent(&mut rdb, &name, &config.directions)?;
+                    Box::new(rdb)
+                }
+                kind @ StorageKind::Journal(_) => {
+                    if args.heartbeat_interval.is_some() || args.grace_period.is_some() {
+                        return Err(StreamError::Config("--heartbeat-interval needs a database --storage".into()));
+                    }
+                    // A journal is replayed once, so a second process writing beside this one
+                    // would leave it a stale view: the file stays locked for the whole run (other
+                    // commands wait, then give up), and several workers need a database.
+                    return kind.with_storage(|storage| {
+                        let study = config.build_study_in(Some(storage), None).map_err(config_err)?;
+                        drive_study(study, &config, args.batch, None, std::io::stdin().lock(), std::io::stdout().lock())
+                    });
+                }
+            };
+            config.build_study_in(Some(storage), None).map_err(config_err)?
+        }
+    };
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
-    drive(&config, args.batch, stdin.lock(), stdout.lock())
+    drive_study(study, &config, args.batch, heartbeat.as_ref(), stdin.lock(), stdout.lock())
 }
 
-/// The protocol loop, over any reader and writer.
-pub fn drive(config: &StudyConfig, batch: u64, input: impl BufRead, mut out: impl Write) -> Result<(), StreamError> {
-    let mut study = config.build_study(None).map_err(config_err)?;
+fn heartbeat_config(args: &StreamArgs) -> Result<Option<HeartbeatConfig>, StreamError> {
+    match (args.heartbeat_interval, args.grace_period) {
+        (None, None) => Ok(None),
+        (None, Some(_)) => Err(StreamError::Config("--grace-period needs --heartbeat-interval".into())),
+        (Some(0), _) | (_, Some(0)) => {
+            Err(StreamError::Config("--heartbeat-interval and --grace-period must be positive".into()))
+        }
+        (Some(i), g) => Ok(Some(HeartbeatConfig { interval_s: i, grace_s: g.unwrap_or(2 * i) })),
+    }
+}
+
+/// Creates the study unless it exists; when several workers start at once, one creates it and
+/// the others find it.
+fn create_if_absent(rdb: &mut RdbStorage, name: &str, directions: &[StudyDirection]) -> Result<(), StreamError> {
+    if rdb.study_id_by_name(name).is_some() {
+        return Ok(());
+    }
+    if let Err(e) = rdb.create_new_study(directions, name) {
+        rdb.reload().map_err(config_err)?;
+        if rdb.study_id_by_name(name).is_none() {
+            return Err(config_err(e));
+        }
+    }
+    Ok(())
+}
+
+/// The protocol loop on `study`, over any reader and writer; `heartbeat` learns which trials
+/// are running.
+fn drive_study(
+    mut study: Study,
+    config: &StudyConfig,
+    batch: u64,
+    heartbeat: Option<&Heartbeat>,
+    input: impl BufRead,
+    mut out: impl Write,
+) -> Result<(), StreamError> {
+    let beat = |study: &Study, open: &BTreeSet<u64>| {
+        if let Some(h) = heartbeat {
+            h.set_running(open.iter().filter_map(|n| study.trial(*n).ok()).map(|t| t.trial_id).collect());
+        }
+    };
     let space = config.search_space.clone().unwrap_or_default();
     let n_trials = config.n_trials.unwrap_or(0);
     let mut asked = 0u64;
@@ -158,6 +262,7 @@ pub fn drive(config: &StudyConfig, batch: u64, input: impl BufRead, mut out: imp
     };
 
     ask_more(&mut study, &mut open, &mut asked, &mut out)?;
+    beat(&study, &open);
     let mut lines = input.lines().enumerate();
     while !open.is_empty() {
         let Some((i, line)) = lines.next() else {
@@ -189,9 +294,16 @@ pub fn drive(config: &StudyConfig, batch: u64, input: impl BufRead, mut out: imp
             }
             Message::Tell { number, outcome } => {
                 ensure_open(&open, number).map_err(&bad)?;
-                study.tell(number, outcome).map_err(|e| bad(e.to_string()))?;
+                match study.tell(number, outcome) {
+                    Ok(_) => {}
+                    // Another worker failed it (its heartbeat went stale): the result is lost,
+                    // as in Optuna, but this worker goes on.
+                    Err(e @ Error::TrialFinished { .. }) => eprintln!("wasmtune: warning: {e}"),
+                    Err(e) => return Err(bad(e.to_string())),
+                }
                 open.remove(&number);
                 ask_more(&mut study, &mut open, &mut asked, &mut out)?;
+                beat(&study, &open);
             }
         }
     }
