@@ -83,10 +83,11 @@ fi
 # Optuna 5.0.0 itself, for the interop tests (journal files and databases both ways) and the
 # benchmarks; psycopg2 so Optuna's workers reach PostgreSQL, optuna-dashboard for its API test.
 VENV="$(cd "$(dirname "$0")/.." && pwd)/benches/.venv"
-if ! "$VENV/bin/python" -c 'import optuna, scipy, psycopg2, optuna_dashboard; assert optuna.__version__ == "5.0.0"' 2>/dev/null; then
+# Pinned, so that every machine tests against the same versions.
+if ! "$VENV/bin/python" -c 'import optuna, scipy, psycopg2, optuna_dashboard; assert optuna.__version__ == "5.0.0"; assert optuna_dashboard.__version__ == "0.21.0"' 2>/dev/null; then
   log "creating $VENV with optuna==5.0.0, scipy, psycopg2-binary and optuna-dashboard"
   python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q 'optuna==5.0.0' scipy psycopg2-binary optuna-dashboard
+  "$VENV/bin/pip" install -q 'optuna==5.0.0' 'scipy==1.17.1' 'psycopg2-binary==2.9.13' 'optuna-dashboard==0.21.0'
 fi
 
 log "tools ready: $(wasm-bindgen --version), $(wasm-pack --version), $(/usr/bin/chromium --version 2>/dev/null)"
