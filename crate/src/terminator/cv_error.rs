@@ -22,11 +22,11 @@ pub const CV_SCORES_KEY: &str = "terminator:cv_scores";
 /// [`CrossValidationErrorEvaluator`] (Optuna's `report_cross_validation_scores`).
 pub fn report_cross_validation_scores(trial: &mut Trial<'_>, scores: &[f64]) -> Result<()> {
     let number = trial.number();
-    report_for(trial.study, number, scores)
+    report_cross_validation_scores_for(trial.study, number, scores)
 }
 
 /// [`report_cross_validation_scores`] for a running trial of `study` by number (ask-and-tell).
-pub fn report_for(study: &mut Study, number: u64, scores: &[f64]) -> Result<()> {
+pub fn report_cross_validation_scores_for(study: &mut Study, number: u64, scores: &[f64]) -> Result<()> {
     if scores.len() <= 1 {
         return Err(Error::InvalidArgument(format!(
             "report_cross_validation_scores: expected more than one score, got {}",

@@ -38,7 +38,9 @@ pub mod static_error;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub use cv_error::{CV_SCORES_KEY, CrossValidationErrorEvaluator, report_cross_validation_scores};
+pub use cv_error::{
+    CV_SCORES_KEY, CrossValidationErrorEvaluator, report_cross_validation_scores, report_cross_validation_scores_for,
+};
 pub use emmr::{EmmrEvaluator, EmmrOptions};
 pub use median_error::{MedianErrorEvaluator, MedianErrorOptions};
 pub use regret_bound::{RegretBoundEvaluator, RegretBoundOptions};
@@ -284,26 +286,31 @@ pub struct ImprovementPoint {
     pub error: Option<f64>,
 }
 
-/// Per complete trial, the improvement estimate (and, with `error`, the error estimate) over the
-/// complete trials up to and including it: the series Optuna's `plot_terminator_improvement`
-/// draws (it greys out the first `min_n_trials` of them, which are computed all the same). With
-/// the default RegretBound this fits one GP per trial: O(n⁴) in all.
+/// Per trial from the first complete one on, the improvement estimate (and, with `error`, the
+/// error estimate) over the complete trials up to and including it: the series Optuna's
+/// `plot_terminator_improvement` draws (it greys out the first `min_n_trials` of them, which are
+/// computed all the same). With the default RegretBound this fits one GP per trial.
 pub fn improvement_history(
     trials: &[FrozenTrial],
     direction: StudyDirection,
     improvement: &mut dyn ImprovementEvaluator,
     mut error: Option<&mut dyn ErrorEvaluator>,
 ) -> Result<Vec<ImprovementPoint>> {
-    let done: Vec<FrozenTrial> = complete(trials).cloned().collect();
-    let mut out = Vec::with_capacity(done.len());
-    for k in 1..=done.len() {
-        let prefix = &done[..k];
-        let value = improvement.evaluate(prefix, direction)?;
+    let mut done: Vec<FrozenTrial> = Vec::new();
+    let mut out = Vec::with_capacity(trials.len());
+    for t in trials {
+        if complete(std::slice::from_ref(t)).next().is_some() {
+            done.push(t.clone());
+        }
+        if done.is_empty() {
+            continue;
+        }
+        let value = improvement.evaluate(&done, direction)?;
         let err = match error.as_deref_mut() {
-            Some(e) => Some(e.evaluate(prefix, direction)?),
+            Some(e) => Some(e.evaluate(&done, direction)?),
             None => None,
         };
-        out.push(ImprovementPoint { trial_number: done[k - 1].number, improvement: value, error: err });
+        out.push(ImprovementPoint { trial_number: t.number, improvement: value, error: err });
     }
     Ok(out)
 }
