@@ -409,3 +409,49 @@ pub(crate) fn fit_gp(space: &GpSpace, x: &[f64], y: &[f64], deterministic: bool)
         Posterior::new(x.to_vec(), d, is_cat, y.to_vec(), safe).expect("unit noise keeps the matrix positive definite")
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::samplers::gp::kernel::KernelParams;
+
+    #[test]
+    fn standardize_floors_the_spread() {
+        let (y, std) = standardize(&[1.0, 3.0]);
+        assert_eq!((y, std), (vec![-1.0, 1.0], 1.0));
+        let (y, std) = standardize(&[2.0, 2.0]);
+        assert_eq!((y, std), (vec![0.0, 0.0], 1e-10));
+    }
+
+    #[test]
+    fn beta_is_the_scaled_gp_ucb_beta() {
+        // 2 ln(d n² π² / (6 δ)) / 5 with d = 2, n = 10, δ = 0.1.
+        let want = 2.0 * (2.0 * 100.0 * std::f64::consts::PI.powi(2) / 0.6).ln() / 5.0;
+        assert!((regret_bound::beta(2, 10, 0.1) - want).abs() < 1e-12);
+    }
+
+    #[test]
+    fn posterior_covariance_is_the_variance_on_the_diagonal_and_symmetric() {
+        let x = vec![0.1, 0.2, 0.5, 0.9, 0.7, 0.3];
+        let gp = Posterior::new(x, 2, vec![false, false], vec![0.3, -1.0, 0.7], KernelParams::ones(2)).unwrap();
+        let (a, b) = ([0.4, 0.4], [0.8, 0.1]);
+        assert!((gp.covariance(&a, &a) - gp.predict(&a).1).abs() < 1e-12);
+        assert!((gp.covariance(&a, &b) - gp.covariance(&b, &a)).abs() < 1e-15);
+        // Far apart points of a smooth kernel are nearly uncorrelated.
+        assert!(gp.covariance(&a, &b).abs() < gp.predict(&a).1.max(gp.predict(&b).1));
+    }
+
+    #[test]
+    fn below_min_n_trials_nothing_is_evaluated() {
+        let mut t = Terminator::new(None, None, 3).unwrap();
+        let trials: Vec<FrozenTrial> = (0..2)
+            .map(|i| {
+                let mut t = FrozenTrial::new(i, i, TrialState::Complete);
+                t.values = Some(vec![i as f64]);
+                t
+            })
+            .collect();
+        let d = t.decide(&trials, StudyDirection::Minimize).unwrap();
+        assert_eq!(d, Decision { n_complete: 2, improvement: None, error: None, terminate: false });
+    }
+}
