@@ -22,7 +22,7 @@ use wasmtune::{ComponentSpec, FrozenTrial, ObjectiveError, ParamValue, Study, St
 
 const BUDGETS: [usize; 2] = [100, 200];
 /// Fold noise as a fraction of the median regret of random configurations.
-const NOISE_LEVELS: [f64; 2] = [0.01, 0.05];
+const NOISE_LEVELS: [f64; 3] = [0.01, 0.05, 0.2];
 const FOLDS: usize = 5;
 
 type Objective = fn(&mut Trial<'_>) -> Result<f64, ObjectiveError>;
@@ -263,7 +263,7 @@ fn main() {
         "# Terminator: trials saved and regret paid\n\n\
          - command: `cargo bench --bench terminator`{}\n\
          - wasmtune {commit}; {seeds} seeds (0..{}), TPESampler(seed) per run, budgets {BUDGETS:?}; total {:.0} s on this machine\n\
-         - objective: the harness problem's value plus fold noise, the mean of {FOLDS} folds with Gaussian noise σ = 1% or 5% of \
+         - objective: the harness problem's value plus fold noise, the mean of {FOLDS} folds with Gaussian noise σ = 1%, 5% or 20% of \
          the median regret of 200 random configurations (column \"noise\"); the fold scores are reported (`report_cross_validation_scores`)\n\
          - regret: noise-free value of the trial the study calls best (lowest noisy value) minus the known optimum, at the \
          stop (terminator) and at the budget (none); \"worse\" counts seeds whose regret at the stop is above the regret at \
