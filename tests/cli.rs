@@ -284,3 +284,133 @@ fn lines_about_trials_that_are_not_running_exit_3_with_the_line_number() {
         assert!(stderr(&out).contains(needle), "{input}: {}", stderr(&out));
     }
 }
+
+/// Drives `wasmtune stream` line by line: answers each asked trial with `objective(params)`
+/// (value and cross-validation scores). Returns every output line and the exit status.
+fn interactive(args: &[&str], objective: impl Fn(&Value) -> Value) -> (Vec<Value>, Output) {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(BIN)
+        .arg("stream")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let reader = BufReader::new(child.stdout.take().unwrap());
+    let mut seen = Vec::new();
+    for line in reader.lines() {
+        let msg: Value = serde_json::from_str(&line.unwrap()).unwrap();
+        if let Some(params) = msg.get("params") {
+            let mut answer = objective(params);
+            answer["number"] = msg["number"].clone();
+            // The stream may already have ended on a bad line: a broken pipe is then expected.
+            let _ = writeln!(stdin, "{answer}");
+        }
+        seen.push(msg);
+    }
+    drop(stdin);
+    (seen, child.wait_with_output().unwrap())
+}
+
+fn x_space() -> String {
+    json!({"x": {"name": "FloatDistribution", "attributes": {"low": -5.0, "high": 5.0, "log": false, "step": null}}})
+        .to_string()
+}
+
+/// A quadratic whose five folds spread by ±0.5 around the value: a CV error of about 0.24.
+fn quadratic_cv(params: &Value) -> Value {
+    let v = (params["x"].as_f64().unwrap() - 1.0).powi(2);
+    json!({"value": v, "cv_scores": [v - 0.5, v - 0.25, v, v + 0.25, v + 0.5]})
+}
+
+#[test]
+fn terminator_stops_a_stream_early() {
+    let space = x_space();
+    let base =
+        ["--search-space", &space, "--n-trials", "200", "--sampler", "TPESampler", "--sampler-kwargs", r#"{"seed":0}"#];
+    // The regret bound against the cross-validation error (Optuna's default pairing).
+    let args: Vec<&str> = base
+        .iter()
+        .copied()
+        .chain(["--terminator", "RegretBoundEvaluator", "--terminator-kwargs", r#"{"seed":0}"#])
+        .collect();
+    let (msgs, out) = interactive(&args, quadratic_cv);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let asked = msgs.iter().filter(|m| m.get("params").is_some()).count();
+    let term: Vec<&Value> = msgs.iter().filter_map(|m| m.get("terminated")).collect();
+    assert_eq!(term.len(), 1, "{msgs:?}");
+    let t = term[0];
+    assert!((20..200).contains(&asked), "asked {asked}");
+    assert_eq!(t["n_complete"].as_u64().unwrap() as usize, asked);
+    assert!(t["improvement"].as_f64().unwrap() < t["error"].as_f64().unwrap());
+    assert!(msgs.last().unwrap()["best"]["values"][0].as_f64().unwrap() < 0.5);
+    // Deterministic given the seeds.
+    let (again, _) = interactive(&args, quadratic_cv);
+    assert_eq!(msgs, again);
+
+    // Stagnation with a static threshold needs no scores; with batch 3 the trials already asked
+    // are still answered after the stop.
+    let args: Vec<&str> = base
+        .iter()
+        .copied()
+        .chain([
+            "--batch",
+            "3",
+            "--terminator",
+            "BestValueStagnationEvaluator",
+            "--terminator-kwargs",
+            r#"{"max_stagnation_trials":5}"#,
+        ])
+        .collect();
+    let (msgs, out) = interactive(&args, |p| json!({"value": (p["x"].as_f64().unwrap() - 1.0).powi(2)}));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let asked = msgs.iter().filter(|m| m.get("params").is_some()).count();
+    let at = msgs.iter().position(|m| m.get("terminated").is_some()).unwrap();
+    assert!((20..200).contains(&asked), "asked {asked}");
+    assert!(msgs[at + 1..].iter().all(|m| m.get("params").is_none()), "nothing asked after the stop");
+    assert!(msgs.last().unwrap().get("best").is_some());
+}
+
+#[test]
+fn terminator_flags_refuse_bad_input_clearly() {
+    let space = x_space();
+    let run = |extra: &[&str]| {
+        let args: Vec<&str> =
+            ["--search-space", &space, "--n-trials", "30"].iter().copied().chain(extra.iter().copied()).collect();
+        interactive(&args, |p| json!({"value": p["x"].as_f64().unwrap()}))
+    };
+    for (extra, code, message) in [
+        (&["--terminator", "Regret"][..], 2, "unknown improvement evaluator 'Regret'"),
+        (
+            &["--terminator", "RegretBoundEvaluator", "--terminator-kwargs", r#"{"top_trials_ratio":2}"#][..],
+            2,
+            "top_trials_ratio",
+        ),
+        (&["--terminator", "EMMREvaluator", "--terminator-kwargs", "{"][..], 2, "--terminator-kwargs: invalid JSON"),
+        (&["--terminator", "EMMREvaluator", "--terminator-error", "Median"][..], 2, "unknown error evaluator 'Median'"),
+        (&["--terminator-error", "StaticErrorEvaluator"][..], 2, "needs --terminator"),
+        (&["--terminator", "EMMREvaluator", "--terminator-min-n-trials", "0"][..], 2, "min_n_trials"),
+        (
+            &["--terminator", "RegretBoundEvaluator", "--direction", "minimize", "--direction", "maximize"][..],
+            2,
+            "single-objective",
+        ),
+        // The default error evaluator needs scores: the first check after 20 trials says so.
+        (&["--terminator", "RegretBoundEvaluator"][..], 3, "cross-validation scores have not been reported"),
+    ] {
+        let (_, out) = run(extra);
+        assert_eq!(out.status.code(), Some(code), "{extra:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(message), "{extra:?}: {}", stderr(&out));
+    }
+    // Malformed scores are a bad line.
+    let (_, out) =
+        interactive(&["--search-space", &space, "--n-trials", "3"], |_| json!({"value": 1.0, "cv_scores": [1.0]}));
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("more than one score"), "{}", stderr(&out));
+    let (_, out) =
+        interactive(&["--search-space", &space, "--n-trials", "3"], |_| json!({"value": 1.0, "cv_scores": "x"}));
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("array of numbers"), "{}", stderr(&out));
+}

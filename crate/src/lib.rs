@@ -62,6 +62,7 @@
 //! - [`study`] — [`Study`]: ask, tell, optimize, enqueue, best trials;
 //! - [`samplers`] and [`pruners`] — the strategies, by Optuna class name;
 //! - [`importance`] — parameter importances (PED-ANOVA, fANOVA), by Optuna evaluator name;
+//! - [`terminator`] — stops a whole study once improvement falls below noise (Optuna's terminator);
 //! - [`storage`] — where trials live (memory, or Optuna's journal);
 //! - [`config`] — the one serializable configuration the CLI, JS API and page share;
 //! - [`rng`] and [`clock`] — the seams that make runs reproducible and platform-neutral.
@@ -85,6 +86,7 @@ pub mod samplers;
 pub mod search_space;
 pub mod storage;
 pub mod study;
+pub mod terminator;
 #[cfg(feature = "trainer")]
 pub mod trainer;
 pub mod transform;
@@ -96,5 +98,5 @@ pub mod wasm;
 pub use config::{ComponentSpec, StudyConfig};
 pub use distributions::{CategoricalDistribution, Distribution, FloatDistribution, IntDistribution, ParamValue};
 pub use error::{Error, Result};
-pub use study::{ObjectiveError, Study, TrialOutcome};
+pub use study::{ObjectiveError, Study, StudyCallback, TrialOutcome};
 pub use trial::{FrozenTrial, StudyDirection, Trial, TrialState};

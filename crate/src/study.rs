@@ -90,6 +90,19 @@ pub enum TrialOutcome {
     Fail(String),
 }
 
+/// Called after each trial of [`Study::optimize_with_callbacks`] finishes (Optuna's callback
+/// `f(study, frozen_trial)`); closures `FnMut(&Study, &FrozenTrial) -> Result<()>` are callbacks.
+pub trait StudyCallback {
+    /// Sees the study and the trial just recorded; may call [`Study::stop`].
+    fn on_trial(&mut self, study: &Study, trial: &FrozenTrial) -> Result<()>;
+}
+
+impl<F: FnMut(&Study, &FrozenTrial) -> Result<()>> StudyCallback for F {
+    fn on_trial(&mut self, study: &Study, trial: &FrozenTrial) -> Result<()> {
+        self(study, trial)
+    }
+}
+
 /// Builds a [`Study`]; every part has a default (minimize, `RandomSampler`, `NopPruner`, memory).
 pub struct StudyBuilder {
     name: Option<String>,
@@ -400,6 +413,13 @@ impl Study {
         self.storage.set_trial_user_attr(self.study_id, number, key, value)
     }
 
+    /// Sets a system attribute on a running trial (engine-owned keys such as the terminator's
+    /// cross-validation scores).
+    pub(crate) fn set_trial_system_attr(&mut self, number: u64, key: &str, value: Value) -> Result<()> {
+        self.running(number)?;
+        self.storage.set_trial_system_attr(self.study_id, number, key, value)
+    }
+
     /// Records constraint values for a running trial (feasible when every value is ≤ 0); samplers
     /// that handle constraints (TPE) rank infeasible trials after feasible ones. Optuna's
     /// `constraints` system attribute.
@@ -458,7 +478,26 @@ impl Study {
     /// Runs `objective` on new trials until `n_trials` have run, `timeout_ms` has passed, or the
     /// study is stopped (whichever comes first; with neither limit, until stopped). Failures are
     /// recorded and the study goes on. Errors only when the engine itself cannot continue.
-    pub fn optimize<V, F>(&mut self, mut objective: F, n_trials: Option<u64>, timeout_ms: Option<f64>) -> Result<()>
+    pub fn optimize<V, F>(&mut self, objective: F, n_trials: Option<u64>, timeout_ms: Option<f64>) -> Result<()>
+    where
+        V: ObjectiveValues,
+        F: FnMut(&mut Trial<'_>) -> std::result::Result<V, ObjectiveError>,
+    {
+        self.optimize_with_callbacks(objective, n_trials, timeout_ms, &mut [])
+    }
+
+    /// [`optimize`](Self::optimize) calling each of `callbacks` after every finished trial, in
+    /// order, with the study and the trial as recorded (Optuna's `callbacks=`); a callback may
+    /// [`stop`](Self::stop) the study, as
+    /// [`TerminatorCallback`](crate::terminator::TerminatorCallback) does. A callback's error
+    /// ends the run with that error.
+    pub fn optimize_with_callbacks<V, F>(
+        &mut self,
+        mut objective: F,
+        n_trials: Option<u64>,
+        timeout_ms: Option<f64>,
+        callbacks: &mut [&mut dyn StudyCallback],
+    ) -> Result<()>
     where
         V: ObjectiveValues,
         F: FnMut(&mut Trial<'_>) -> std::result::Result<V, ObjectiveError>,
@@ -488,7 +527,10 @@ impl Study {
                 Err(ObjectiveError::Pruned) => TrialOutcome::Pruned,
                 Err(ObjectiveError::Failed(reason)) => TrialOutcome::Fail(reason),
             };
-            self.tell(number, outcome)?;
+            let frozen = self.tell(number, outcome)?;
+            for cb in callbacks.iter_mut() {
+                cb.on_trial(self, &frozen)?;
+            }
             done += 1;
         }
         Ok(())

@@ -9,6 +9,15 @@
 //! `{"number":0,"name":"y","value":...}`, for parameters outside `--search-space` (conditional
 //! ones). Blank lines are skipped.
 //!
+//! With `--terminator <improvement evaluator>` (Optuna's terminator: `RegretBoundEvaluator`,
+//! `EMMREvaluator`, `BestValueStagnationEvaluator`), the study is checked after each result and,
+//! once the terminator says so, no more trials are asked: out comes
+//! `{"terminated":{"n_complete":37,"improvement":0.012,"error":0.02}}`, then the answers still owed
+//! for trials already asked, then `{"best":...}`. A result may carry its cross-validation scores,
+//! `{"number":0,"value":0.83,"cv_scores":[0.81,0.84,0.85]}`, for the default error evaluator
+//! (`CrossValidationErrorEvaluator`); without scores give `--terminator-error
+//! StaticErrorEvaluator --terminator-error-kwargs '{"constant":0.01}'` or `MedianErrorEvaluator`.
+//!
 //! Exit codes: 0 done; 2 bad flags or configuration; 3 a bad input line; 4 input ended early.
 
 use std::collections::BTreeSet;
@@ -23,6 +32,7 @@ use wasmtune::config::ComponentSpec;
 use wasmtune::distributions::search_space_from_json;
 use wasmtune::storage::Storage;
 use wasmtune::storage::rdb::{HeartbeatConfig, RdbStorage};
+use wasmtune::terminator::{Terminator, TerminatorSpec, report_cross_validation_scores_for};
 use wasmtune::{Error, FrozenTrial, Study, StudyConfig, StudyDirection, TrialOutcome};
 
 use crate::heartbeat::Heartbeat;
@@ -72,6 +82,23 @@ pub struct StreamArgs {
     /// --heartbeat-interval, as Optuna).
     #[arg(long)]
     grace_period: Option<u64>,
+    /// Stop early with Optuna's terminator, this improvement evaluator (RegretBoundEvaluator,
+    /// EMMREvaluator, BestValueStagnationEvaluator).
+    #[arg(long)]
+    terminator: Option<String>,
+    /// The improvement evaluator's keyword arguments as a JSON object, with Optuna's names.
+    #[arg(long)]
+    terminator_kwargs: Option<String>,
+    /// Error evaluator class name (CrossValidationErrorEvaluator, StaticErrorEvaluator,
+    /// MedianErrorEvaluator); default as Optuna's Terminator.
+    #[arg(long)]
+    terminator_error: Option<String>,
+    /// The error evaluator's keyword arguments as a JSON object.
+    #[arg(long)]
+    terminator_error_kwargs: Option<String>,
+    /// Complete trials before the terminator may stop the study.
+    #[arg(long, default_value_t = wasmtune::terminator::DEFAULT_MIN_N_TRIALS)]
+    terminator_min_n_trials: usize,
 }
 
 /// A stream failure with the exit code it maps to.
@@ -153,9 +180,51 @@ fn config_from_args(args: &StreamArgs) -> Result<StudyConfig, StreamError> {
     })
 }
 
+/// The terminator the flags describe, if any; bad names or options are configuration errors.
+fn terminator_from_args(args: &StreamArgs, config: &StudyConfig) -> Result<Option<Terminator>, StreamError> {
+    let Some(name) = &args.terminator else {
+        let stray = [
+            ("--terminator-kwargs", args.terminator_kwargs.is_some()),
+            ("--terminator-error", args.terminator_error.is_some()),
+            ("--terminator-error-kwargs", args.terminator_error_kwargs.is_some()),
+        ];
+        if let Some((flag, _)) = stray.iter().find(|(_, given)| *given) {
+            return Err(StreamError::Config(format!("{flag} needs --terminator <improvement evaluator>")));
+        }
+        return Ok(None);
+    };
+    if config.directions.len() != 1 {
+        return Err(StreamError::Config("--terminator supports single-objective studies only".into()));
+    }
+    let kwargs = |flag: &str, text: &Option<String>| match text {
+        Some(t) => parse_json_flag(flag, t),
+        None => Ok(Value::Null),
+    };
+    let error = match &args.terminator_error {
+        Some(e) => Some(ComponentSpec {
+            name: e.clone(),
+            kwargs: kwargs("terminator-error-kwargs", &args.terminator_error_kwargs)?,
+        }),
+        None if args.terminator_error_kwargs.is_some() => {
+            return Err(StreamError::Config("--terminator-error-kwargs needs --terminator-error".into()));
+        }
+        None => None,
+    };
+    let spec = TerminatorSpec {
+        improvement_evaluator: Some(ComponentSpec {
+            name: name.clone(),
+            kwargs: kwargs("terminator-kwargs", &args.terminator_kwargs)?,
+        }),
+        error_evaluator: error,
+        min_n_trials: args.terminator_min_n_trials,
+    };
+    Terminator::from_spec(&spec).map(Some).map_err(|e| StreamError::Config(format!("--terminator: {e}")))
+}
+
 /// Runs the stream on real stdin/stdout.
 pub fn run(args: StreamArgs) -> Result<(), StreamError> {
     let mut config = config_from_args(&args)?;
+    let terminator = terminator_from_args(&args, &config)?;
     let mut heartbeat = None;
     let study = match &args.storage {
         None => {
@@ -192,7 +261,8 @@ pub fn run(args: StreamArgs) -> Result<(), StreamError> {
                     // commands wait, then give up), and several workers need a database.
                     return kind.with_storage(|storage| {
                         let study = config.build_study_in(Some(storage), None).map_err(config_err)?;
-                        drive_study(study, &config, args.batch, None, std::io::stdin().lock(), std::io::stdout().lock())
+                        let (stdin, stdout) = (std::io::stdin(), std::io::stdout());
+                        drive_study(study, &config, args.batch, terminator, None, stdin.lock(), stdout.lock())
                     });
                 }
             };
@@ -201,7 +271,7 @@ pub fn run(args: StreamArgs) -> Result<(), StreamError> {
     };
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
-    drive_study(study, &config, args.batch, heartbeat.as_ref(), stdin.lock(), stdout.lock())
+    drive_study(study, &config, args.batch, terminator, heartbeat.as_ref(), stdin.lock(), stdout.lock())
 }
 
 fn heartbeat_config(args: &StreamArgs) -> Result<Option<HeartbeatConfig>, StreamError> {
@@ -230,12 +300,13 @@ fn create_if_absent(rdb: &mut RdbStorage, name: &str, directions: &[StudyDirecti
     Ok(())
 }
 
-/// The protocol loop on `study`, over any reader and writer; `heartbeat` learns which trials
-/// are running.
+/// The protocol loop on `study`, over any reader and writer, checking `terminator` (if any)
+/// after each result; `heartbeat` learns which trials are running.
 fn drive_study(
     mut study: Study,
     config: &StudyConfig,
     batch: u64,
+    mut terminator: Option<Terminator>,
     heartbeat: Option<&Heartbeat>,
     input: impl BufRead,
     mut out: impl Write,
@@ -292,8 +363,11 @@ fn drive_study(
                 writeln!(out, "{}", json!({"number": number, "name": name, "value": value}))?;
                 out.flush()?;
             }
-            Message::Tell { number, outcome } => {
+            Message::Tell { number, outcome, cv_scores } => {
                 ensure_open(&open, number).map_err(&bad)?;
+                if let Some(scores) = cv_scores {
+                    report_cross_validation_scores_for(&mut study, number, &scores).map_err(|e| bad(e.to_string()))?;
+                }
                 match study.tell(number, outcome) {
                     Ok(_) => {}
                     // Another worker failed it (its heartbeat went stale): the result is lost,
@@ -302,6 +376,14 @@ fn drive_study(
                     Err(e) => return Err(bad(e.to_string())),
                 }
                 open.remove(&number);
+                // As Optuna's TerminatorCallback: checked after every finished trial, until it fires.
+                if let Some(t) = terminator.as_mut().filter(|_| !study.is_stopped()) {
+                    let d = t.decide(study.trials(), study.directions()[0]).map_err(|e| bad(e.to_string()))?;
+                    if d.terminate {
+                        study.stop();
+                        writeln!(out, "{}", json!({"terminated": d}))?;
+                    }
+                }
                 ask_more(&mut study, &mut open, &mut asked, &mut out)?;
                 beat(&study, &open);
             }
@@ -323,7 +405,7 @@ fn ensure_open(open: &BTreeSet<u64>, number: u64) -> Result<(), String> {
 enum Message {
     Report { number: u64, value: f64, step: u64 },
     Suggest { number: u64, name: String, distribution: wasmtune::Distribution },
-    Tell { number: u64, outcome: TrialOutcome },
+    Tell { number: u64, outcome: TrialOutcome, cv_scores: Option<Vec<f64>> },
 }
 
 fn parse_message(line: &str) -> Result<Message, String> {
@@ -335,9 +417,9 @@ fn parse_message(line: &str) -> Result<Message, String> {
     } else if obj.contains_key("suggest") {
         &["number", "suggest", "distribution"]
     } else if obj.contains_key("state") {
-        &["number", "state", "values", "value"]
+        &["number", "state", "values", "value", "cv_scores"]
     } else {
-        &["number", "values", "value"]
+        &["number", "values", "value", "cv_scores"]
     };
     if let Some(k) = obj.keys().find(|k| !allowed.contains(&k.as_str())) {
         return Err(format!("unexpected key \"{k}\""));
@@ -371,7 +453,16 @@ fn parse_message(line: &str) -> Result<Message, String> {
             _ => return Err(format!("unknown state \"{s}\" (expected complete, pruned or fail)")),
         },
     };
-    Ok(Message::Tell { number, outcome })
+    let cv_scores = match obj.get("cv_scores") {
+        None => None,
+        Some(Value::Array(a)) => Some(
+            a.iter()
+                .map(|v| v.as_f64().ok_or_else(|| format!("\"cv_scores\": {v} is not a number")))
+                .collect::<Result<Vec<f64>, String>>()?,
+        ),
+        Some(_) => return Err("\"cv_scores\" must be an array of numbers".into()),
+    };
+    Ok(Message::Tell { number, outcome, cv_scores })
 }
 
 /// A value: a number, or null for NaN/±inf (which fail the trial, as Optuna fails NaN).

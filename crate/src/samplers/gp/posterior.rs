@@ -176,6 +176,16 @@ impl Posterior {
         (mean, (self.params.scale - dot(&v, &v)).max(0.0))
     }
 
+    /// Posterior covariance of the latent function at `a` and `b` (no noise term): what the
+    /// terminator's EMMR needs between two incumbents.
+    pub fn covariance(&self, a: &[f64], b: &[f64]) -> f64 {
+        let (mut ka, mut kb) = (Vec::with_capacity(self.n()), Vec::with_capacity(self.n()));
+        self.cross(a, &mut ka, None);
+        self.cross(b, &mut kb, None);
+        let prior = self.params.scale * matern52(self.params.sq_dist(a, b, &self.is_cat)).0;
+        prior - dot(&self.apply_inv_l(&ka), &self.apply_inv_l(&kb))
+    }
+
     /// Mean and variance with their gradients in the continuous columns of `x` (zero in
     /// categorical ones).
     pub fn predict_grad(&self, x: &[f64], dmean: &mut [f64], dvar: &mut [f64]) -> (f64, f64) {
