@@ -171,6 +171,12 @@ fn fmt(v: f64) -> String {
 }
 
 fn main() {
+    // `cargo test --all-targets` runs bench targets too, without `--bench`: the full run takes
+    // about 25 minutes in a release build, so there it is skipped.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("terminator benchmark: run it with `cargo bench --bench terminator`");
+        return;
+    }
     let seeds: u64 = std::env::var("SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
     let max_budget = *BUDGETS.iter().max().unwrap();
     let t0 = Instant::now();
