@@ -14,15 +14,20 @@ fn garden_space() -> String {
         .to_string()
 }
 
-fn stream(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(BIN)
+/// `wasmtune stream ARGS` with all three standard streams piped.
+fn spawn_stream(args: &[&str]) -> std::process::Child {
+    Command::new(BIN)
         .arg("stream")
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+fn stream(args: &[&str], stdin: &str) -> Output {
+    let mut child = spawn_stream(args);
     // The CLI may exit before reading everything; a broken pipe here is part of what we test.
     let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
     child.wait_with_output().unwrap()
@@ -289,14 +294,7 @@ fn lines_about_trials_that_are_not_running_exit_3_with_the_line_number() {
 /// (value and cross-validation scores). Returns every output line and the exit status.
 fn interactive(args: &[&str], objective: impl Fn(&Value) -> Value) -> (Vec<Value>, Output) {
     use std::io::{BufRead, BufReader};
-    let mut child = Command::new(BIN)
-        .arg("stream")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_stream(args);
     let mut stdin = child.stdin.take().unwrap();
     let reader = BufReader::new(child.stdout.take().unwrap());
     let mut seen = Vec::new();

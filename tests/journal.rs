@@ -9,7 +9,11 @@ use std::process::Command;
 use serde_json::{Value, json};
 use wasmtune::samplers::RandomSampler;
 use wasmtune::storage::{FileBackend, JournalStorage, MemoryBackend, Storage};
-use wasmtune::{FrozenTrial, ObjectiveError, ParamValue, Study, StudyDirection, TrialOutcome};
+use wasmtune::{FrozenTrial, Study, StudyDirection, TrialOutcome};
+
+#[path = "common/reference_study.rs"]
+mod reference_study;
+use reference_study::write_reference_study;
 
 const OPTUNA_JOURNAL: &str = include_str!("fixtures/optuna_journal.jsonl");
 const OPTUNA_VIEW: &str = include_str!("fixtures/optuna_journal_expected.json");
@@ -107,35 +111,7 @@ fn a_journal_written_by_optuna_loads_with_every_field_equal() {
 }
 
 fn write_study(storage: Box<dyn Storage>) -> Study {
-    let mut s = Study::builder()
-        .name("written-by-wasmtune")
-        .directions(vec![StudyDirection::Minimize, StudyDirection::Maximize])
-        .sampler(Box::new(RandomSampler::seeded(3)))
-        .storage(storage)
-        .build()
-        .unwrap();
-    s.set_user_attr("owner", json!({"k": [1, 2]})).unwrap();
-    s.set_metric_names(vec!["loss".into(), "acc".into()]).unwrap();
-    s.optimize(
-        |t| {
-            let x = t.suggest_float("x", 0.0, 1.0)?;
-            let lr = t.suggest_float_with("lr", 1e-5, 0.1, None, true)?;
-            let k = t.suggest_int_with("k", 0, 10, 2, false)?;
-            let n = t.suggest_int_with("n", 1, 64, 1, true)?;
-            let c =
-                t.suggest_categorical("c", vec![ParamValue::Null, true.into(), 1i64.into(), 1.5.into(), "a".into()])?;
-            t.set_user_attr("note", json!(format!("trial {}", t.number())))?;
-            if t.number() == 2 {
-                return Err(ObjectiveError::Failed("boom".into()));
-            }
-            Ok(vec![x + lr, (k + n) as f64 + if c == ParamValue::Null { 1.0 } else { 0.0 }])
-        },
-        Some(4),
-        None,
-    )
-    .unwrap();
-    s.enqueue_trial([("x".to_string(), ParamValue::Float(0.5))].into_iter().collect(), false).unwrap();
-    s
+    write_reference_study(storage, 1.0)
 }
 
 #[test]

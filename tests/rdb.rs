@@ -7,15 +7,17 @@
 
 #[path = "common/optuna_view.rs"]
 mod optuna_view;
+#[path = "common/reference_study.rs"]
+mod reference_study;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use optuna_view::{dump, optuna, optuna_view};
+use reference_study::write_reference_study;
 use serde_json::{Value, json};
-use wasmtune::samplers::RandomSampler;
 use wasmtune::storage::rdb::{RdbStorage, RdbUrl};
-use wasmtune::{ObjectiveError, ParamValue, Study, StudyDirection, TrialOutcome};
+use wasmtune::{ParamValue, Study, TrialOutcome};
 
 const BIN: &str = env!("CARGO_BIN_EXE_wasmtune");
 
@@ -127,34 +129,7 @@ fn a_study_optuna_started_continues_with_ask_and_tell_and_optuna_reads_every_fie
 /// A study written through the library, with every kind of field (as tests/journal.rs writes one).
 fn write_study(url: &str) -> usize {
     let storage = RdbStorage::open(&RdbUrl::parse(url).unwrap().unwrap()).unwrap();
-    let mut s = Study::builder()
-        .name("written-by-wasmtune")
-        .directions(vec![StudyDirection::Minimize, StudyDirection::Maximize])
-        .sampler(Box::new(RandomSampler::seeded(3)))
-        .storage(Box::new(storage))
-        .build()
-        .unwrap();
-    s.set_user_attr("owner", json!({"k": [1, 2]})).unwrap();
-    s.set_metric_names(vec!["loss".into(), "acc".into()]).unwrap();
-    s.optimize(
-        |t| {
-            let x = t.suggest_float("x", 0.0, 1.0)?;
-            let lr = t.suggest_float_with("lr", 1e-5, 0.1, None, true)?;
-            let k = t.suggest_int_with("k", 0, 10, 2, false)?;
-            let n = t.suggest_int_with("n", 1, 64, 1, true)?;
-            let c =
-                t.suggest_categorical("c", vec![ParamValue::Null, true.into(), 1i64.into(), 1.5.into(), "a".into()])?;
-            t.set_user_attr("note", json!(format!("trial {}", t.number())))?;
-            if t.number() == 2 {
-                return Err(ObjectiveError::Failed("boom".into()));
-            }
-            Ok(vec![x + lr, (k + n) as f64 + if c == ParamValue::Null { f64::INFINITY } else { 0.0 }])
-        },
-        Some(4),
-        None,
-    )
-    .unwrap();
-    s.enqueue_trial([("x".to_string(), ParamValue::Float(0.5))].into_iter().collect(), false).unwrap();
+    let s = write_reference_study(Box::new(storage), f64::INFINITY);
     // One objective with reports: NaN and infinities among them, then pruned.
     let storage = RdbStorage::open(&RdbUrl::parse(url).unwrap().unwrap()).unwrap();
     let mut p = Study::builder().name("reports").storage(Box::new(storage)).build().unwrap();
