@@ -70,7 +70,7 @@ if ! ls /usr/share/vulkan/icd.d/lvp_icd.*.json >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq mesa-vulkan-drivers libvulkan1 >/dev/null
 fi
 
-# PostgreSQL, for the RDB storage's distributed tests (tests/rdb_postgres.rs starts a throwaway
+# PostgreSQL, for the RDB storage's distributed tests (tests/engine/rdb_postgres.rs starts a throwaway
 # cluster of its own with initdb/pg_ctl; nothing runs as a service).
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   log "installing Debian postgresql"

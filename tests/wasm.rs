@@ -276,7 +276,7 @@ fn importances_binding_returns_an_ordered_object_for_each_evaluator() {
 }
 
 /// PED-ANOVA in the browser gives Optuna's importances on the recorded studies, as natively
-/// (`tests/importance.rs`; same 1e-12 tolerance).
+/// (`tests/engine/importance.rs`; same 1e-12 tolerance).
 #[wasm_bindgen_test]
 fn ped_anova_matches_optuna_in_wasm_too() {
     use serde_json::Value;

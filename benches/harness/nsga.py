@@ -1,6 +1,6 @@
 """Multi-objective side-by-side: wasmtune's NSGA-II vs Optuna 5.0.0's on ZDT1 and ZDT2 (30-D).
 
-Both sides run the same options (Optuna's defaults, and the configuration tests/nsga.rs uses
+Both sides run the same options (Optuna's defaults, and the configuration tests/engine/nsga.rs uses
 where Optuna has the same knobs), the same budget and seeds; the score is the hypervolume of the
 Pareto front of all trials with reference point (1.1, 1.1), as a fraction of the true front's.
 Overhead: mean ms per trial over trial ranges on a 2-objective 10-D problem, both in-process.
@@ -122,7 +122,7 @@ def main() -> int:
             lines.append(f"| {label} | {problem} | {f(ours)} | {f(theirs)} |")
             print(lines[-1], file=sys.stderr, flush=True)
     lines += ["", "Not an Optuna option, so no Optuna column: with `crowded_tournament: true` and BLX-α/polynomial"
-              " mutation/population 30, tests/nsga.rs measures 95.5-98% on both problems.", ""]
+              " mutation/population 30, tests/engine/nsga.rs measures 95.5-98% on both problems.", ""]
     n = 1000
     theirs = overhead_optuna(n)
     ours = overhead_ours(args.wasmtune, n)

@@ -1,5 +1,5 @@
-//! The study both storage round-trip tests write through the library (`tests/journal.rs` into a
-//! journal, `tests/rdb.rs` into a database): two objectives, every distribution kind, study and
+//! The study both storage round-trip tests write through the library (`tests/engine/journal.rs` into a
+//! journal, `tests/engine/rdb.rs` into a database): two objectives, every distribution kind, study and
 //! trial user attributes, metric names, a failed trial and an enqueued one.
 
 #![allow(dead_code)]

@@ -1,5 +1,5 @@
 """Generations (and evaluations) the `cmaes` package (the optimizer Optuna's CmaEsSampler wraps) needs to reach
-f < 1e-10, median over seeds 0-9, for the configurations tests/cmaes.rs compares our optimizer
+f < 1e-10, median over seeds 0-9, for the configurations tests/engine/cmaes.rs compares our optimizer
 with. Prints JSON; the test keeps a copy in tests/fixtures/cmaes_generations.json.
 
     benches/.venv/bin/pip install cmaes && benches/.venv/bin/python tests/scripts/cmaes_generations.py

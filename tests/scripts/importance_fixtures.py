@@ -1,4 +1,4 @@
-"""Records Optuna 5.0.0's parameter importances on fixed studies, for tests/importance.rs.
+"""Records Optuna 5.0.0's parameter importances on fixed studies, for tests/engine/importance.rs.
 
 fANOVA and mean decrease impurity need scikit-learn, which the benchmark environment does not
 carry, so run this with Optuna 5.0.0 and scikit-learn in any Python 3 environment, e.g.:

@@ -1,4 +1,4 @@
-"""Optuna's view of a journal file, as JSON, for tests/journal.rs.
+"""Optuna's view of a journal file, as JSON, for tests/engine/journal.rs.
 
   python tests/scripts/journal_dump.py FILE          # print every study and trial as Optuna loads them
   python tests/scripts/journal_dump.py --write FILE  # write the reference journal with Optuna itself

@@ -1,4 +1,4 @@
-"""Records Optuna 5.0.0's pruning decisions on fixed learning curves, for tests/pruners.rs.
+"""Records Optuna 5.0.0's pruning decisions on fixed learning curves, for tests/engine/pruners.rs.
 
 Run with the benchmark environment (benches/run.sh creates it):
   benches/.venv/bin/python tests/scripts/pruner_fixtures.py > tests/fixtures/pruner_decisions.json

@@ -1,4 +1,4 @@
-"""An Optuna worker for tests/rdb_postgres.rs: joins a study and runs trials of the shared objective.
+"""An Optuna worker for tests/engine/rdb_postgres.rs: joins a study and runs trials of the shared objective.
 
   python tests/scripts/rdb_worker.py URL STUDY N_TRIALS SEED [HEARTBEAT_INTERVAL GRACE_PERIOD]
 Prints one line of JSON at the end: {"numbers": [...]} (the trial numbers this worker ran).

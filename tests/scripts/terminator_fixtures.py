@@ -1,4 +1,4 @@
-"""Records Optuna 5.0.0's terminator figures and decisions on fixed studies, for tests/terminator.rs.
+"""Records Optuna 5.0.0's terminator figures and decisions on fixed studies, for tests/engine/terminator.rs.
 
 Needs torch besides the benchmark environment (Optuna's GP is written in it):
   benches/.venv/bin/pip install torch

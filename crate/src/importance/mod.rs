@@ -13,7 +13,7 @@
 //! intersection search space) and PED-ANOVA at every parameter any completed trial has;
 //! `normalize` divides by the sum (equal shares when it is zero); the result is ordered by
 //! importance, largest first. Results are checked against Optuna's on recorded studies
-//! (`tests/importance.rs`).
+//! (`tests/engine/importance.rs`).
 //!
 //! Where we differ: `target` is an objective index instead of a Python callable. fANOVA and MDI
 //! use that objective's values (Optuna's `target=lambda t: t.values[i]`); PED-ANOVA, which treats

@@ -2,7 +2,7 @@
 //!
 //! The [`Pruner`] trait is Optuna's `BasePruner`: one method. Adding a pruner is one file here with
 //! an options struct, one line in [`from_name`], one test file. Decisions are checked against
-//! fixtures recorded from Optuna 5.0.0 (`tests/pruners.rs`).
+//! fixtures recorded from Optuna 5.0.0 (`tests/engine/pruners.rs`).
 
 mod hyperband;
 mod nop;

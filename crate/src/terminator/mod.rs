@@ -25,7 +25,7 @@
 //! The GP-based evaluators use the GP sampler's model ([`crate::samplers::gp`]: the normalized
 //! space, the Matérn-5/2 kernel and Optuna's prior, fitted by L-BFGS from all-ones), so their
 //! figures follow our fit, not PyTorch's: within a few percent of Optuna's on the recorded
-//! fixtures (`tests/terminator.rs` states the tolerance). Single-objective studies only.
+//! fixtures (`tests/engine/terminator.rs` states the tolerance). Single-objective studies only.
 //! Deterministic given each evaluator's seed.
 
 pub mod cv_error;

@@ -1,14 +1,12 @@
 //! Optuna's RDB storage in SQLite, both ways: a study Optuna 5.0.0 started is continued by
 //! `wasmtune ask`/`tell` and Optuna then loads every field of every trial as wasmtune does, and the
 //! other way round; bad input is refused with a message and loses nothing. (PostgreSQL, many
-//! workers and heartbeats: tests/rdb_postgres.rs.)
+//! workers and heartbeats: tests/engine/rdb_postgres.rs.)
 
 #![cfg(not(target_arch = "wasm32"))]
 
-#[path = "common/optuna_view.rs"]
-mod optuna_view;
-#[path = "common/reference_study.rs"]
-mod reference_study;
+use crate::optuna_view;
+use crate::reference_study;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -126,7 +124,7 @@ fn a_study_optuna_started_continues_with_ask_and_tell_and_optuna_reads_every_fie
     assert!(imp.as_object().unwrap().contains_key("x"), "{imp}");
 }
 
-/// A study written through the library, with every kind of field (as tests/journal.rs writes one).
+/// A study written through the library, with every kind of field (as tests/engine/journal.rs writes one).
 fn write_study(url: &str) -> usize {
     let storage = RdbStorage::open(&RdbUrl::parse(url).unwrap().unwrap()).unwrap();
     let s = write_reference_study(Box::new(storage), f64::INFINITY);

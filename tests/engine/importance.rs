@@ -8,7 +8,7 @@ use wasmtune::importance::{ImportanceRequest, get_param_importances};
 use wasmtune::trial::Param;
 use wasmtune::{ComponentSpec, Distribution, Error, FrozenTrial, ParamValue, StudyDirection, TrialState};
 
-const FIXTURE: &str = include_str!("fixtures/importance.json");
+const FIXTURE: &str = include_str!("../fixtures/importance.json");
 
 /// PED-ANOVA is deterministic, and ours follows the same arithmetic: only rounding may differ
 /// (Optuna sums densities in log space, we in linear space). Measured: at most 3.3e-16 absolute,

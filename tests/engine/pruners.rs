@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 use wasmtune::{ComponentSpec, Study, StudyConfig, StudyDirection, TrialOutcome, TrialState};
 
-const FIXTURE: &str = include_str!("fixtures/pruner_decisions.json");
+const FIXTURE: &str = include_str!("../fixtures/pruner_decisions.json");
 
 fn study(pruner: &str, kwargs: &Value, direction: &str) -> Study {
     let config = StudyConfig {

@@ -1,8 +1,8 @@
 //! The same seed gives the same first 100 parameter sets, natively (here) and in headless
 //! Chromium (`tests/wasm.rs` checks the same fixture). Regenerate the fixture after an intended
-//! change of sampling with `WASMTUNE_UPDATE_FIXTURES=1 cargo test --test seed_parity`.
+//! change of sampling with `WASMTUNE_UPDATE_FIXTURES=1 cargo test --test engine seed_parity::`.
 
-mod common;
+use crate::common;
 
 #[test]
 fn first_100_parameter_sets_match_the_committed_fixture() {

@@ -5,10 +5,8 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-#[path = "common/optuna_view.rs"]
-mod optuna_view;
-#[path = "common/postgres.rs"]
-mod postgres_cluster;
+use crate::optuna_view;
+use crate::postgres_cluster;
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};

@@ -9,7 +9,7 @@ use wasmtune::storage::{FileBackend, JournalStorage};
 use wasmtune::{ComponentSpec, Study, StudyConfig, StudyDirection, TrialState};
 
 fn fixture() -> Value {
-    serde_json::from_str(include_str!("fixtures/cmaes_generations.json")).unwrap()
+    serde_json::from_str(include_str!("../fixtures/cmaes_generations.json")).unwrap()
 }
 
 fn cma_study(kwargs: Value, direction: StudyDirection) -> Study {

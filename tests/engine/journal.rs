@@ -11,12 +11,11 @@ use wasmtune::samplers::RandomSampler;
 use wasmtune::storage::{FileBackend, JournalStorage, MemoryBackend, Storage};
 use wasmtune::{FrozenTrial, Study, StudyDirection, TrialOutcome};
 
-#[path = "common/reference_study.rs"]
-mod reference_study;
+use crate::reference_study;
 use reference_study::write_reference_study;
 
-const OPTUNA_JOURNAL: &str = include_str!("fixtures/optuna_journal.jsonl");
-const OPTUNA_VIEW: &str = include_str!("fixtures/optuna_journal_expected.json");
+const OPTUNA_JOURNAL: &str = include_str!("../fixtures/optuna_journal.jsonl");
+const OPTUNA_VIEW: &str = include_str!("../fixtures/optuna_journal_expected.json");
 
 /// Naive ISO datetimes, as Python's `isoformat()` prints them (no fraction when it is zero).
 fn iso(ms: Option<f64>) -> Value {

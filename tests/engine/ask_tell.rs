@@ -110,7 +110,7 @@ fn tell_errors_and_skip_if_finished() {
         .args(["ask", "--storage", "sqlite:///x.db", "--storage-class", "JournalFileBackend", "--study-name", "t"])
         .output()
         .unwrap();
-    // Databases are tests/rdb.rs's; here only a class that contradicts the URL is refused.
+    // Databases are tests/engine/rdb.rs's; here only a class that contradicts the URL is refused.
     assert!(String::from_utf8_lossy(&class.stderr).contains("is a database URL"));
     // The value told first is kept.
     assert_eq!(optuna_view(&path)[0]["trials"][0]["values"][0], 1.5);

@@ -23,7 +23,7 @@ use wasmtune::terminator::{
 };
 use wasmtune::{ComponentSpec, FrozenTrial, ParamValue, Study, StudyDirection, TrialOutcome};
 
-const FIXTURE: &str = include_str!("fixtures/terminator.json");
+const FIXTURE: &str = include_str!("../fixtures/terminator.json");
 
 /// Relative tolerance on the regret bound (measured worst: 12.3%).
 const RB_REL_TOL: f64 = 0.15;
