@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use wasmtune::clock::system_clock;
+use wasmtune::trainer::data::standardize;
 use wasmtune::trainer::{
     Activation, Backend, BackendChoice, Batch, CpuBackend, Dataset, MlpSpec, Mnist, OptimizerKind, OptimizerSpec,
     TrainConfig, Training, Weights, block_on,
@@ -177,4 +178,82 @@ fn bad_configurations_are_refused_with_the_reason() {
     assert!(block_on(cpu.train_step(&b)).unwrap_err().to_string().contains("dropout mask 0"));
     let wrong = Weights::init(&MlpSpec { hidden: vec![8], ..spec.clone() }, 1);
     assert!(CpuBackend::new(&spec, ok().optimizer, &wrong).err().unwrap().to_string().contains("do not match"));
+}
+
+// The digits file and the network spec, without training.
+
+/// A tiny file of `n` 2×2 digits whose pixels encode their index, labels `i % 10`.
+fn file(n: usize) -> Vec<u8> {
+    let mut b = b"WTMNIST1".to_vec();
+    b.extend((n as u32).to_le_bytes());
+    b.extend(2u16.to_le_bytes());
+    b.extend(2u16.to_le_bytes());
+    for i in 0..n {
+        b.extend([i as u8; 4]);
+    }
+    b.extend((0..n).map(|i| (i % 10) as u8));
+    b
+}
+
+#[test]
+fn parses_and_splits_deterministically_without_overlap() {
+    let m = Mnist::parse(&file(50)).unwrap();
+    assert_eq!((m.len(), m.features()), (50, 4));
+    let (tr, val) = m.split(40, 10).unwrap();
+    assert_eq!((tr.len(), val.len()), (40, 10));
+    assert_eq!(m.split(40, 10).unwrap(), (tr.clone(), val.clone()));
+    let mut all: Vec<u32> = tr.source.iter().chain(&val.source).copied().collect();
+    all.sort();
+    assert_eq!(all, (0..50).collect::<Vec<_>>());
+    // Pixels are scaled and follow their source digit; labels too.
+    assert_eq!(tr.row(3), &[standardize(tr.source[3] as u8); 4]);
+    assert_eq!(tr.y[3], tr.source[3] % 10);
+    // A subset takes prefixes of the same lists.
+    let (tr_s, val_s) = m.split(8, 5).unwrap();
+    assert_eq!(tr_s.source, tr.source[..8]);
+    assert_eq!(val_s.source, val.source[..5]);
+}
+
+#[test]
+fn bad_files_and_splits_say_why() {
+    let err = |b: &[u8]| Mnist::parse(b).unwrap_err().to_string();
+    assert!(err(b"WTMN").contains("shorter than the 16-byte header"));
+    let mut foreign = file(3);
+    foreign[0] = b'X';
+    assert!(err(&foreign).contains("does not start with"));
+    let good = file(3);
+    assert!(err(&good[..good.len() - 1]).contains("but the file has"));
+    let mut bad_label = file(3);
+    *bad_label.last_mut().unwrap() = 12;
+    assert!(err(&bad_label).contains("label 12"));
+    let m = Mnist::parse(&file(50)).unwrap();
+    assert!(m.split(41, 10).unwrap_err().to_string().contains("does not fit"));
+    assert!(m.split(0, 10).unwrap_err().to_string().contains("at least one"));
+    assert!(Mnist::load("/nonexistent/mnist.bin").unwrap_err().to_string().contains("scripts/mnist-data.sh"));
+}
+
+fn mlp_784_128_64_10() -> MlpSpec {
+    MlpSpec { input: 784, hidden: vec![128, 64], output: 10, activation: Activation::Relu }
+}
+
+#[test]
+fn init_is_seeded_shaped_and_bounded() {
+    let a = Weights::init(&mlp_784_128_64_10(), 7);
+    assert_eq!(a, Weights::init(&mlp_784_128_64_10(), 7));
+    assert_ne!(a, Weights::init(&mlp_784_128_64_10(), 8));
+    let dims: Vec<_> = a.layers.iter().map(|l| (l.fan_in, l.fan_out, l.w.len(), l.b.len())).collect();
+    assert_eq!(dims, vec![(784, 128, 784 * 128, 128), (128, 64, 128 * 64, 64), (64, 10, 640, 10)]);
+    let bound = 1.0 / 784f32.sqrt();
+    assert!(a.layers[0].w.iter().all(|v| v.abs() <= bound));
+    assert_eq!(mlp_784_128_64_10().parameter_count(), 784 * 128 + 128 + 128 * 64 + 64 + 64 * 10 + 10);
+}
+
+#[test]
+fn validate_names_the_problem() {
+    let mut s = mlp_784_128_64_10();
+    s.hidden = vec![];
+    assert!(s.validate().unwrap_err().to_string().contains("1 to 4 hidden layers"));
+    s.hidden = vec![0];
+    assert!(s.validate().unwrap_err().to_string().contains("hidden width 0"));
+    assert!(mlp_784_128_64_10().validate().is_ok());
 }

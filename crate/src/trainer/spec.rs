@@ -191,34 +191,3 @@ impl Weights {
         Weights { layers }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn spec() -> MlpSpec {
-        MlpSpec { input: 784, hidden: vec![128, 64], output: 10, activation: Activation::Relu }
-    }
-
-    #[test]
-    fn init_is_seeded_shaped_and_bounded() {
-        let a = Weights::init(&spec(), 7);
-        assert_eq!(a, Weights::init(&spec(), 7));
-        assert_ne!(a, Weights::init(&spec(), 8));
-        let dims: Vec<_> = a.layers.iter().map(|l| (l.fan_in, l.fan_out, l.w.len(), l.b.len())).collect();
-        assert_eq!(dims, vec![(784, 128, 784 * 128, 128), (128, 64, 128 * 64, 64), (64, 10, 640, 10)]);
-        let bound = 1.0 / 784f32.sqrt();
-        assert!(a.layers[0].w.iter().all(|v| v.abs() <= bound));
-        assert_eq!(spec().parameter_count(), 784 * 128 + 128 + 128 * 64 + 64 + 64 * 10 + 10);
-    }
-
-    #[test]
-    fn validate_names_the_problem() {
-        let mut s = spec();
-        s.hidden = vec![];
-        assert!(s.validate().unwrap_err().to_string().contains("1 to 4 hidden layers"));
-        s.hidden = vec![0];
-        assert!(s.validate().unwrap_err().to_string().contains("hidden width 0"));
-        assert!(spec().validate().is_ok());
-    }
-}
