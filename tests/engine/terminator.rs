@@ -18,8 +18,8 @@
 use serde_json::{Value, json};
 use wasmtune::terminator::{
     BestValueStagnationEvaluator, CrossValidationErrorEvaluator, ErrorEvaluator, ImprovementEvaluator, Terminator,
-    TerminatorCallback, TerminatorSpec, error_from_spec, improvement_from_spec, improvement_history,
-    report_cross_validation_scores_for,
+    TerminatorCallback, TerminatorRequest, TerminatorSlot, TerminatorSpec, error_from_spec, improvement_from_spec,
+    improvement_history, report_cross_validation_scores_for,
 };
 use wasmtune::{ComponentSpec, FrozenTrial, ParamValue, Study, StudyDirection, TrialOutcome};
 
@@ -382,4 +382,74 @@ fn bad_input_gets_clear_errors() {
     assert!(t.should_terminate(&mo).unwrap_err().to_string().contains("single-objective"));
     let n = mo.ask().unwrap();
     mo.tell(n, TrialOutcome::Complete(vec![1.0, 2.0])).unwrap();
+}
+
+/// The bindings' request (the JS API and the page ask through it): its decision is the
+/// terminator's, its history from a trial on is the tail of `improvement_history` with the error,
+/// so a page that keeps earlier points and asks only for new ones draws the same series.
+#[test]
+fn a_request_answers_the_decision_and_the_history_tail() {
+    let f = fixture();
+    let s = &f["studies"][0];
+    let study = replay(s);
+    let direction = study.directions()[0];
+    let spec_json = json!({
+        "improvement_evaluator": {"name": "BestValueStagnationEvaluator", "kwargs": {"max_stagnation_trials": 5}},
+        "error_evaluator": {"name": "StaticErrorEvaluator", "kwargs": {"constant": 0.0}},
+        "min_n_trials": 10
+    });
+    let request = TerminatorRequest::from_json(&json!({"terminator": spec_json, "history_from": 30})).unwrap();
+    let report = request.evaluate(study.trials(), study.directions()).unwrap();
+    assert_eq!(
+        (report.improvement_evaluator, report.error_evaluator),
+        ("BestValueStagnationEvaluator", "StaticErrorEvaluator")
+    );
+    assert_eq!(report.min_n_trials, 10);
+    let spec: TerminatorSpec = serde_json::from_value(spec_json).unwrap();
+    let mut terminator = Terminator::from_spec(&spec).unwrap();
+    assert_eq!(report.decision, terminator.decide(study.trials(), direction).unwrap());
+
+    let mut imp = improvement_from_spec(spec.improvement_evaluator.as_ref().unwrap()).unwrap();
+    let mut err = error_from_spec(spec.error_evaluator.as_ref().unwrap()).unwrap();
+    let full = improvement_history(study.trials(), direction, &mut *imp, Some(&mut *err)).unwrap();
+    assert_eq!(report.history.first().map(|p| p.trial_number), Some(30));
+    assert_eq!(report.history, full[30..].to_vec());
+
+    // No history unless asked; bad requests and several objectives are refused with a message.
+    let plain = TerminatorRequest::from_json(&Value::Null).unwrap();
+    assert!(plain.history_from.is_none() && plain.terminator == TerminatorSpec::default());
+    let e = TerminatorRequest::from_json(&json!({"history": 3})).unwrap_err().to_string();
+    assert!(e.contains("terminator request") && e.contains("unknown field"), "{e}");
+    let mo = Study::builder().directions(vec![StudyDirection::Minimize; 2]).build().unwrap();
+    let e = plain.evaluate(mo.trials(), mo.directions()).unwrap_err().to_string();
+    assert!(e.contains("single-objective"), "{e}");
+}
+
+/// A slot keeps its terminator between requests with the same spec, as a callback keeps its own:
+/// checked after each trial, it decides as one terminator checked after each trial does (the
+/// median error's threshold, fixed once, included), and a request with another spec starts over.
+#[test]
+fn a_slot_decides_as_a_kept_terminator() {
+    let f = fixture();
+    let study = replay(&f["studies"][1]);
+    let direction = study.directions()[0];
+    let spec_json = json!({
+        "improvement_evaluator": {"name": "BestValueStagnationEvaluator", "kwargs": {"max_stagnation_trials": 8}},
+        "error_evaluator": {"name": "MedianErrorEvaluator", "kwargs": {
+            "paired_improvement_evaluator": {"name": "BestValueStagnationEvaluator"},
+            "warm_up_trials": 2, "n_initial_trials": 5, "threshold_ratio": 0.2}},
+        "min_n_trials": 5
+    });
+    let request = TerminatorRequest::from_json(&json!({ "terminator": spec_json })).unwrap();
+    let spec: TerminatorSpec = serde_json::from_value(spec_json).unwrap();
+    let mut kept = Terminator::from_spec(&spec).unwrap();
+    let mut slot = TerminatorSlot::default();
+    let trials = study.trials();
+    for k in 1..=trials.len() {
+        let want = kept.decide(&trials[..k], direction).unwrap();
+        assert_eq!(slot.answer(&request, &trials[..k], study.directions()).unwrap().decision, want, "after {k} trials");
+    }
+    let other = TerminatorRequest::from_json(&json!({"terminator": {"min_n_trials": 1000}})).unwrap();
+    let d = slot.answer(&other, trials, study.directions()).unwrap();
+    assert_eq!((d.min_n_trials, d.decision.improvement), (1000, None));
 }

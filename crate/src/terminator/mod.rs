@@ -294,7 +294,19 @@ pub fn improvement_history(
     trials: &[FrozenTrial],
     direction: StudyDirection,
     improvement: &mut dyn ImprovementEvaluator,
+    error: Option<&mut dyn ErrorEvaluator>,
+) -> Result<Vec<ImprovementPoint>> {
+    history_since(trials, direction, improvement, error, 0)
+}
+
+/// [`improvement_history`]'s points for the trials numbered `from` and up (each still over every
+/// complete trial up to it).
+fn history_since(
+    trials: &[FrozenTrial],
+    direction: StudyDirection,
+    improvement: &mut dyn ImprovementEvaluator,
     mut error: Option<&mut dyn ErrorEvaluator>,
+    from: u64,
 ) -> Result<Vec<ImprovementPoint>> {
     let mut done: Vec<FrozenTrial> = Vec::new();
     let mut out = Vec::with_capacity(trials.len());
@@ -302,7 +314,7 @@ pub fn improvement_history(
         if complete(std::slice::from_ref(t)).next().is_some() {
             done.push(t.clone());
         }
-        if done.is_empty() {
+        if done.is_empty() || t.number < from {
             continue;
         }
         let value = improvement.evaluate(&done, direction)?;
@@ -313,6 +325,95 @@ pub fn improvement_history(
         out.push(ImprovementPoint { trial_number: t.number, improvement: value, error: err });
     }
     Ok(out)
+}
+
+/// What a binding (the JS API, the page) asks of a terminator: the decision over a study's trials
+/// now, and the improvement plot's points for the trials numbered `history_from` and up. The page
+/// asks again after each trial and keeps the points it has: earlier points never change (each is
+/// computed from the trials up to it, by seeded evaluators), and each costs a model fit.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TerminatorRequest {
+    /// The terminator (Optuna's defaults where fields are absent).
+    pub terminator: TerminatorSpec,
+    /// The first trial number whose improvement point is wanted; no history when absent.
+    pub history_from: Option<u64>,
+}
+
+/// The answer to a [`TerminatorRequest`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TerminatorReport {
+    /// The improvement evaluator's class name.
+    pub improvement_evaluator: &'static str,
+    /// The error evaluator's class name.
+    pub error_evaluator: &'static str,
+    /// Complete trials needed before the terminator may stop the study.
+    pub min_n_trials: usize,
+    /// The decision over every trial now.
+    pub decision: Decision,
+    /// Improvement (and error) points for the trials numbered `history_from` and up.
+    pub history: Vec<ImprovementPoint>,
+}
+
+impl TerminatorRequest {
+    /// Reads a request from JSON (`null` is the default request).
+    pub fn from_json(v: &Value) -> Result<Self> {
+        match v {
+            Value::Null => Ok(Self::default()),
+            v => serde_json::from_value(v.clone())
+                .map_err(|e| Error::InvalidArgument(format!("terminator request: {e}"))),
+        }
+    }
+
+    /// Answers the request over a study's trials (in number order) and directions, with a new
+    /// terminator.
+    pub fn evaluate(&self, trials: &[FrozenTrial], directions: &[StudyDirection]) -> Result<TerminatorReport> {
+        TerminatorSlot::default().answer(self, trials, directions)
+    }
+}
+
+/// A terminator kept between requests (a binding's study keeps one), as Optuna's callback keeps
+/// its terminator: a stateful evaluator then works once, not at every check (the median error
+/// fixes its threshold from the paired evaluator's first values, 20 model fits). A request with
+/// another spec replaces it.
+#[derive(Default)]
+pub struct TerminatorSlot {
+    kept: Option<(TerminatorSpec, Terminator)>,
+}
+
+impl TerminatorSlot {
+    /// Answers `request` over a study's trials (in number order) and directions.
+    pub fn answer(
+        &mut self,
+        request: &TerminatorRequest,
+        trials: &[FrozenTrial],
+        directions: &[StudyDirection],
+    ) -> Result<TerminatorReport> {
+        let direction = single_direction(directions)?;
+        let spec = &request.terminator;
+        let terminator = match &mut self.kept {
+            Some((kept, t)) if kept == spec => t,
+            slot => &mut slot.insert((spec.clone(), Terminator::from_spec(spec)?)).1,
+        };
+        let decision = terminator.decide(trials, direction)?;
+        let history = match request.history_from {
+            None => Vec::new(),
+            // A fresh terminator: each point must be what the evaluators say over the trials up
+            // to it, not what a threshold fixed later says.
+            Some(from) => {
+                let mut fresh = Terminator::from_spec(spec)?;
+                let error: &mut dyn ErrorEvaluator = &mut *fresh.error;
+                history_since(trials, direction, &mut *fresh.improvement, Some(error), from)?
+            }
+        };
+        Ok(TerminatorReport {
+            improvement_evaluator: terminator.improvement_name(),
+            error_evaluator: terminator.error_name(),
+            min_n_trials: terminator.min_n_trials,
+            decision,
+            history,
+        })
+    }
 }
 
 /// The complete trials with a value.

@@ -52,6 +52,8 @@ pub struct WasmStudy {
     /// The sampler as built (its kwargs with the configuration's seed filled in), for the
     /// explanations that replay it.
     sampler: ComponentSpec,
+    /// The terminator the page's or the caller's checks keep between trials.
+    terminator: crate::terminator::TerminatorSlot,
 }
 
 struct JournalState {
@@ -87,7 +89,7 @@ impl WasmStudy {
     pub fn new(config: JsValue) -> Result<WasmStudy, JsError> {
         let config = parse_config(&config)?;
         let study = config.build_study(Some(Box::new(|| Some(js_sys::Date::now())))).map_err(js_err)?;
-        Ok(WasmStudy { study, journal: None, sampler: built_sampler(&config)? })
+        Ok(WasmStudy { study, journal: None, sampler: built_sampler(&config)?, terminator: Default::default() })
     }
 
     /// A study kept in an Optuna journal: replays `journal` (may be empty), continues the study of
@@ -105,7 +107,12 @@ impl WasmStudy {
         // Only complete lines were replayed; keep exactly those, each with its newline.
         let base = journal.rfind('\n').map_or(String::new(), |i| journal[..=i].to_owned());
         let sampler = built_sampler(&config)?;
-        Ok(WasmStudy { study, journal: Some(JournalState { base, backend, taken: 0, report }), sampler })
+        Ok(WasmStudy {
+            study,
+            journal: Some(JournalState { base, backend, taken: 0, report }),
+            sampler,
+            terminator: Default::default(),
+        })
     }
 
     /// Journal lines appended since the last call (to persist them, in order).
@@ -347,6 +354,22 @@ impl WasmStudy {
         let request = crate::importance::ImportanceRequest::from_json(&to_json(&request)?).map_err(js_err)?;
         let out = request.evaluate(self.study.trials(), self.study.directions()).map_err(js_err)?;
         to_js(&out)
+    }
+}
+
+#[wasm_bindgen(js_class = WasmStudy)]
+impl WasmStudy {
+    /// The terminator over this study's trials (Optuna's `Terminator`): `request` is undefined or
+    /// `{terminator?: {improvement_evaluator?, error_evaluator?, min_n_trials?}, history_from?}`
+    /// (evaluators as `{name, kwargs}` by Optuna's class names). Returns `{improvement_evaluator,
+    /// error_evaluator, min_n_trials, decision: {n_complete, improvement, error, terminate},
+    /// history: [{trial_number, improvement, error}]}`.
+    /// The terminator is kept between calls with the same spec (a stateful error evaluator then
+    /// works once).
+    pub fn terminator(&mut self, request: JsValue) -> Result<JsValue, JsError> {
+        let request = crate::terminator::TerminatorRequest::from_json(&to_json(&request)?).map_err(js_err)?;
+        let report = self.terminator.answer(&request, self.study.trials(), self.study.directions()).map_err(js_err)?;
+        to_js(&report)
     }
 }
 
