@@ -384,20 +384,24 @@ fn bad_input_gets_clear_errors() {
     mo.tell(n, TrialOutcome::Complete(vec![1.0, 2.0])).unwrap();
 }
 
+fn stagnation_spec() -> Value {
+    json!({
+        "improvement_evaluator": {"name": "BestValueStagnationEvaluator", "kwargs": {"max_stagnation_trials": 5}},
+        "error_evaluator": {"name": "StaticErrorEvaluator", "kwargs": {"constant": 0.0}},
+        "min_n_trials": 10
+    })
+}
+
 /// The bindings' request (the JS API and the page ask through it): its decision is the
 /// terminator's, its history from a trial on is the tail of `improvement_history` with the error,
-/// so a page that keeps earlier points and asks only for new ones draws the same series.
+/// also for a seeded GP evaluator, whose draws advance with each point.
 #[test]
 fn a_request_answers_the_decision_and_the_history_tail() {
     let f = fixture();
     let s = &f["studies"][0];
     let study = replay(s);
     let direction = study.directions()[0];
-    let spec_json = json!({
-        "improvement_evaluator": {"name": "BestValueStagnationEvaluator", "kwargs": {"max_stagnation_trials": 5}},
-        "error_evaluator": {"name": "StaticErrorEvaluator", "kwargs": {"constant": 0.0}},
-        "min_n_trials": 10
-    });
+    let spec_json = stagnation_spec();
     let request = TerminatorRequest::from_json(&json!({"terminator": spec_json, "history_from": 30})).unwrap();
     let report = request.evaluate(study.trials(), study.directions()).unwrap();
     assert_eq!(
@@ -414,6 +418,23 @@ fn a_request_answers_the_decision_and_the_history_tail() {
     let full = improvement_history(study.trials(), direction, &mut *imp, Some(&mut *err)).unwrap();
     assert_eq!(report.history.first().map(|p| p.trial_number), Some(30));
     assert_eq!(report.history, full[30..].to_vec());
+    // `before` replays the study as it was: the same answer as over its first trials.
+    let replayed =
+        TerminatorRequest::from_json(&json!({"terminator": stagnation_spec(), "history_from": 30, "before": 40}))
+            .unwrap();
+    let r = replayed.evaluate(study.trials(), study.directions()).unwrap();
+    assert_eq!(r.history, full[30..40].to_vec());
+    assert_eq!(r.decision, Terminator::from_spec(&spec).unwrap().decide(&study.trials()[..40], direction).unwrap());
+
+    // A seeded GP evaluator: the tail is the full series' tail (every earlier point computed too).
+    let rb = json!({"improvement_evaluator": {"name": "RegretBoundEvaluator", "kwargs": {"seed": 1}},
+        "error_evaluator": {"name": "StaticErrorEvaluator", "kwargs": {"constant": 0.01}}});
+    let trials = &study.trials()[..25];
+    let all = TerminatorRequest::from_json(&json!({"terminator": rb, "history_from": 0})).unwrap();
+    let tail = TerminatorRequest::from_json(&json!({"terminator": rb, "history_from": 20})).unwrap();
+    let all = all.evaluate(trials, study.directions()).unwrap().history;
+    assert_eq!(all.len(), 25);
+    assert_eq!(tail.evaluate(trials, study.directions()).unwrap().history, all[20..].to_vec());
 
     // No history unless asked; bad requests and several objectives are refused with a message.
     let plain = TerminatorRequest::from_json(&Value::Null).unwrap();

@@ -8,8 +8,9 @@ import { Batcher } from "./batcher";
 import type { FromEvaluator, ToEvaluator } from "./evaluation";
 import type { FrozenTrial, ParamValue, Study, StudyConfig } from "wasmtune";
 import { builtinObjective } from "./objectives";
-import type { Best, Report, RunSpec } from "./protocol";
+import type { Best, FinishReason, Report, RunSpec } from "./protocol";
 import { Stepping } from "./stepping";
+import { checkTerminator } from "./terminator";
 
 interface Slot {
   index: number;
@@ -25,6 +26,7 @@ export class ParallelRun {
   private stopRequested = false;
   private assigned = 0;
   private done = 0;
+  private terminated = false;
   private readonly slots: Slot[] = [];
   private finish: (() => void) | null = null;
   private readonly batcher: Batcher<FrozenTrial>;
@@ -255,6 +257,10 @@ export class ParallelRun {
     slot.trial = null;
     this.done++;
     this.batcher.push(frozen);
+    if (this.spec.terminate === true && !this.stopRequested && !this.terminated && checkTerminator(this.study, this.post)) {
+      this.terminated = true;
+      this.study.stop();
+    }
     this.assign(slot);
     this.reportPausedWhenIdle();
     this.checkFinished();
@@ -271,8 +277,10 @@ export class ParallelRun {
     f();
   }
 
-  get reason(): "stopped" | "completed" | "exhausted" {
-    return this.stopRequested ? "stopped" : this.done < this.nTrials ? "exhausted" : "completed";
+  get reason(): FinishReason {
+    if (this.stopRequested) return "stopped";
+    if (this.terminated) return "terminated";
+    return this.done < this.nTrials ? "exhausted" : "completed";
   }
   get completed(): number {
     return this.done;

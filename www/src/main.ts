@@ -17,6 +17,7 @@ import { ReplayBar } from "./ui/replay-bar";
 import { ResultsView } from "./ui/results-view";
 import { RunControls } from "./ui/run-controls";
 import { StoragePanel } from "./ui/storage-panel";
+import { TerminatorPanel } from "./ui/terminator-panel";
 import { setupTheme } from "./ui/theme";
 
 const linked = lessonSpecFromHash(location.hash) ?? decodeSpec(location.hash);
@@ -27,6 +28,7 @@ const client = new StudyClient((message) => session.fail(message));
 const saved = new SavedStudies((message) => storage.showFailure(message));
 
 const controls = new Controls(page);
+new TerminatorPanel(client);
 client.on("ready", (r) => controls.setChoices(r.samplers, r.pruners));
 // Before any study, the plots draw for the configuration the controls were last set to.
 const results: ResultsView = new ResultsView(

@@ -1,6 +1,6 @@
 // Messages between the page and the study worker. The worker owns the study; the page sends
 // commands and renders what the worker reports.
-import type { Direction, FrozenTrial, ParamValue, StudyConfig } from "wasmtune";
+import type { Direction, FrozenTrial, ParamValue, StudyConfig, TerminatorReport } from "wasmtune";
 import type { MnistOptions } from "./objectives/mnist";
 
 /** Everything a run needs: the engine's configuration (with `objective`, `search_space`,
@@ -26,6 +26,8 @@ export interface RunSpec {
   hide?: string[];
   /** The lesson the page shows beside the views (lessons/catalog.ts), if any. */
   lesson?: string;
+  /** Stop the study when improvement is unlikely (the engine's terminator, see terminator.ts). */
+  terminate?: boolean;
 }
 
 /** The rival samplers a spec's `race` names, in order. */
@@ -52,7 +54,8 @@ export type Query =
   | { kind: "gpBelief"; request: { params: string[]; resolution?: number; before?: number } }
   | { kind: "tpeExplain"; request: { trial: number; params?: string[]; resolution?: number } }
   | { kind: "cmaesExplain"; request: { trial?: number; params?: string[]; points?: number } }
-  | { kind: "pareto"; reference?: number[]; before?: number };
+  | { kind: "pareto"; reference?: number[]; before?: number }
+  | { kind: "terminator"; before?: number };
 
 export type Command =
   /** The engine's wasm, compiled by the page (see engine-module.ts): the worker instantiates it
@@ -85,7 +88,7 @@ export interface Best {
   params: Record<string, ParamValue>;
 }
 
-export type FinishReason = "completed" | "stopped" | "exhausted";
+export type FinishReason = "completed" | "stopped" | "exhausted" | "terminated";
 
 export type Report =
   | { type: "ready"; samplers: string[]; pruners: string[] }
@@ -120,6 +123,8 @@ export type Report =
   | { type: "inspected"; studies: string[]; lineCount: number }
   /** The answer to query `id`: its result, or the engine's message. */
   | { type: "answer"; id: number; result?: unknown; error?: string }
+  /** The terminator's check after a trial (runs with `terminate` on). */
+  | { type: "terminator"; report: TerminatorReport }
   | { type: "paused"; done: number }
   | { type: "resumed" }
   | { type: "finished"; reason: FinishReason; done: number; best: Best | null };

@@ -104,6 +104,7 @@ export function decodeSpec(hash: string): RunSpec {
     if (spec.race !== undefined && typeof spec.race !== "string") delete spec.race;
     if (spec.timeout !== undefined && !(typeof spec.timeout === "number" && Number.isFinite(spec.timeout) && spec.timeout >= 0)) delete spec.timeout;
     if (spec.lesson !== undefined && typeof spec.lesson !== "string") delete spec.lesson;
+    if (spec.terminate !== undefined && spec.terminate !== true) delete spec.terminate;
     if (spec.hide !== undefined) spec.hide = Array.isArray(spec.hide) ? spec.hide.filter((h): h is string => typeof h === "string") : undefined;
     return spec;
   } catch {

@@ -24,6 +24,7 @@ import { CUSTOM_ID, errorMessage } from "./objectives/custom";
 import { type Best, type Command, type Query, type Report, type RunSpec, trialTimeoutMs } from "./protocol";
 import { ParallelRun, withConstantLiar } from "./coordinator";
 import { paretoInfo } from "./pareto-info";
+import { PAGE_TERMINATOR, checkTerminator } from "./terminator";
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -56,6 +57,7 @@ class Run {
   private wake: (() => void) | null = null;
   private lastYield = performance.now();
   private done = 0;
+  private terminated = false;
   private readonly stepping: Stepping;
 
   constructor(
@@ -63,6 +65,8 @@ class Run {
     private readonly objective: Objective,
     private readonly nTrials: number,
     steps?: number,
+    /** Stop when the engine's terminator says improvement is unlikely (terminator.ts). */
+    private readonly terminate = false,
   ) {
     this.stepping = new Stepping(steps);
   }
@@ -150,13 +154,17 @@ class Run {
         async (_study, trial) => {
           this.done++;
           this.batcher.push(trial);
+          if (this.terminate && !this.stopRequested && checkTerminator(this.study, post)) {
+            this.terminated = true;
+            this.study.stop();
+          }
           if (this.stepping.count(this.done >= this.nTrials)) this.paused = true;
           await this.checkpoint();
         },
       ],
     });
     this.batcher.flush();
-    const reason = this.stopRequested ? "stopped" : this.done < this.nTrials ? "exhausted" : "completed";
+    const reason = this.stopRequested ? "stopped" : this.terminated ? "terminated" : this.done < this.nTrials ? "exhausted" : "completed";
     post({ type: "finished", reason, done: this.done, best: bestOf(this.study) });
   }
 }
@@ -254,6 +262,9 @@ function ask(study: Study, query: Query): unknown {
       return study.cmaesExplain(query.request);
     case "pareto":
       return paretoInfo(study, query.reference, query.before);
+    case "terminator":
+      // The improvement plot: every point, with the page's terminator (terminator.ts).
+      return study.terminator({ terminator: PAGE_TERMINATOR, history_from: 0, ...(query.before === undefined ? {} : { before: query.before }) });
   }
 }
 
@@ -294,7 +305,7 @@ async function start(spec: RunSpec, text: string, steps?: number, propose?: Reco
     }
     run = evaluators
       ? new ParallelRun(study, spec, workers, remaining, post, bestOf, timeoutMs, engine, steps)
-      : new Run(study, objective, remaining, steps);
+      : new Run(study, objective, remaining, steps, spec.terminate === true);
     if (propose) run.enqueue(propose);
   } catch (e) {
     post({ type: "error", message: errorMessage(e) });

@@ -299,8 +299,9 @@ pub fn improvement_history(
     history_since(trials, direction, improvement, error, 0)
 }
 
-/// [`improvement_history`]'s points for the trials numbered `from` and up (each still over every
-/// complete trial up to it).
+/// [`improvement_history`]'s points for the trials numbered `from` and up. Every point is still
+/// computed: a seeded evaluator's draws advance with each evaluation (as in Optuna's plot), so a
+/// point depends on how many came before it.
 fn history_since(
     trials: &[FrozenTrial],
     direction: StudyDirection,
@@ -314,7 +315,7 @@ fn history_since(
         if complete(std::slice::from_ref(t)).next().is_some() {
             done.push(t.clone());
         }
-        if done.is_empty() || t.number < from {
+        if done.is_empty() {
             continue;
         }
         let value = improvement.evaluate(&done, direction)?;
@@ -322,15 +323,16 @@ fn history_since(
             Some(e) => Some(e.evaluate(&done, direction)?),
             None => None,
         };
-        out.push(ImprovementPoint { trial_number: t.number, improvement: value, error: err });
+        if t.number >= from {
+            out.push(ImprovementPoint { trial_number: t.number, improvement: value, error: err });
+        }
     }
     Ok(out)
 }
 
 /// What a binding (the JS API, the page) asks of a terminator: the decision over a study's trials
-/// now, and the improvement plot's points for the trials numbered `history_from` and up. The page
-/// asks again after each trial and keeps the points it has: earlier points never change (each is
-/// computed from the trials up to it, by seeded evaluators), and each costs a model fit.
+/// now, and the improvement plot's points for the trials numbered `history_from` and up (all of
+/// them computed, see [`improvement_history`]: each is a model fit for the GP evaluators).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TerminatorRequest {
@@ -338,6 +340,8 @@ pub struct TerminatorRequest {
     pub terminator: TerminatorSpec,
     /// The first trial number whose improvement point is wanted; no history when absent.
     pub history_from: Option<u64>,
+    /// Only the trials numbered below this: the study as it was then (the page's replay).
+    pub before: Option<u64>,
 }
 
 /// The answer to a [`TerminatorRequest`].
@@ -390,6 +394,10 @@ impl TerminatorSlot {
         directions: &[StudyDirection],
     ) -> Result<TerminatorReport> {
         let direction = single_direction(directions)?;
+        let trials = match request.before {
+            Some(b) => &trials[..trials.partition_point(|t| t.number < b)],
+            None => trials,
+        };
         let spec = &request.terminator;
         let terminator = match &mut self.kept {
             Some((kept, t)) if kept == spec => t,

@@ -27,6 +27,7 @@ export const PLAYGROUND_CONTROLS = [
   "workers",
   "timeout",
   "race",
+  "terminate",
   "pruner-box",
   "pruner",
   "pruner-options",
@@ -43,6 +44,7 @@ export const PLAYGROUND_CONTROLS = [
   "plot-timeline",
   "plot-pareto",
   "plot-gp",
+  "plot-terminator",
   "table",
 ] as const;
 

@@ -409,6 +409,56 @@ interface OptionalBindings {
   gpBelief?: (request: { params: string[]; resolution?: number; before?: number }) => unknown;
   tpeExplain?: (request: TpeExplainRequest) => unknown;
   cmaesExplain?: (request: CmaExplainRequest) => unknown;
+  terminator?: (request: TerminatorRequest) => unknown;
+}
+
+/** An evaluator of the terminator: Optuna's class name and keyword arguments. */
+export interface EvaluatorSpec {
+  /** e.g. `"RegretBoundEvaluator"`, `"EMMREvaluator"`, `"BestValueStagnationEvaluator"`,
+   *  `"CrossValidationErrorEvaluator"`, `"StaticErrorEvaluator"`, `"MedianErrorEvaluator"`. */
+  name: string;
+  /** Optuna's keyword arguments, e.g. `{ max_stagnation_trials: 30 }`. */
+  kwargs?: Record<string, unknown>;
+}
+
+/** Optuna's `Terminator`: stops a study once the improvement still possible is below the
+ *  objective's own error. Every field is optional (Optuna's defaults: RegretBoundEvaluator, the
+ *  cross-validation error, 20 trials). Without cross-validation scores, pair the improvement
+ *  evaluator with another error evaluator, e.g. `EMMREvaluator` with `MedianErrorEvaluator`. */
+export interface TerminatorSpec {
+  improvement_evaluator?: EvaluatorSpec;
+  error_evaluator?: EvaluatorSpec;
+  /** Complete trials before the terminator may stop the study (default 20). */
+  min_n_trials?: number;
+}
+
+/** What `study.terminator` is asked. */
+export interface TerminatorRequest {
+  terminator?: TerminatorSpec;
+  /** Also the improvement plot's points for the trials numbered this and up (each computed over
+   *  the complete trials up to it, as Optuna's `plot_terminator_improvement`; every point from the
+   *  first is computed, a model fit each for the GP evaluators, whatever this is). */
+  history_from?: number;
+  /** Only the trials numbered below this: the study as it was then. */
+  before?: number;
+}
+
+/** One point of Optuna's terminator improvement plot. */
+export interface ImprovementPoint {
+  trial_number: number;
+  improvement: number;
+  error: number | null;
+}
+
+/** The terminator's answer. */
+export interface TerminatorReport {
+  improvement_evaluator: string;
+  error_evaluator: string;
+  min_n_trials: number;
+  /** The decision over the study's trials now: stop when `improvement < error` (both null below
+   *  `min_n_trials` complete trials). */
+  decision: { n_complete: number; improvement: number | null; error: number | null; terminate: boolean };
+  history: ImprovementPoint[];
 }
 
 /** What an objective may return: one number per objective. */
@@ -504,6 +554,19 @@ export class Study {
     const f = (this.inner as unknown as OptionalBindings).cmaesExplain;
     if (!f) throw new Error("needs a newer engine build");
     return call(() => f.call(this.inner, request)) as CmaExplanation;
+  }
+
+  /** The terminator over this study's trials: its decision now and, with `history_from`, the
+   *  improvement plot's points (single-objective studies). */
+  terminator(request: TerminatorRequest = {}): TerminatorReport {
+    const f = (this.inner as unknown as OptionalBindings).terminator;
+    if (!f) throw new Error("needs a newer engine build");
+    return call(() => f.call(this.inner, request)) as TerminatorReport;
+  }
+
+  /** Whether the terminator says to stop now (Optuna's `Terminator.should_terminate`). */
+  shouldTerminate(spec: TerminatorSpec = {}): boolean {
+    return this.terminator({ terminator: spec }).decision.terminate;
   }
 
   /** Every trial, in number order, as plain objects. */
@@ -612,6 +675,19 @@ export class Study {
   free(): void {
     this.inner.free();
   }
+}
+
+/** Optuna's `TerminatorCallback`: a callback for `optimize` that stops the study once the
+ *  terminator says so. `onDecision`, when given, sees every decision (for a log or a plot). */
+export function terminatorCallback(
+  spec: TerminatorSpec = {},
+  onDecision?: (report: TerminatorReport) => void,
+): Callback {
+  return (study) => {
+    const report = study.terminator({ terminator: spec });
+    onDecision?.(report);
+    if (report.decision.terminate) study.stop();
+  };
 }
 
 /** Creates a study. `sampler` and `pruner` take Optuna's class names and keyword names. */

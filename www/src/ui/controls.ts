@@ -1,5 +1,5 @@
 // The study's controls (objective, search space, MNIST options, custom code, sampler, pruner,
-// seed, trials, workers, time limit, race): they show a configuration and read one back. What they
+// seed, trials, workers, time limit, race, the terminator switch): they show a configuration and read one back. What they
 // show as typed is the page's configuration in the store (and so in the link), except while a study
 // runs, when the study's own configuration stands.
 import type { Direction } from "wasmtune";
@@ -60,6 +60,7 @@ export class Controls {
     workers: $<HTMLInputElement>("workers"),
     timeout: $<HTMLInputElement>("timeout"),
     race: $<HTMLSelectElement>("race"),
+    terminate: $<HTMLInputElement>("terminate"),
     optimum: $("optimum"),
   };
   /** The configuration last set into the controls (a link, a new objective, a run started, a
@@ -160,6 +161,7 @@ export class Controls {
     if (shown.lesson) next.lesson = shown.lesson;
     const race = listed ? ui.race.value : shown.race;
     if (race) next.race = race;
+    if (ui.terminate.checked) next.terminate = true;
     return next;
   }
 
@@ -205,6 +207,7 @@ export class Controls {
     ui.nTrials.value = String(c.n_trials ?? 100);
     ui.workers.value = String(spec.workers ?? 1);
     ui.timeout.value = String(spec.timeout ?? DEFAULT_TRIAL_TIMEOUT_S);
+    ui.terminate.checked = spec.terminate === true;
     applyHide(spec.hide ?? []);
     if (id === CUSTOM_ID) void this.ensureEditor();
   }
@@ -270,7 +273,7 @@ export class Controls {
   private disable(busy: boolean): void {
     const { ui } = this;
     for (const el of ui.space.querySelectorAll("input")) (el as HTMLInputElement).disabled = busy;
-    for (const el of [ui.objective, ui.sampler, ui.direction, ui.samplerOptions, ui.pruner, ui.prunerOptions, ui.seed, ui.nTrials, ui.workers, ui.timeout, ui.race]) el.disabled = busy;
+    for (const el of [ui.objective, ui.sampler, ui.direction, ui.samplerOptions, ui.pruner, ui.prunerOptions, ui.seed, ui.nTrials, ui.workers, ui.timeout, ui.race, ui.terminate]) el.disabled = busy;
   }
 }
 

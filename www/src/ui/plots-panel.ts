@@ -4,7 +4,7 @@
 // GP model, the Pareto front and hypervolume) are asked of the study worker, no more often than
 // their cost allows, and drawn when the answer comes.
 import { type TrialFilter, applyFilter } from "../filters";
-import type { Direction, FrozenTrial, GpBelief, ParamValue } from "wasmtune";
+import type { Direction, FrozenTrial, GpBelief, ParamValue, TerminatorReport } from "wasmtune";
 import { clickedX } from "../plots/click";
 import { contourPlot } from "../plots/contour";
 import { edfPlot } from "../plots/edf";
@@ -19,6 +19,7 @@ import { referencePoint } from "../pareto-info";
 import type { PlotlyApi } from "../plots/plotly";
 import { rankPlot } from "../plots/rank";
 import { paramNames, slicePlot } from "../plots/slice";
+import { TERMINATOR_ONE_OBJECTIVE, terminatorPlot } from "../plots/terminator";
 import { timelinePlot } from "../plots/timeline";
 import type { Query } from "../protocol";
 import { Asked } from "./asked";
@@ -60,6 +61,7 @@ export class PlotsPanel {
   private readonly importances: Asked<Record<string, number>>;
   private readonly gp: Asked<GpBelief>;
   private readonly pareto: Asked<ParetoInfo>;
+  private readonly terminator: Asked<TerminatorReport>;
   /** The rivals' fronts and hypervolumes, by rival. */
   private readonly rivalPareto = new Map<string, Asked<ParetoInfo>>();
   private readonly parallel = new ParallelCard({
@@ -83,6 +85,7 @@ export class PlotsPanel {
     this.importances = new Asked(() => invalidate(["importances"]));
     this.gp = new Asked(() => invalidate(["gp"]));
     this.pareto = new Asked(() => invalidate(["pareto"]));
+    this.terminator = new Asked(() => invalidate(["terminator"]));
     this.wire();
     page.subscribe((_, changed, origin) => {
       if (changed.has("view") && origin !== this) this.showOptions();
@@ -125,6 +128,7 @@ export class PlotsPanel {
     this.importances.reset();
     this.gp.reset();
     this.pareto.reset();
+    this.terminator.reset();
     this.rivalPareto.clear();
     this.parallel.restart();
   }
@@ -211,6 +215,7 @@ export class PlotsPanel {
       { name: "timeline", render: () => this.draw("timeline", timelinePlot(this.filtered())), minIntervalMs: SECONDARY_MS },
       { name: "rank", render: () => this.draw("rank", rankPlot(this.filtered(), this.direction(), this.pick("rank"))), minIntervalMs: SECONDARY_MS },
       { name: "gp", render: () => this.draw("gp", this.gpResult()), minIntervalMs: SECONDARY_MS },
+      { name: "terminator", render: () => this.draw("terminator", this.terminatorResult()), minIntervalMs: SECONDARY_MS },
     ];
   }
 
@@ -290,6 +295,23 @@ export class PlotsPanel {
     return gpBeliefPlot(state, this.filtered());
   }
 
+  private terminatorResult(): PlotResult {
+    if (this.source.directions().length !== 1) return { note: TERMINATOR_ONE_OBJECTIVE };
+    if (!this.source.trials().some((t) => t.state === "COMPLETE")) return { note: "Terminator improvement: no complete trial yet." };
+    // As for importances: not before Plotly can draw the answer. Each point is a model fit, so
+    // the Asked throttle (at most every 10 × its cost while the study runs) matters here.
+    if (this.plotly) {
+      const replay = this.source.replay();
+      this.terminator.maybeAsk(this.source.version(), `terminator@${replay}`, this.source.busy(), () =>
+        this.query({ kind: "terminator", ...before(replay) }),
+      );
+    }
+    const s = this.terminator.state;
+    if (s === null) return terminatorPlot(null);
+    if ("error" in s) return terminatorPlot({ error: s.error });
+    return terminatorPlot({ history: s.value.history, minTrials: s.value.min_n_trials, improvementName: s.value.improvement_evaluator });
+  }
+
   private paretoResult(): PlotResult {
     const directions = this.source.directions();
     const n = directions.length;
@@ -358,7 +380,7 @@ export class PlotsPanel {
   private changed(): void {
     this.filteredCache.key = "";
     this.parallel.stale();
-    this.invalidate(["history", "parallel", "intermediate", "importances", "slice", "contour", "edf", "pareto", "timeline", "rank", "gp", "table"]);
+    this.invalidate(["history", "parallel", "intermediate", "importances", "slice", "contour", "edf", "pareto", "timeline", "rank", "gp", "terminator", "table"]);
   }
 
   private wire(): void {
