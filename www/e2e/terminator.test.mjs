@@ -10,7 +10,8 @@ export const tests = [
       await page.fill("#n-trials", "150");
       await page.fill("#seed", "1");
       await page.check("#terminate");
-      assert(decodeURIComponent(await page.evaluate(() => location.hash)).includes('"terminate":true'), "the switch is in the link");
+      // The link follows the controls (written a moment later): wait for it.
+      await page.waitForFunction(() => decodeURIComponent(location.hash).includes('"terminate":true'));
       await page.click("#start");
       await page.waitForSelector('#status[data-state="finished"]');
       await page.waitForSelector('#results[data-views="settled"]');
