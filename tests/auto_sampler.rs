@@ -83,6 +83,14 @@ fn a_numeric_space_uses_gp_then_cma_es_after_the_switch() {
 }
 
 #[test]
+fn an_early_switch_starts_cma_es_without_a_warm_start() {
+    // Too few trials for CMA-ES's warm start (it fits their best tenth): it starts from the box.
+    let mut s = study("AutoSampler", json!({"seed": 1, "switch_trials": 3}), 1);
+    s.optimize(sphere, Some(10), None).unwrap();
+    assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 3), ("CmaEsSampler", 7)]));
+}
+
+#[test]
 fn a_one_parameter_space_goes_from_gp_to_tpe() {
     let mut s = study("AutoSampler", json!({"seed": 1, "switch_trials": 12}), 1);
     s.optimize(|t: &mut Trial<'_>| Ok::<_, ObjectiveError>(t.suggest_float("x", -1.0, 1.0)?.powi(2)), Some(20), None)
@@ -91,11 +99,21 @@ fn a_one_parameter_space_goes_from_gp_to_tpe() {
 }
 
 #[test]
-fn a_categorical_space_uses_tpe_at_any_budget() {
+fn a_categorical_space_uses_gp_then_tpe_not_cma_es() {
     let mut s = study("AutoSampler", json!({"seed": 2, "switch_trials": 10}), 1);
     s.optimize(mixed, Some(25), None).unwrap();
-    // Trial 0 is asked before anything is known of the space.
-    assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 1), ("TPESampler", 24)]));
+    assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 10), ("TPESampler", 15)]));
+    let options = AutoSamplerOptions { switch_trials: 10, ..Default::default() };
+    let choice = auto::explain(&s.trials()[..3], s.directions(), &options);
+    assert!(choice.categorical && !choice.conditional, "{choice:?}");
+    assert!(choice.reason.contains("2 parameters, some categorical"), "{}", choice.reason);
+}
+
+#[test]
+fn two_objectives_with_a_categorical_parameter_use_tpe_then_nsga_ii() {
+    let mut s = study("AutoSampler", json!({"seed": 2, "switch_trials": 10}), 2);
+    s.optimize(|t: &mut Trial<'_>| Ok::<_, ObjectiveError>(vec![mixed(t)?, 1.0]), Some(15), None).unwrap();
+    assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 1), ("TPESampler", 9), ("NSGAIISampler", 5)]));
 }
 
 #[test]
