@@ -130,16 +130,23 @@ impl StudyFacts {
         for t in self.seen.fresh(trials, true) {
             self.n_complete += usize::from(t.state == TrialState::Complete);
             self.constrained |= t.system_attrs.contains_key(CONSTRAINTS_KEY);
-            let mut names: Vec<String> = t.params.keys().cloned().collect();
-            names.sort_unstable();
+            // Allocates only for a parameter not seen before: this runs once per trial, and a
+            // CMA-ES trial costs about 10 µs in all.
             for (k, p) in &t.params {
                 let categorical = matches!(p.distribution, Distribution::Categorical(_)) && !p.distribution.single();
-                *self.params.entry(k.clone()).or_default() |= categorical;
+                match self.params.get_mut(k) {
+                    Some(c) => *c |= categorical,
+                    None => {
+                        self.params.insert(k.clone(), categorical);
+                    }
+                }
                 self.categorical |= categorical;
             }
             match &self.first {
-                None => self.first = Some(names),
-                Some(first) => self.conditional |= *first != names,
+                None => self.first = Some(t.params.keys().cloned().collect()),
+                Some(first) => {
+                    self.conditional |= first.len() != t.params.len() || !first.iter().all(|k| t.params.contains_key(k))
+                }
             }
         }
     }
