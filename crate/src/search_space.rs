@@ -18,14 +18,14 @@ fn counted(t: &FrozenTrial, include_pruned: bool) -> bool {
 /// and was looked at, so a scan starts there rather than at trial 0 (trials finish roughly in
 /// order; one still running holds the cursor back until it ends).
 #[derive(Debug, Clone, Default)]
-struct Seen {
+pub(crate) struct Seen {
     folded: Vec<bool>,
     settled: usize,
 }
 
 impl Seen {
     /// The finished trials not folded in before, marking them.
-    fn fresh<'t>(&mut self, trials: &[&'t FrozenTrial], include_pruned: bool) -> Vec<&'t FrozenTrial> {
+    pub(crate) fn fresh<'t>(&mut self, trials: &[&'t FrozenTrial], include_pruned: bool) -> Vec<&'t FrozenTrial> {
         let bound = trials.last().map_or(0, |t| t.number as usize + 1);
         self.folded.resize(bound.max(self.folded.len()), false);
         // Views may hide trials (Hyperband brackets), so find where the cursor falls in this one.

@@ -20,6 +20,7 @@ mod reference_study;
 
 #[cfg(feature = "cli")]
 mod ask_tell;
+mod auto_sampler;
 #[cfg(feature = "cli")]
 mod cli;
 mod cmaes;

@@ -394,7 +394,7 @@ tests.push(
       await page.click("#reset");
       const v = await views(page);
       assert(v.rows === 0 && v.historyData === 0 && v.parallelLines === 0, "views cleared");
-      assert((await page.inputValue("#sampler")) === "RandomSampler", "sampler back to the default");
+      assert((await page.inputValue("#sampler")) === "AutoSampler", "sampler back to the default");
       assert((await page.textContent("#best-value")) === "–", "no best");
     },
   ],

@@ -55,6 +55,27 @@ export const tests = [
     },
   ],
   [
+    "AutoSampler: the page's default; while a study runs, the explainer under the menu says which sampler it uses and why, in the engine's words",
+    async (page) => {
+      assert((await page.inputValue("#sampler")) === "AutoSampler", "AutoSampler is the default");
+      assert(await page.$eval("#sampler-live", (el) => el.hidden), "no live explanation before a study");
+      await page.fill("#n-trials", "12");
+      await page.click("#start");
+      await page.waitForSelector('#status[data-state="finished"]');
+      // The answer for the last trials arrives after them: wait on the text, not on a timer.
+      await page.waitForFunction(() => /12 complete trials/.test(document.getElementById("sampler-live").textContent));
+      const live = await page.textContent("#sampler-live");
+      const shown = await page.getAttribute("#sampler-live", "data-sampler");
+      // The garden has one numeric parameter: GP until the switch, then TPE.
+      assert(shown === "GPSampler", `sampler in use: ${shown}`);
+      assert(/^Now: GPSampler: 1 numeric parameter, 1 objective, 12 complete trials, below the 250-trial switch to TPESampler/.test(live), live);
+      await page.selectOption("#sampler", "RandomSampler");
+      await page.click("#start");
+      await page.waitForSelector('#status[data-state="finished"]');
+      assert(await page.$eval("#sampler-live", (el) => el.hidden), "hidden for another sampler");
+    },
+  ],
+  [
     "explainers, dark mode, keyboard: every sampler and pruner is explained; the theme toggles; a study starts and the table sorts from the keyboard",
     async (page) => {
       for (const sampler of await page.$$eval("#sampler option", (os) => os.map((o) => o.value))) {

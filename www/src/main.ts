@@ -19,6 +19,7 @@ import { RunControls } from "./ui/run-controls";
 import { StoragePanel } from "./ui/storage-panel";
 import { TerminatorPanel } from "./ui/terminator-panel";
 import { setupTheme } from "./ui/theme";
+import { AutoLive } from "./ui/auto-live";
 
 const linked = lessonSpecFromHash(location.hash) ?? decodeSpec(location.hash);
 const page = new Store<PageState>({ spec: linked, view: readViewOptions(linked.view), phase: "loading", error: null, replay: null });
@@ -64,6 +65,12 @@ new RunControls(page, {
   stop: () => session.stop(),
   reset: () => session.reset(),
 });
+
+// AutoSampler says, live, which sampler it uses and why.
+const autoLive = new AutoLive(document.getElementById("sampler-live")!, () => session.study?.spec.config.sampler.name, client.ask);
+client.on("trials", () => autoLive.refresh());
+client.on("opened", () => autoLive.refresh());
+client.on("started", () => autoLive.refresh());
 
 // The trial slider: the views as they were after the first k trials.
 const replay = new ReplayBar(page, trials, () => results.now());

@@ -54,6 +54,7 @@ export type Query =
   | { kind: "gpBelief"; request: { params: string[]; resolution?: number; before?: number } }
   | { kind: "tpeExplain"; request: { trial: number; params?: string[]; resolution?: number } }
   | { kind: "cmaesExplain"; request: { trial?: number; params?: string[]; points?: number } }
+  | { kind: "autoExplain"; request: { trial?: number } }
   | { kind: "pareto"; reference?: number[]; before?: number }
   | { kind: "terminator"; before?: number };
 

@@ -16,6 +16,7 @@ export const SAMPLER_OPTIONS: Record<string, Record<string, unknown>> = {
   GPSampler: { n_startup_trials: 10, deterministic_objective: false },
   NSGAIISampler: { population_size: 50 },
   NSGAIIISampler: { population_size: 50, dividing_parameter: 3 },
+  AutoSampler: { switch_trials: 250 },
 };
 
 /** Options per pruner, with Optuna's keyword names: sensible starting points for the 30-step
@@ -66,7 +67,8 @@ export function gridFor(space: Record<string, Distribution>, points: number): Re
   return grid;
 }
 
-/** The spec the page starts with: the garden study, RandomSampler, 100 trials, seed 1. */
+/** The spec the page starts with: the garden study, AutoSampler (it picks the sampler and says
+ *  why), 100 trials, seed 1. */
 export function defaultSpec(objective = "garden"): RunSpec {
   const builtin = builtinObjective(objective);
   const directions: Direction[] = builtin ? builtin.directions : ["minimize"];
@@ -74,7 +76,7 @@ export function defaultSpec(objective = "garden"): RunSpec {
   const config: StudyConfig = {
     objective,
     directions,
-    sampler: { name: "RandomSampler", kwargs: null },
+    sampler: { name: "AutoSampler", kwargs: null },
     pruner: { name: "NopPruner", kwargs: null },
     n_trials: 100,
     seed: 1,

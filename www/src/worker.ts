@@ -260,6 +260,9 @@ function ask(study: Study, query: Query): unknown {
     case "cmaesExplain":
       if (!study.hasCmaesExplain) throw new Error("needs a newer engine build");
       return study.cmaesExplain(query.request);
+    case "autoExplain":
+      if (!study.hasAutoExplain) throw new Error("needs a newer engine build");
+      return study.autoExplain(query.request);
     case "pareto":
       return paretoInfo(study, query.reference, query.before);
     case "terminator":

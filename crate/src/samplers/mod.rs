@@ -8,6 +8,7 @@
 //! Adding a sampler: one new file here with an options struct and a doc comment naming what it
 //! follows, one line in [`from_name`], one test file.
 
+pub mod auto;
 mod brute_force;
 pub mod cmaes;
 pub mod gp;
@@ -24,6 +25,7 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+pub use auto::{AUTO_SAMPLER_KEY, AutoChoice, AutoSampler, AutoSamplerOptions};
 pub use brute_force::{BruteForceSampler, BruteForceSamplerOptions};
 pub use cmaes::{CmaEsSampler, CmaEsSamplerOptions};
 pub use gp::{GpSampler, GpSamplerOptions};
@@ -143,6 +145,7 @@ pub const SAMPLER_NAMES: &[&str] = &[
     "QMCSampler",
     "PartialFixedSampler",
     "GPSampler",
+    "AutoSampler",
 ];
 
 /// Builds a sampler from Optuna's class name and keyword arguments (a JSON object, or null).
@@ -158,6 +161,7 @@ pub fn from_name(name: &str, kwargs: &Value) -> Result<Box<dyn Sampler>> {
         "QMCSampler" => Box::new(QmcSampler::new(options(name, kwargs)?)?),
         "PartialFixedSampler" => Box::new(PartialFixedSampler::new(options(name, kwargs)?)?),
         "GPSampler" => Box::new(GpSampler::new(options(name, kwargs)?)?),
+        "AutoSampler" => Box::new(AutoSampler::new(options(name, kwargs)?)?),
         _ => {
             return Err(Error::UnknownName { kind: "sampler", name: name.to_owned(), known: SAMPLER_NAMES.join(", ") });
         }

@@ -485,3 +485,41 @@ impl WasmStudy {
         to_js(&explanation)
     }
 }
+
+/// Which trial `autoExplain` explains.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AutoExplainRequest {
+    /// The choice made for this trial (default: the one for the next trial).
+    #[serde(default)]
+    trial: Option<u64>,
+}
+
+#[wasm_bindgen(js_class = WasmStudy)]
+impl WasmStudy {
+    /// Which sampler `AutoSampler` uses and why (see `samplers::auto::explain`): for the next
+    /// trial, or with `{trial}` for that trial (from the trials before it). Returns `{sampler,
+    /// reason, nComplete, nObjectives, nParams, categorical, conditional, constrained, switchAt,
+    /// next}`.
+    #[wasm_bindgen(js_name = autoExplain)]
+    pub fn auto_explain(&self, request: JsValue) -> Result<JsValue, JsError> {
+        if self.sampler.name != "AutoSampler" {
+            return Err(JsError::new(&format!(
+                "autoExplain: the study's sampler is {}, not AutoSampler",
+                self.sampler.name
+            )));
+        }
+        let options: samplers::AutoSamplerOptions =
+            samplers::options("AutoSampler", &self.sampler.kwargs).map_err(js_err)?;
+        let request: AutoExplainRequest = if request.is_undefined() || request.is_null() {
+            AutoExplainRequest { trial: None }
+        } else {
+            serde_json::from_value(to_json(&request)?).map_err(|e| JsError::new(&format!("autoExplain: {e}")))?
+        };
+        if let Some(k) = request.trial.filter(|&k| k as usize >= self.study.trials().len()) {
+            return Err(JsError::new(&format!("autoExplain: the study has no trial {k}")));
+        }
+        let trials = crate::trial::trials_before(self.study.trials(), request.trial);
+        to_js(&samplers::auto::explain(trials, self.study.directions(), &options))
+    }
+}

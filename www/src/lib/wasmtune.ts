@@ -403,12 +403,40 @@ export interface CmaExplanation {
   generations: CmaGeneration[];
 }
 
+/** Which trial `study.autoExplain` explains. */
+export interface AutoExplainRequest {
+  /** The choice recorded on this trial, from the trials before it (default: the next trial's). */
+  trial?: number;
+}
+
+/** Which sampler AutoSampler uses, and why: the engine's own rule, run on the study's trials. */
+export interface AutoExplanation {
+  /** The sampler in use, as recorded in each trial's `auto:sampler` system attribute. */
+  sampler: "GPSampler" | "TPESampler" | "CmaEsSampler" | "NSGAIISampler" | "NSGAIIISampler";
+  /** One sentence: what decided, and what comes next. */
+  reason: string;
+  /** Complete trials so far. */
+  nComplete: number;
+  nObjectives: number;
+  /** Parameters seen so far. */
+  nParams: number;
+  categorical: boolean;
+  /** Whether trials have different sets of parameters. */
+  conditional: boolean;
+  /** Whether trials carry constraint values. */
+  constrained: boolean;
+  /** The complete-trial count at which it switches to `next` (null when it stays). */
+  switchAt: number | null;
+  next: AutoExplanation["sampler"] | null;
+}
+
 /** Bindings that newer engine builds add; feature-detected so that the page works on either. */
 interface OptionalBindings {
   importances?: (request: ImportanceRequest) => unknown;
   gpBelief?: (request: { params: string[]; resolution?: number; before?: number }) => unknown;
   tpeExplain?: (request: TpeExplainRequest) => unknown;
   cmaesExplain?: (request: CmaExplainRequest) => unknown;
+  autoExplain?: (request: AutoExplainRequest) => unknown;
   terminator?: (request: TerminatorRequest) => unknown;
 }
 
@@ -530,6 +558,10 @@ export class Study {
   get hasCmaesExplain(): boolean {
     return typeof (this.inner as unknown as OptionalBindings).cmaesExplain === "function";
   }
+  /** Whether this engine build explains AutoSampler's choice. */
+  get hasAutoExplain(): boolean {
+    return typeof (this.inner as unknown as OptionalBindings).autoExplain === "function";
+  }
   /** Parameter importances (descending), the engine's fANOVA or PED-ANOVA. */
   importances(request: ImportanceRequest = {}): Record<string, number> {
     const f = (this.inner as unknown as OptionalBindings).importances;
@@ -567,6 +599,13 @@ export class Study {
   /** Whether the terminator says to stop now (Optuna's `Terminator.should_terminate`). */
   shouldTerminate(spec: TerminatorSpec = {}): boolean {
     return this.terminator({ terminator: spec }).decision.terminate;
+  }
+
+  /** Which sampler AutoSampler uses and why (AutoSampler studies). */
+  autoExplain(request: AutoExplainRequest = {}): AutoExplanation {
+    const f = (this.inner as unknown as OptionalBindings).autoExplain;
+    if (!f) throw new Error("needs a newer engine build");
+    return call(() => f.call(this.inner, request)) as AutoExplanation;
   }
 
   /** Every trial, in number order, as plain objects. */

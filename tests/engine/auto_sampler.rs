@@ -1,0 +1,219 @@
+//! AutoSampler: which sampler it picks on each kind of space and budget, read back from the
+//! `auto:sampler` attribute of real studies; its determinism; its explanation; its options.
+
+use serde_json::{Value, json};
+use wasmtune::samplers::auto::{self, AutoSamplerOptions, Delegate};
+use wasmtune::{ComponentSpec, ObjectiveError, ParamValue, Study, StudyConfig, StudyDirection, Trial};
+
+fn study(name: &str, kwargs: Value, objectives: usize) -> Study {
+    let config = StudyConfig {
+        directions: vec![StudyDirection::Minimize; objectives],
+        sampler: ComponentSpec { name: name.into(), kwargs },
+        ..StudyConfig::default()
+    };
+    config.build_study(None).unwrap()
+}
+
+/// The `auto:sampler` attribute of every trial, in order.
+fn chosen(s: &Study) -> Vec<String> {
+    s.trials().iter().map(|t| t.system_attrs["auto:sampler"].as_str().unwrap().to_owned()).collect()
+}
+
+/// `[(sampler, how many trials in a row)]`.
+fn runs(names: &[String]) -> Vec<(String, usize)> {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for n in names {
+        match out.last_mut() {
+            Some((last, k)) if last == n => *k += 1,
+            _ => out.push((n.clone(), 1)),
+        }
+    }
+    out
+}
+
+fn run_of(pairs: &[(&str, usize)]) -> Vec<(String, usize)> {
+    pairs.iter().map(|(n, k)| (n.to_string(), *k)).collect()
+}
+
+fn sphere(t: &mut Trial<'_>) -> Result<f64, ObjectiveError> {
+    let x = t.suggest_float("x", -5.0, 5.0)?;
+    let y = t.suggest_int("y", -5, 5)? as f64;
+    Ok(x * x + y * y)
+}
+
+fn mixed(t: &mut Trial<'_>) -> Result<f64, ObjectiveError> {
+    let x = t.suggest_float("x", -5.0, 5.0)?;
+    let c = t.suggest_categorical("c", vec!["a".into(), "b".into()])?;
+    Ok(x * x + if c == ParamValue::from("a") { 0.0 } else { 1.0 })
+}
+
+fn conditional(t: &mut Trial<'_>) -> Result<f64, ObjectiveError> {
+    // One branch has a single choice, so the categorical adds nothing: only the shape differs.
+    let branch = t.suggest_int("branch", 0, 1)?;
+    let x = if branch == 0 { t.suggest_float("a", -1.0, 1.0)? } else { t.suggest_float("b", -1.0, 1.0)? };
+    Ok(x * x)
+}
+
+fn two_spheres(t: &mut Trial<'_>) -> Result<Vec<f64>, ObjectiveError> {
+    let x = t.suggest_float("x", -5.0, 5.0)?;
+    let y = t.suggest_float("y", -5.0, 5.0)?;
+    Ok(vec![x * x + y * y, (x - 1.0).powi(2) + y * y])
+}
+
+fn four_objectives(t: &mut Trial<'_>) -> Result<Vec<f64>, ObjectiveError> {
+    let x = t.suggest_float("x", -5.0, 5.0)?;
+    let y = t.suggest_float("y", -5.0, 5.0)?;
+    Ok((0..4).map(|k| (x - k as f64).powi(2) + y * y).collect())
+}
+
+fn constrained(t: &mut Trial<'_>) -> Result<f64, ObjectiveError> {
+    let x = t.suggest_float("x", -5.0, 5.0)?;
+    let y = t.suggest_float("y", -5.0, 5.0)?;
+    t.set_constraint(vec![1.0 - x - y])?;
+    Ok(x * x + y * y)
+}
+
+#[test]
+fn a_numeric_space_uses_gp_then_cma_es_after_the_switch() {
+    let mut s = study("AutoSampler", json!({"seed": 1, "switch_trials": 15}), 1);
+    s.optimize(sphere, Some(30), None).unwrap();
+    assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 15), ("CmaEsSampler", 15)]));
+    // CMA-ES really ran: its generation attribute is on the later trials.
+    assert!(s.trials()[20].system_attrs.contains_key("cma:generation"));
+}
+
+#[test]
+fn an_early_switch_starts_cma_es_without_a_warm_start() {
+    // Too few trials for CMA-ES's warm start (it fits their best tenth): it starts from the box.
+    let mut s = study("AutoSampler", json!({"seed": 1, "switch_trials": 3}), 1);
+    s.optimize(sphere, Some(10), None).unwrap();
+    assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 3), ("CmaEsSampler", 7)]));
+}
+
+#[test]
+fn a_one_parameter_space_goes_from_gp_to_tpe() {
+    let mut s = study("AutoSampler", json!({"seed": 1, "switch_trials": 12}), 1);
+    s.optimize(|t: &mut Trial<'_>| Ok::<_, ObjectiveError>(t.suggest_float("x", -1.0, 1.0)?.powi(2)), Some(20), None)
+        .unwrap();
+    assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 12), ("TPESampler", 8)]));
+}
+
+#[test]
+fn a_categorical_space_uses_gp_then_tpe_not_cma_es() {
+    let mut s = study("AutoSampler", json!({"seed": 2, "switch_trials": 10}), 1);
+    s.optimize(mixed, Some(25), None).unwrap();
+    assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 10), ("TPESampler", 15)]));
+    let options = AutoSamplerOptions { switch_trials: 10, ..Default::default() };
+    let choice = auto::explain(&s.trials()[..3], s.directions(), &options);
+    assert!(choice.categorical && !choice.conditional, "{choice:?}");
+    assert!(choice.reason.contains("2 parameters, some categorical"), "{}", choice.reason);
+}
+
+#[test]
+fn two_objectives_with_a_categorical_parameter_use_tpe_then_nsga_ii() {
+    let mut s = study("AutoSampler", json!({"seed": 2, "switch_trials": 10}), 2);
+    s.optimize(|t: &mut Trial<'_>| Ok::<_, ObjectiveError>(vec![mixed(t)?, 1.0]), Some(15), None).unwrap();
+    assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 1), ("TPESampler", 9), ("NSGAIISampler", 5)]));
+}
+
+#[test]
+fn a_conditional_space_uses_tpe_once_two_shapes_were_seen() {
+    let mut s = study("AutoSampler", json!({"seed": 3}), 1);
+    s.optimize(conditional, Some(30), None).unwrap();
+    let names = chosen(&s);
+    let shapes: Vec<bool> = s.trials().iter().map(|t| t.params.contains_key("a")).collect();
+    let second_shape = shapes.iter().position(|&a| a != shapes[0]).expect("both branches in 30 trials");
+    // GP until a trial of the other shape has finished, TPE from the trial after it.
+    assert!(names[..=second_shape].iter().all(|n| n == "GPSampler"), "{names:?}");
+    assert!(names[second_shape + 1..].iter().all(|n| n == "TPESampler"), "{names:?}");
+}
+
+#[test]
+fn two_objectives_use_gp_then_nsga_ii() {
+    let mut s = study("AutoSampler", json!({"seed": 4, "switch_trials": 12}), 2);
+    s.optimize(two_spheres, Some(20), None).unwrap();
+    assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 12), ("NSGAIISampler", 8)]));
+}
+
+#[test]
+fn four_objectives_use_tpe_then_nsga_iii() {
+    let mut s = study("AutoSampler", json!({"seed": 5, "switch_trials": 12}), 4);
+    s.optimize(four_objectives, Some(20), None).unwrap();
+    assert_eq!(runs(&chosen(&s)), run_of(&[("TPESampler", 12), ("NSGAIIISampler", 8)]));
+}
+
+#[test]
+fn constraints_turn_the_long_run_to_tpe_instead_of_cma_es() {
+    let mut s = study("AutoSampler", json!({"seed": 6, "switch_trials": 12}), 1);
+    s.optimize(constrained, Some(20), None).unwrap();
+    assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 12), ("TPESampler", 8)]));
+}
+
+#[test]
+fn the_default_switch_is_at_250_complete_trials() {
+    // Trials of a random study, explained as AutoSampler would have chosen for each: the
+    // switch comes with the 250th complete trial, not before.
+    let mut s = study("RandomSampler", json!({"seed": 0}), 1);
+    s.optimize(sphere, Some(252), None).unwrap();
+    let options = AutoSamplerOptions::default();
+    let before = auto::explain(&s.trials()[..249], s.directions(), &options);
+    let after = auto::explain(&s.trials()[..250], s.directions(), &options);
+    assert_eq!((before.sampler, before.switch_at, before.next), (Delegate::Gp, Some(250), Some(Delegate::CmaEs)));
+    assert_eq!((after.sampler, after.switch_at, after.next), (Delegate::CmaEs, None, None));
+}
+
+#[test]
+fn while_it_uses_one_sampler_its_trials_are_that_samplers_with_the_same_seed() {
+    let mut a = study("AutoSampler", json!({"seed": 7}), 1);
+    let mut g = study("GPSampler", json!({"seed": 7}), 1);
+    a.optimize(sphere, Some(14), None).unwrap();
+    g.optimize(sphere, Some(14), None).unwrap();
+    let params = |s: &Study| s.trials().iter().map(|t| t.params.clone()).collect::<Vec<_>>();
+    assert_eq!(params(&a), params(&g));
+}
+
+#[test]
+fn the_same_seed_gives_the_same_study_across_a_switch() {
+    let run = |seed: u64| {
+        let mut s = study("AutoSampler", json!({"seed": seed, "switch_trials": 12}), 1);
+        s.optimize(sphere, Some(24), None).unwrap();
+        s.trials().iter().map(|t| (t.params.clone(), t.values.clone())).collect::<Vec<_>>()
+    };
+    assert_eq!(run(8), run(8));
+    assert_ne!(run(8), run(9));
+}
+
+#[test]
+fn the_explanation_names_the_sampler_each_trial_recorded() {
+    let mut s = study("AutoSampler", json!({"seed": 9, "switch_trials": 12}), 1);
+    s.optimize(sphere, Some(20), None).unwrap();
+    let options = AutoSamplerOptions { switch_trials: 12, ..Default::default() };
+    for (k, t) in s.trials().iter().enumerate() {
+        let choice = auto::explain(&s.trials()[..k], s.directions(), &options);
+        assert_eq!(choice.sampler.name(), t.system_attrs["auto:sampler"].as_str().unwrap(), "trial {k}");
+        assert!(choice.reason.starts_with(choice.sampler.name()), "{}", choice.reason);
+        assert!(choice.reason.contains(&format!("{k} complete trial")), "{}", choice.reason);
+    }
+    let now = auto::explain(s.trials(), s.directions(), &options);
+    assert_eq!(now.sampler, Delegate::CmaEs);
+    assert!(now.reason.contains("2 numeric parameters"), "{}", now.reason);
+    assert!(now.reason.contains("12-trial switch from GPSampler"), "{}", now.reason);
+    let early = auto::explain(&s.trials()[..5], s.directions(), &options);
+    assert!(early.reason.contains("below the 12-trial switch to CmaEsSampler"), "{}", early.reason);
+    assert_eq!((early.n_complete, early.n_params, early.categorical), (5, 2, false));
+}
+
+#[test]
+fn bad_options_are_refused_with_a_clear_error() {
+    let build = |kwargs: Value| {
+        let config =
+            StudyConfig { sampler: ComponentSpec { name: "AutoSampler".into(), kwargs }, ..StudyConfig::default() };
+        config.build_study(None).err().map(|e| e.to_string()).unwrap_or_default()
+    };
+    let unknown = build(json!({"constraints_func": "f"}));
+    assert!(unknown.contains("AutoSampler options") && unknown.contains("constraints_func"), "{unknown}");
+    let zero = build(json!({"switch_trials": 0}));
+    assert!(zero.contains("switch_trials must be at least 1"), "{zero}");
+    let not_object = build(json!([1]));
+    assert!(not_object.contains("AutoSampler options must be a JSON object"), "{not_object}");
+}
