@@ -16,6 +16,7 @@ pub mod nsga;
 mod partial_fixed;
 mod qmc;
 mod random;
+pub mod smac;
 pub mod tpe;
 
 use std::cell::Cell;
@@ -32,6 +33,7 @@ pub use nsga::{NsgaIIISampler, NsgaIIISamplerOptions, NsgaIISampler, NsgaIISampl
 pub use partial_fixed::{PartialFixedSampler, PartialFixedSamplerOptions};
 pub use qmc::{QmcSampler, QmcSamplerOptions, QmcType, halton_point, sobol_point};
 pub use random::{RandomSampler, RandomSamplerOptions};
+pub use smac::{SmacSampler, SmacSamplerOptions};
 pub use tpe::{CONSTRAINTS_KEY, Gamma, GammaName, TpeSampler, TpeSamplerOptions, Weights};
 
 use crate::distributions::Distribution;
@@ -143,6 +145,7 @@ pub const SAMPLER_NAMES: &[&str] = &[
     "QMCSampler",
     "PartialFixedSampler",
     "GPSampler",
+    "SMACSampler",
 ];
 
 /// Builds a sampler from Optuna's class name and keyword arguments (a JSON object, or null).
@@ -158,6 +161,7 @@ pub fn from_name(name: &str, kwargs: &Value) -> Result<Box<dyn Sampler>> {
         "QMCSampler" => Box::new(QmcSampler::new(options(name, kwargs)?)?),
         "PartialFixedSampler" => Box::new(PartialFixedSampler::new(options(name, kwargs)?)?),
         "GPSampler" => Box::new(GpSampler::new(options(name, kwargs)?)?),
+        "SMACSampler" => Box::new(SmacSampler::new(options(name, kwargs)?)?),
         _ => {
             return Err(Error::UnknownName { kind: "sampler", name: name.to_owned(), known: SAMPLER_NAMES.join(", ") });
         }
