@@ -131,6 +131,9 @@ pub struct SmacSampler {
     rng: Rng,
     independent: RandomSampler,
     budget: SearchBudget,
+    /// Trials' configurations by trial number, for the space they were encoded in: encoding
+    /// every trial anew each time cost more than fitting the forest.
+    configs: (SearchSpace, Vec<Option<Vec<f64>>>),
 }
 
 fn invalid(msg: String) -> Error {
@@ -193,7 +196,17 @@ impl SmacSampler {
         let mut rng = Rng::from_seed_option(o.seed);
         let independent = RandomSampler::seeded(rng.next_u64());
         let sobol_seed = rng.next_u64();
-        Ok(SmacSampler { options, forest, acq, sobol, sobol_seed, rng, independent, budget: SearchBudget::default() })
+        Ok(SmacSampler {
+            options,
+            forest,
+            acq,
+            sobol,
+            sobol_seed,
+            rng,
+            independent,
+            budget: SearchBudget::default(),
+            configs: Default::default(),
+        })
     }
 
     /// A seeded sampler with default options.
@@ -221,8 +234,21 @@ impl SmacSampler {
     }
 
     /// Fits the forest on the complete trials and maximizes the acquisition.
-    fn optimize(&mut self, enc: &Encoder, trials: &[&FrozenTrial], sign: f64) -> InternalParams {
-        let configs: Vec<Vec<f64>> = trials.iter().map(|t| enc.config(t)).collect();
+    fn optimize(&mut self, space: &SearchSpace, enc: &Encoder, trials: &[&FrozenTrial], sign: f64) -> InternalParams {
+        if &self.configs.0 != space {
+            self.configs = (space.clone(), Vec::new());
+        }
+        let cache = &mut self.configs.1;
+        let configs: Vec<Vec<f64>> = trials
+            .iter()
+            .map(|t| {
+                let n = t.number as usize;
+                if cache.len() <= n {
+                    cache.resize(n + 1, None);
+                }
+                cache[n].get_or_insert_with(|| enc.config(t)).clone()
+            })
+            .collect();
         let y = log_scaled_costs(trials.iter().map(|t| sign * t.values.as_ref().map_or(f64::NAN, |v| v[0])));
         let mut columns = vec![vec![0.0; trials.len()]; enc.n_features()];
         let mut row = vec![0.0; enc.n_features()];
@@ -305,7 +331,7 @@ impl Sampler for SmacSampler {
             return Ok(InternalParams::new());
         }
         let sign = if study.directions[0] == StudyDirection::Maximize { -1.0 } else { 1.0 };
-        Ok(self.optimize(&enc, &trials, sign))
+        Ok(self.optimize(space, &enc, &trials, sign))
     }
 
     fn sample_independent(
