@@ -227,6 +227,7 @@ def main() -> int:
                     help="torch intra-op threads for Optuna's GPSampler; 1 is faster on a shared 2-core machine")
     ap.add_argument("--vs-wasmtune", help="also compare each sampler with this wasmtune sampler (e.g. TPESampler)"
                     " on the same seeds, in a second table")
+    ap.add_argument("--dump", help="append each run's values here (JSON lines), as it finishes")
     ap.add_argument("--out", default="benches/RESULTS.md")
     ap.add_argument("--command", default=" ".join(sys.argv))
     args = ap.parse_args()
@@ -281,6 +282,12 @@ def main() -> int:
                 t_theirs += time.perf_counter() - t1
                 if args.vs_wasmtune:
                     mine.append(run_wasmtune(args.wasmtune, problem, args.vs_wasmtune, seed, max(budgets)))
+                if args.dump:
+                    with open(args.dump, "a") as f:
+                        for side, runs in (("wasmtune", ours), ("reference", theirs), (args.vs_wasmtune, mine)):
+                            if runs:
+                                f.write(json.dumps({"sampler": sampler, "problem": problem.name, "seed": seed,
+                                                    "side": side, "values": runs[-1]}) + "\n")
             for b in budgets:
                 if not args.vs_wasmtune:
                     continue
