@@ -110,6 +110,18 @@ def run_optuna(problem: Problem, sampler: str, seed: int, n_trials: int) -> list
 
     def objective(trial):
         v = problem.objective(optuna_suggest(trial))
+        # OptunaHub's SMACSampler declares no conditions to SMAC3 and refuses a trial that leaves a
+        # parameter of its space unset, so on its side every parameter is suggested each trial; the
+        # objective ignores the inactive ones.
+        for name, d in (space or {}).items():
+            if name in trial.params:
+                continue
+            if isinstance(d, optuna.distributions.FloatDistribution):
+                trial.suggest_float(name, d.low, d.high, log=d.log, step=d.step)
+            elif isinstance(d, optuna.distributions.IntDistribution):
+                trial.suggest_int(name, d.low, d.high, log=d.log, step=d.step)
+            else:
+                trial.suggest_categorical(name, d.choices)
         values.append(v)
         return v
 
