@@ -151,12 +151,14 @@ impl ActivityPatterns {
             .map(|(j, _)| j)
             .collect();
         let mut patterns: Vec<(Vec<f64>, Vec<bool>)> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
         for x in observed {
             let cats: Vec<f64> = categorical.iter().map(|&j| x[j]).collect();
             let active: Vec<bool> = x.iter().map(|v| !v.is_nan()).collect();
-            let key: (Vec<u64>, Vec<bool>) = (cats.iter().map(|v| v.to_bits()).collect(), active.clone());
-            if seen.insert(key) {
+            // Bitwise, so that inactive (NaN) categoricals compare equal.
+            let same = |(c, a): &(Vec<f64>, Vec<bool>)| {
+                a == &active && c.iter().zip(&cats).all(|(u, v)| u.to_bits() == v.to_bits())
+            };
+            if !patterns.iter().any(same) {
                 patterns.push((cats, active));
             }
         }
