@@ -100,6 +100,12 @@ fn neighbours(enc: &Encoder, patterns: &ActivityPatterns, x: &[f64], rng: &mut R
     out
 }
 
+/// Best first; stable, so that ties keep their order (observed first) on every platform. One
+/// function, so that the wasm holds one copy of the sort.
+fn by_score(scored: &mut [(f64, Vec<f64>)]) {
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+}
+
 /// The unobserved configuration with the highest `score` found (`None` only when every
 /// configuration tried had been observed).
 pub fn maximize(
@@ -109,17 +115,16 @@ pub fn maximize(
     budget: &SearchBudget,
     rng: &mut Rng,
 ) -> Option<Vec<f64>> {
-    // Sorted keys rather than a hash set: one hash-set type less in the page's wasm.
-    let mut seen: Vec<Vec<u64>> = observed.iter().map(|x| key(x)).collect();
-    seen.sort_unstable();
+    // A list scanned rather than a hash set or a sorted list: the first few candidates are
+    // usually new, and each generic collection or sort costs the page's wasm kilobytes.
+    let seen: Vec<Vec<u64>> = observed.iter().map(|x| key(x)).collect();
     let patterns = ActivityPatterns::new(enc, observed);
     let mut scored: Vec<(f64, Vec<f64>)> = observed.iter().map(|x| (score(x), x.clone())).collect();
     for _ in 0..budget.n_random {
         let x = random_config(enc, &patterns, rng);
         scored.push((score(&x), x));
     }
-    // Stable, so that ties keep the order above (observed first) on every platform.
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    by_score(&mut scored);
     let starts: Vec<(f64, Vec<f64>)> = scored.iter().take(budget.n_starts).cloned().collect();
     for (mut best, mut x) in starts {
         for _ in 0..budget.max_steps {
@@ -140,6 +145,6 @@ pub fn maximize(
         }
         scored.push((best, x));
     }
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    scored.into_iter().map(|(_, x)| x).find(|x| seen.binary_search(&key(x)).is_err())
+    by_score(&mut scored);
+    scored.into_iter().map(|(_, x)| x).find(|x| !seen.contains(&key(x)))
 }
