@@ -33,7 +33,45 @@ optuna.logging.set_verbosity(optuna.logging.ERROR)
 # Options under test, by Optuna class name: both sides get exactly these kwargs plus the seed.
 # `--samplers` picks which of them a run compares (each sampler's issue adds its line here).
 VENV_HINT = "benches/.venv/bin/pip install torch greenlet"
-SAMPLERS = {"TPESampler": {}, "CmaEsSampler": {}, "NSGAIISampler": {}, "GPSampler": {}}
+SAMPLERS = {"TPESampler": {}, "CmaEsSampler": {}, "NSGAIISampler": {}, "GPSampler": {}, "SMACSampler": {}}
+# Samplers told the study's planned number of trials (`n_trials`, both sides: it caps SMAC's
+# initial design).
+TAKES_N_TRIALS = {"SMACSampler"}
+# OptunaHub packages standing in for Optuna on the reference side (folder under ../shared/reference/).
+OPTUNAHUB = {"SMACSampler": ("smac_sampler", "optunahub-smac-sampler")}
+REFERENCE_ROOT = os.environ.get("REFERENCE_ROOT", os.path.join(os.path.dirname(__file__), "../../../shared/reference"))
+
+
+def sampler_kwargs(name: str, seed: int, n_trials: int) -> dict:
+    kwargs = dict(SAMPLERS[name], seed=seed)
+    if name in TAKES_N_TRIALS:
+        kwargs["n_trials"] = n_trials
+    return kwargs
+
+
+def full_space(problem: Problem, draws: int = 64) -> dict:
+    """Every parameter the objective can ask for, as Optuna distributions: OptunaHub's SMACSampler
+    needs the whole space up front, so conditional branches are found by running the objective with
+    random values (seeded, so the space is the same every run)."""
+    import random
+
+    rng = random.Random(0)
+    space = {}
+
+    def suggest(name: str, dist: dict):
+        a = dist["attributes"]
+        if dist["name"] == "FloatDistribution":
+            space[name] = optuna.distributions.FloatDistribution(a["low"], a["high"], log=a["log"], step=a["step"])
+            return rng.uniform(a["low"], a["high"])
+        if dist["name"] == "IntDistribution":
+            space[name] = optuna.distributions.IntDistribution(a["low"], a["high"], log=a["log"], step=a["step"])
+            return rng.randint(a["low"], a["high"])
+        space[name] = optuna.distributions.CategoricalDistribution(a["choices"])
+        return rng.choice(a["choices"])
+
+    for _ in range(draws):
+        problem.objective(suggest)
+    return space
 
 
 # ---------- Optuna side ----------
@@ -49,16 +87,41 @@ def optuna_suggest(trial: optuna.Trial):
     return suggest
 
 
-def optuna_sampler(name: str, seed: int):
+def optuna_sampler(name: str, seed: int, space: dict | None = None, n_trials: int = 100):
+    if name in OPTUNAHUB:
+        import logging
+        import tempfile
+
+        import optunahub
+
+        logging.disable(logging.INFO)  # SMAC3 logs every incumbent change
+        package, folder = OPTUNAHUB[name]
+        mod = optunahub.load_local_module(package=package, registry_root=os.path.join(REFERENCE_ROOT, folder))
+        kwargs = {k: v for k, v in sampler_kwargs(name, seed, n_trials).items() if k not in ("seed", "n_trials")}
+        return getattr(mod, name)(space, n_trials=n_trials, seed=seed,
+                                  output_directory=tempfile.mkdtemp(prefix="smac3-"), **kwargs)
     return getattr(optuna.samplers, name)(seed=seed, **SAMPLERS[name])
 
 
 def run_optuna(problem: Problem, sampler: str, seed: int, n_trials: int) -> list[float]:
-    study = optuna.create_study(sampler=optuna_sampler(sampler, seed))
+    space = full_space(problem) if sampler in OPTUNAHUB else None
+    study = optuna.create_study(sampler=optuna_sampler(sampler, seed, space, n_trials))
     values = []
 
     def objective(trial):
         v = problem.objective(optuna_suggest(trial))
+        # OptunaHub's SMACSampler declares no conditions to SMAC3 and refuses a trial that leaves a
+        # parameter of its space unset, so on its side every parameter is suggested each trial; the
+        # objective ignores the inactive ones.
+        for name, d in (space or {}).items():
+            if name in trial.params:
+                continue
+            if isinstance(d, optuna.distributions.FloatDistribution):
+                trial.suggest_float(name, d.low, d.high, log=d.log, step=d.step)
+            elif isinstance(d, optuna.distributions.IntDistribution):
+                trial.suggest_int(name, d.low, d.high, log=d.log, step=d.step)
+            else:
+                trial.suggest_categorical(name, d.choices)
         values.append(v)
         return v
 
@@ -68,7 +131,7 @@ def run_optuna(problem: Problem, sampler: str, seed: int, n_trials: int) -> list
 
 # ---------- wasmtune side (through the stream protocol) ----------
 def run_wasmtune(binary: str, problem: Problem, sampler: str, seed: int, n_trials: int) -> list[float]:
-    kwargs = dict(SAMPLERS[sampler], seed=seed)
+    kwargs = sampler_kwargs(sampler, seed, n_trials)
     cmd = [binary, "stream", "--sampler", sampler, "--sampler-kwargs", json.dumps(kwargs), "--n-trials", str(n_trials)]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
     values = []
@@ -98,8 +161,8 @@ def run_wasmtune(binary: str, problem: Problem, sampler: str, seed: int, n_trial
 
 # ---------- overhead ----------
 def optuna_overhead(sampler: str, dim: int, n_trials: int, seed: int = 0) -> list[float]:
-    study = optuna.create_study(sampler=optuna_sampler(sampler, seed))
     dists = {f"x{i}": optuna.distributions.FloatDistribution(-5, 5) for i in range(dim)}
+    study = optuna.create_study(sampler=optuna_sampler(sampler, seed, dists, n_trials))
     times = []
     for _ in range(n_trials):
         t0 = time.perf_counter()
@@ -117,7 +180,7 @@ def mean_range(times: list[float], lo: int, hi: int) -> float:
 
 def wasmtune_overhead(binary: str, sampler: str, dim: int, n_trials: int) -> dict:
     out = subprocess.run(
-        [binary, "overhead", "--sampler", sampler, "--sampler-kwargs", json.dumps(dict(SAMPLERS[sampler], seed=0)),
+        [binary, "overhead", "--sampler", sampler, "--sampler-kwargs", json.dumps(sampler_kwargs(sampler, 0, n_trials)),
          "--dim", str(dim), "--n-trials", str(n_trials)],
         check=True, capture_output=True, text=True,
     ).stdout
@@ -150,6 +213,16 @@ def git_rev() -> str:
         return "unknown"
 
 
+def hub_note(samplers: list[str]) -> str:
+    """Versions of what the OptunaHub references run on."""
+    if not any(s in OPTUNAHUB for s in samplers):
+        return ""
+    from importlib.metadata import version
+
+    return f"; Optuna side for {', '.join(s for s in samplers if s in OPTUNAHUB)}: OptunaHub's package (shared/reference)," \
+        f" smac {version('smac')}, optunahub {version('optunahub')}"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--wasmtune", required=True)
@@ -164,6 +237,9 @@ def main() -> int:
                     help="trial ranges (half-open) for the overhead table; the run lasts until the largest end")
     ap.add_argument("--torch-threads", type=int, default=1,
                     help="torch intra-op threads for Optuna's GPSampler; 1 is faster on a shared 2-core machine")
+    ap.add_argument("--vs-wasmtune", help="also compare each sampler with this wasmtune sampler (e.g. TPESampler)"
+                    " on the same seeds, in a second table")
+    ap.add_argument("--dump", help="append each run's values here (JSON lines), as it finishes")
     ap.add_argument("--out", default="benches/RESULTS.md")
     ap.add_argument("--command", default=" ".join(sys.argv))
     args = ap.parse_args()
@@ -196,7 +272,8 @@ def main() -> int:
         f"- date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
         f"- machine: {machine()}; load average at start {os.getloadavg()[0]:.2f} (other work on the machine slows"
         " both sides, Python's more: compare ratios from quiet runs)",
-        f"- versions: optuna {optuna.__version__}, python {platform.python_version()}, wasmtune {git_rev()}{gp_note}",
+        f"- versions: optuna {optuna.__version__}, python {platform.python_version()}, wasmtune {git_rev()}{gp_note}"
+        f"{hub_note(samplers)}",
         f"- seeds 0..{args.seeds - 1}, budgets {budgets}; regret = best value - known optimum (lower is better);"
         " Mann-Whitney U two-sided, p < 0.05 = significant",
         "",
@@ -205,8 +282,9 @@ def main() -> int:
         lines += [f"## {sampler}: quality", "", "| problem | dims | budget | median regret wasmtune | median regret Optuna | p | verdict |", "|---|---|---|---|---|---|---|"]
         tally = {"better": 0, "equal": 0, "worse": 0}
         t_ours = t_theirs = 0.0
+        versus = []
         for problem in chosen:
-            ours, theirs = [], []
+            ours, theirs, mine = [], [], []
             for seed in range(args.seeds):
                 t0 = time.perf_counter()
                 ours.append(run_wasmtune(args.wasmtune, problem, sampler, seed, max(budgets)))
@@ -214,6 +292,23 @@ def main() -> int:
                 theirs.append(run_optuna(problem, sampler, seed, max(budgets)))
                 t_ours += t1 - t0
                 t_theirs += time.perf_counter() - t1
+                if args.vs_wasmtune:
+                    mine.append(run_wasmtune(args.wasmtune, problem, args.vs_wasmtune, seed, max(budgets)))
+                if args.dump:
+                    with open(args.dump, "a") as f:
+                        for side, runs in (("wasmtune", ours), ("reference", theirs), (args.vs_wasmtune, mine)):
+                            if runs:
+                                f.write(json.dumps({"sampler": sampler, "problem": problem.name, "seed": seed,
+                                                    "side": side, "values": runs[-1]}) + "\n")
+            for b in budgets:
+                if not args.vs_wasmtune:
+                    continue
+                r_ours = [min(v[:b]) - problem.optimum for v in ours]
+                r_mine = [min(v[:b]) - problem.optimum for v in mine]
+                p = mannwhitneyu(r_ours, r_mine, alternative="two-sided").pvalue
+                m_ours, m_mine = statistics.median(r_ours), statistics.median(r_mine)
+                verdict = "equal" if not p < 0.05 else ("better" if m_ours < m_mine else "worse")
+                versus.append(f"| {problem.name} | {problem.dims} | {b} | {fmt(m_ours)} | {fmt(m_mine)} | {p:.3f} | {verdict} |")
             for b in budgets:
                 r_ours = [min(v[:b]) - problem.optimum for v in ours]
                 r_theirs = [min(v[:b]) - problem.optimum for v in theirs]
@@ -222,6 +317,8 @@ def main() -> int:
                 verdict = "equal" if not p < 0.05 else ("better" if m_ours < m_theirs else "worse")
                 tally[verdict] += 1
                 lines.append(f"| {problem.name} | {problem.dims} | {b} | {fmt(m_ours)} | {fmt(m_theirs)} | {p:.3f} | {verdict} |")
+                # Row by row on stderr too, so that a run cut short still leaves its finished rows.
+                print(lines[-1], file=sys.stderr, flush=True)
             print(f"{sampler} {problem.name}: done", file=sys.stderr, flush=True)
         lines += [
             "",
@@ -230,6 +327,11 @@ def main() -> int:
             f"Wall time for the quality runs, whole processes included: wasmtune {t_ours:.1f} s, Optuna {t_theirs:.1f} s.",
             "",
         ]
+        if versus:
+            lines += [f"### {sampler} against wasmtune's {args.vs_wasmtune}, same seeds", "",
+                      f"| problem | dims | budget | median regret {sampler} | median regret {args.vs_wasmtune} | p | verdict |",
+                      "|---|---|---|---|---|---|---|", *versus, ""]
+            print("\n".join(versus), file=sys.stderr, flush=True)
 
         dim, n = 10, args.overhead_trials
         theirs = optuna_overhead(sampler, dim, n)

@@ -38,6 +38,7 @@ mod rdb;
 mod rdb_postgres;
 mod samplers;
 mod seed_parity;
+mod smac;
 mod study;
 mod terminator;
 mod tpe;

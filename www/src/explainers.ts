@@ -9,6 +9,8 @@ export const SAMPLER_EXPLAINERS: Record<string, string> = {
     "Tree-structured Parzen Estimator: splits past trials into good and bad, models each as a density, and proposes points likely under the good one. A strong default for mixed and conditional spaces.",
   GPSampler:
     "A Gaussian-process model of the objective with an acquisition function that trades predicted value against uncertainty. Best for few, expensive trials over continuous parameters.",
+  SMACSampler:
+    "SMAC: a random forest models the objective, its trees' disagreement standing in for uncertainty; expected improvement, searched locally around the best trials, picks the next one, with a random trial one time in five. Suits mixed, categorical and conditional spaces.",
   CmaEsSampler:
     "CMA-ES: evolves a multivariate normal over the parameters, adapting its shape to the landscape. Good for continuous problems with hundreds of trials or more.",
   QMCSampler: "Quasi-Monte Carlo (Sobol or Halton): spreads points evenly over the space. Better coverage than random search for the same budget; no learning.",

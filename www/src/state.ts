@@ -14,6 +14,7 @@ export const SAMPLER_OPTIONS: Record<string, Record<string, unknown>> = {
   TPESampler: { n_startup_trials: 10, n_ei_candidates: 24, multivariate: false },
   CmaEsSampler: { sigma0: null, n_startup_trials: 1 },
   GPSampler: { n_startup_trials: 10, deterministic_objective: false },
+  SMACSampler: { n_trials: 100, surrogate_model_rf_num_trees: 10, init_design_type: "sobol", acq_func_type: "ei_log" },
   NSGAIISampler: { population_size: 50 },
   NSGAIIISampler: { population_size: 50, dividing_parameter: 3 },
   AutoSampler: { switch_trials: 250 },

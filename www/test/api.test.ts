@@ -48,6 +48,28 @@ describe("createStudy / optimize", () => {
     expect(study.bestValue).toBeGreaterThan(31_000);
   });
 
+  it("runs SMACSampler on a mixed, conditional space with OptunaHub's option names", async () => {
+    const run = async () => {
+      const study = createStudy({ sampler: { name: "SMACSampler", seed: 3, n_trials: 40, init_design_type: "random" } });
+      await study.optimize(
+        (t) => {
+          const kind = t.suggestCategorical("kind", ["quad", "flat"]);
+          if (kind === "flat") return 1 + t.suggestFloat("w", 0, 1);
+          const x = t.suggestFloat("x", 1e-3, 10, { log: true });
+          return Math.log10(x) ** 2 + Math.abs(t.suggestInt("n", 0, 9) - 4) / 4;
+        },
+        { nTrials: 40 },
+      );
+      return study;
+    };
+    const study = await run();
+    expect(study.trials.every((t) => t.state === "COMPLETE")).toBe(true);
+    expect(study.trials.filter((t) => t.params.kind === "flat").every((t) => !("x" in t.params))).toBe(true);
+    expect(study.bestValue).toBeLessThan(0.5);
+    expect((await run()).trials.map((t) => t.params)).toEqual(study.trials.map((t) => t.params));
+    expect(() => createStudy({ sampler: { name: "SMACSampler", surrogate_model_type: "gp" } })).toThrow(/surrogate_model_type/);
+  });
+
   it("is reproducible: the same seed gives the same parameters", async () => {
     const run = async () => {
       const s = createStudy({ sampler: { name: "RandomSampler", seed: 42 } });

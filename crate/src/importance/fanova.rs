@@ -390,6 +390,7 @@ mod tests {
                 leaf(1.0),
                 leaf(3.0),
             ],
+            counts: Vec::new(),
         };
         let cells = TreeCells::new(&tree, &[[0.0, 1.0], [0.0, 1.0]]);
         // Var([x > .5]) = 1/4, Var(2 [y > .25]) = 4 · 3/16 = 3/4; additive, so they sum.
@@ -404,7 +405,10 @@ mod tests {
     fn an_interaction_leaves_the_marginals_below_the_total() {
         // f = 1 only where x > 0.5 and y > 0.5: mean 1/4, variance 3/16; each marginal is 0 or 1/2
         // with equal weight: variance 1/16.
-        let tree = Tree { nodes: vec![split(0, 0.5, 1, 2), leaf(0.0), split(1, 0.5, 3, 4), leaf(0.0), leaf(1.0)] };
+        let tree = Tree {
+            nodes: vec![split(0, 0.5, 1, 2), leaf(0.0), split(1, 0.5, 3, 4), leaf(0.0), leaf(1.0)],
+            counts: Vec::new(),
+        };
         let cells = TreeCells::new(&tree, &[[0.0, 1.0], [0.0, 1.0]]);
         assert!((cells.variance - 3.0 / 16.0).abs() < 1e-12);
         for c in 0..2 {

@@ -9,6 +9,10 @@
 //! forest of about 250 lines was not worth its dependencies. Written here, the forest is also seeded
 //! by [`crate::rng`], so a seed gives the same trees natively and in wasm.
 //!
+//! [`Settings`] adds what SMAC's forest needs (`samplers::smac`): a share of the features per
+//! split, minimum node and leaf sizes, bootstrapping off, and split points drawn between the two
+//! neighbouring values (Hutter et al. 2014); [`fit_forest`] keeps the settings above.
+//!
 //! Like scikit-learn: a split lies halfway between two neighbouring distinct values; a node is a
 //! leaf at `max_depth`, with one distinct sample, or with (near) zero impurity; features are tried
 //! in a fresh random order at each node and the first best split wins, so ties between equally
@@ -42,6 +46,40 @@ pub(crate) struct Node {
 #[derive(Debug, Clone)]
 pub(crate) struct Tree {
     pub nodes: Vec<Node>,
+    /// How many times the tree's sample holds each training row (all 1 without bootstrapping).
+    pub counts: Vec<f64>,
+}
+
+/// How trees grow. [`Settings::breiman`] is the forest importance fits.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Settings {
+    pub n_trees: usize,
+    pub max_depth: usize,
+    /// Features tried at each split (the first ones of a fresh random order).
+    pub max_features: usize,
+    /// A node with a smaller (bootstrap-weighted) sample stays a leaf.
+    pub min_samples_split: f64,
+    /// A split must leave at least this much (bootstrap-weighted) sample on each side.
+    pub min_samples_leaf: f64,
+    /// Each tree on a bootstrap sample (true) or on all rows once.
+    pub bootstrap: bool,
+    /// Split points uniform between the two neighbouring values rather than halfway.
+    pub random_threshold: bool,
+}
+
+impl Settings {
+    /// Breiman's forest with scikit-learn's defaults over `n_features` features.
+    pub fn breiman(n_trees: usize, max_depth: usize, n_features: usize) -> Self {
+        Settings {
+            n_trees,
+            max_depth,
+            max_features: n_features,
+            min_samples_split: 2.0,
+            min_samples_leaf: 1.0,
+            bootstrap: true,
+            random_threshold: false,
+        }
+    }
 }
 
 /// The training data: `n` rows of `columns.len()` features, stored by column.
@@ -60,6 +98,15 @@ pub(crate) fn fit_forest<'a>(
     max_depth: usize,
     rng: &mut Rng,
 ) -> impl Iterator<Item = Tree> + 'a {
+    fit_forest_with(data, Settings::breiman(n_trees, max_depth, data.columns.len()), rng)
+}
+
+/// [`fit_forest`] with explicit [`Settings`].
+pub(crate) fn fit_forest_with<'a>(
+    data: &'a Data<'a>,
+    settings: Settings,
+    rng: &mut Rng,
+) -> impl Iterator<Item = Tree> + 'a {
     // Sorted once; each tree keeps the rows its bootstrap drew, in this order.
     let n = data.y.len() as u32;
     let presorted: Vec<Vec<u32>> = data
@@ -72,8 +119,8 @@ pub(crate) fn fit_forest<'a>(
         })
         .collect();
     // The trees' streams are drawn now, in order, so the forest is the same however it is consumed.
-    let seeds: Vec<u64> = (0..n_trees).map(|_| rng.next_u64()).collect();
-    seeds.into_iter().map(move |seed| fit_tree(data, &presorted, max_depth, &mut Rng::seed_from_u64(seed)))
+    let seeds: Vec<u64> = (0..settings.n_trees).map(|_| rng.next_u64()).collect();
+    seeds.into_iter().map(move |seed| fit_tree(data, &presorted, &settings, &mut Rng::seed_from_u64(seed)))
 }
 
 /// Scratch state for growing one tree: for every feature, the node's distinct samples sorted by
@@ -87,26 +134,32 @@ struct Grower<'a> {
     sorted: Vec<Vec<u32>>,
     goes_left: Vec<bool>,
     buffer: Vec<u32>,
-    max_depth: usize,
+    settings: Settings,
 }
 
 struct Best {
     feature: usize,
-    threshold: f64,
+    /// The neighbouring values the split falls between.
+    between: (f64, f64),
     n_left: usize,
     proxy: f64,
 }
 
-fn fit_tree(data: &Data, presorted: &[Vec<u32>], max_depth: usize, rng: &mut Rng) -> Tree {
+fn fit_tree(data: &Data, presorted: &[Vec<u32>], settings: &Settings, rng: &mut Rng) -> Tree {
     let n = data.y.len();
-    let mut counts = vec![0.0; n];
-    for _ in 0..n {
-        counts[rng.index(n)] += 1.0;
-    }
+    let counts = if settings.bootstrap {
+        let mut counts = vec![0.0; n];
+        for _ in 0..n {
+            counts[rng.index(n)] += 1.0;
+        }
+        counts
+    } else {
+        vec![1.0; n]
+    };
     let sorted: Vec<Vec<u32>> =
         presorted.iter().map(|r| r.iter().copied().filter(|&i| counts[i as usize] > 0.0).collect()).collect();
     let n_rows = sorted.first().map_or(0, Vec::len);
-    let mut g = Grower { data, counts, sorted, goes_left: vec![false; n], buffer: Vec::new(), max_depth };
+    let mut g = Grower { data, counts, sorted, goes_left: vec![false; n], buffer: Vec::new(), settings: *settings };
     let mut nodes = Vec::new();
     // (node index, range start, range end, depth); children are filled in when popped.
     let mut stack = vec![(0usize, 0usize, n_rows, 0usize)];
@@ -114,23 +167,31 @@ fn fit_tree(data: &Data, presorted: &[Vec<u32>], max_depth: usize, rng: &mut Rng
     let mut order: Vec<usize> = (0..data.columns.len()).collect();
     while let Some((id, start, end, depth)) = stack.pop() {
         let node = nodes[id].clone();
-        let splittable = depth < g.max_depth && end - start >= 2 && node.impurity > f64::EPSILON;
+        let splittable = depth < g.settings.max_depth
+            && end - start >= 2
+            && node.weight >= g.settings.min_samples_split
+            && node.impurity > f64::EPSILON;
         let best = if splittable { g.best_split(start, end, &mut order, rng) } else { None };
         let Some(best) = best else { continue };
-        g.partition(start, end, &best);
+        let (a, b) = best.between;
+        let mut threshold = if g.settings.random_threshold { a + rng.uniform() * (b - a) } else { 0.5 * (a + b) };
+        if threshold >= b {
+            threshold = a;
+        }
+        g.partition(start, end, best.feature, threshold);
         let mid = start + best.n_left;
         let (left, right) = (nodes.len(), nodes.len() + 1);
         nodes.push(g.leaf(start, mid));
         nodes.push(g.leaf(mid, end));
         let n = &mut nodes[id];
         n.feature = Some(best.feature);
-        n.threshold = best.threshold;
+        n.threshold = threshold;
         n.left = left;
         n.right = right;
         stack.push((right, mid, end, depth + 1));
         stack.push((left, start, mid, depth + 1));
     }
-    Tree { nodes }
+    Tree { nodes, counts: g.counts }
 }
 
 impl Grower<'_> {
@@ -157,7 +218,8 @@ impl Grower<'_> {
             total_s += self.counts[i as usize] * self.data.y[i as usize];
         }
         let mut best: Option<Best> = None;
-        for &f in order.iter() {
+        let leaf = self.settings.min_samples_leaf;
+        for &f in order.iter().take(self.settings.max_features.max(1)) {
             let rows = &self.sorted[f][start..end];
             let col = &self.data.columns[f];
             if col[rows[rows.len() - 1] as usize] <= col[rows[0] as usize] + FEATURE_THRESHOLD {
@@ -169,17 +231,13 @@ impl Grower<'_> {
                 w += self.counts[prev];
                 s += self.counts[prev] * self.data.y[prev];
                 let (a, b) = (col[prev], col[rows[p] as usize]);
-                if b <= a + FEATURE_THRESHOLD {
+                if b <= a + FEATURE_THRESHOLD || w < leaf || total_w - w < leaf {
                     continue;
                 }
                 // Maximizing s_l²/w_l + s_r²/w_r is maximizing the decrease in squared error.
                 let proxy = s * s / w + (total_s - s) * (total_s - s) / (total_w - w);
                 if best.as_ref().is_none_or(|b| proxy > b.proxy) {
-                    let mut threshold = 0.5 * (a + b);
-                    if threshold >= b {
-                        threshold = a;
-                    }
-                    best = Some(Best { feature: f, threshold, n_left: p, proxy });
+                    best = Some(Best { feature: f, between: (a, b), n_left: p, proxy });
                 }
             }
         }
@@ -187,13 +245,13 @@ impl Grower<'_> {
     }
 
     /// Partitions every feature's range stably into the rows going left, then right.
-    fn partition(&mut self, start: usize, end: usize, best: &Best) {
-        let col = &self.data.columns[best.feature];
-        for &i in &self.sorted[best.feature][start..end] {
-            self.goes_left[i as usize] = col[i as usize] <= best.threshold;
+    fn partition(&mut self, start: usize, end: usize, feature: usize, threshold: f64) {
+        let col = &self.data.columns[feature];
+        for &i in &self.sorted[feature][start..end] {
+            self.goes_left[i as usize] = col[i as usize] <= threshold;
         }
         for f in 0..self.sorted.len() {
-            if f == best.feature {
+            if f == feature {
                 continue;
             }
             let range = &mut self.sorted[f][start..end];

@@ -23,7 +23,7 @@
 //! say why nothing is shown.
 
 pub mod fanova;
-mod forest;
+pub(crate) mod forest;
 pub mod ped_anova;
 
 use indexmap::IndexMap;

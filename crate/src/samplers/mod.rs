@@ -17,6 +17,7 @@ pub mod nsga;
 mod partial_fixed;
 mod qmc;
 mod random;
+pub mod smac;
 pub mod tpe;
 
 use std::cell::Cell;
@@ -34,6 +35,7 @@ pub use nsga::{NsgaIIISampler, NsgaIIISamplerOptions, NsgaIISampler, NsgaIISampl
 pub use partial_fixed::{PartialFixedSampler, PartialFixedSamplerOptions};
 pub use qmc::{QmcSampler, QmcSamplerOptions, QmcType, halton_point, sobol_point};
 pub use random::{RandomSampler, RandomSamplerOptions};
+pub use smac::{SmacSampler, SmacSamplerOptions};
 pub use tpe::{CONSTRAINTS_KEY, Gamma, GammaName, TpeSampler, TpeSamplerOptions, Weights};
 
 use crate::distributions::Distribution;
@@ -146,6 +148,7 @@ pub const SAMPLER_NAMES: &[&str] = &[
     "PartialFixedSampler",
     "GPSampler",
     "AutoSampler",
+    "SMACSampler",
 ];
 
 /// Builds a sampler from Optuna's class name and keyword arguments (a JSON object, or null).
@@ -162,6 +165,7 @@ pub fn from_name(name: &str, kwargs: &Value) -> Result<Box<dyn Sampler>> {
         "PartialFixedSampler" => Box::new(PartialFixedSampler::new(options(name, kwargs)?)?),
         "GPSampler" => Box::new(GpSampler::new(options(name, kwargs)?)?),
         "AutoSampler" => Box::new(AutoSampler::new(options(name, kwargs)?)?),
+        "SMACSampler" => Box::new(SmacSampler::new(options(name, kwargs)?)?),
         _ => {
             return Err(Error::UnknownName { kind: "sampler", name: name.to_owned(), known: SAMPLER_NAMES.join(", ") });
         }

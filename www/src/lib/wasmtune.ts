@@ -73,7 +73,7 @@ export interface FrozenTrial {
 /** A sampler or pruner: Optuna's class name and Optuna's keyword arguments, e.g.
  *  `{ name: "QMCSampler", qmc_type: "halton", seed: 1 }`. */
 export interface ComponentOptions {
-  /** Optuna's class name, e.g. `"TPESampler"` or `"MedianPruner"`. */
+  /** Optuna's class name, e.g. `"TPESampler"` or `"MedianPruner"` (or OptunaHub's `"SMACSampler"`). */
   name: string;
   /** Optuna's keyword arguments, e.g. `n_startup_trials` or `seed`. */
   [keyword: string]: unknown;

@@ -27,7 +27,7 @@ const BOX_EPS: f64 = 1e-12;
 pub const N_EHVI_SAMPLES: usize = 128;
 
 /// C(t) = 1/(t + 2/(t + 3/(t + ...))) for t ≥ 5: the Mills ratio is R(t) = 1/(t + C(t)).
-fn mills_tail(t: f64) -> f64 {
+pub(crate) fn mills_tail(t: f64) -> f64 {
     let mut c = 0.0;
     for k in (2..=60).rev() {
         c = k as f64 / (t + c);
@@ -35,7 +35,7 @@ fn mills_tail(t: f64) -> f64 {
     1.0 / (t + c)
 }
 
-fn ln_phi(z: f64) -> f64 {
+pub(crate) fn ln_phi(z: f64) -> f64 {
     -0.5 * z * z - LN_SQRT_2PI
 }
 
