@@ -22,14 +22,21 @@ bash scripts/mnist-data.sh
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
+# The page's two release wasm modules (fat LTO, one codegen unit) start now, in the background, in
+# target directories of their own (scripts/build-wasm.sh): their long single-threaded stretches
+# (the link-time optimization of each module) then use the core the stages below leave idle, and
+# the page's build further down finds them done. Their log is printed when the page's stage joins.
+wasm_log=$(mktemp)
+# A session of its own (setsid), so that a failing stage's exit also stops it and its compilers.
+setsid bash scripts/build-wasm.sh www/pkg www/pkg-trainer >"$wasm_log" 2>&1 &
+wasm_pid=$!
+trap 'kill -- -"$wasm_pid" 2>/dev/null || true; rm -f "$log" "$wasm_log"' EXIT
+
 # Cargo features (Cargo.toml): the engine is the default; `cli`, `trainer`, `webgpu`, `wasm` and
 # `wasm-trainer` add the rest. Each stage builds only what it needs.
 step "cargo clippy (native: every feature; then the engine alone, as a library user builds it)"
 cargo clippy --all-targets --all-features -- -D warnings
 cargo clippy --lib --examples -- -D warnings
-
-step "cargo clippy (wasm32: both binding modules)"
-cargo clippy --lib --tests --target wasm32-unknown-unknown --features wasm,wasm-trainer -- -D warnings
 
 step "cargo doc (every feature, warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --all-features
@@ -48,10 +55,11 @@ for example in examples/*.rs; do
 done
 
 step "cargo test (native: the MNIST trainer, candle on the CPU and wgpu on lavapipe)"
-cargo test --features webgpu --lib trainer:: 2>&1 | tee -a "$log"
+# One command, so that the library and the five test targets build side by side (the trainer's unit
+# tests live in tests/trainer.rs: a `--lib` test build would compile the whole engine once more).
 cargo test --features webgpu --test trainer --test trainer_gpu --test trainer_study --bench trainer --bench gpu_throughput 2>&1 | tee -a "$log"
 
-step "wasm-pack test --headless --chrome (engine in headless Chromium)"
+step "wasm-pack test --headless --chrome (engine and trainer in headless Chromium; their wasm32 lint)"
 # webdriver.json (repo root) passes Chromium the flags it needs here: no sandbox as root, and no
 # background networking on a closed network.
 # wasm-bindgen-test-runner gives the whole suite 20 s unless told otherwise, then kills the driver.
@@ -59,9 +67,19 @@ step "wasm-pack test --headless --chrome (engine in headless Chromium)"
 # SwiftShader compiling the WebGPU trainer's shaders) on a loaded machine has gone past 20 s. The
 # limit only decides how long a hung suite takes to fail, so it is ours and wide: 10 minutes.
 export WASM_BINDGEN_TEST_TIMEOUT=600
-wasm-pack test --headless --chrome . --features wasm,wasm-trainer --test wasm 2>&1 | tee -a "$log"
+# This build is also the wasm32 lint: clippy-driver compiles the crate's own code (its lints run, then
+# code generation), and -D warnings makes a lint an error. A separate `cargo clippy --target
+# wasm32-unknown-unknown` would type-check candle and wgpu for wasm32 once more only to lint.
+# RUSTFLAGS replaces .cargo/config.toml's wasm32 flags, hence simd128 repeated here.
+RUSTC_WORKSPACE_WRAPPER=clippy-driver RUSTFLAGS="-C target-feature=+simd128 -D warnings" \
+  wasm-pack test --headless --chrome . --features wasm,wasm-trainer --test wasm 2>&1 | tee -a "$log"
 
 step "www: build, vitest, end-to-end in headless Chromium"
+wasm_status=0
+wait "$wasm_pid" || wasm_status=$?
+echo "[wasm] the release builds started after fmt (exit $wasm_status):"
+cat "$wasm_log"
+[ "$wasm_status" -eq 0 ]
 bash scripts/test-www.sh 2>&1 | tee -a "$log"
 
 step "npm package: pack, install into a temporary project, run in Node, a plain page and Vite"
