@@ -54,7 +54,7 @@ use crate::trial::{FrozenTrial, StudyDirection, TrialState};
 
 /// Scaled costs are floored here before their logarithm, so that the incumbent's log cost stays
 /// finite (SMAC3's smallest cost for the log).
-const MIN_SCALED_COST: f64 = 1e-5;
+pub const MIN_SCALED_COST: f64 = 1e-5;
 
 /// Options, with OptunaHub's keyword names and defaults.
 #[derive(Debug, Clone, Deserialize)]
