@@ -4,10 +4,12 @@
 // the wasm any of those point at. Not Plotly, not the editor, nor any chunk loaded by `import()`,
 // nor the evaluator workers (only a study with several workers starts them).
 
-/** The most gzip bytes (gzip -9) the page may fetch before its first trial. The measured value
- *  (0.656 MB once the engine's wasm was split from the MNIST trainer's), rounded up a little, so
- *  that growth fails the build; issue #19's goal is 1.0 MB. */
-export const FIRST_TRIAL_BUDGET_GZIP = 700_000;
+/** The most gzip bytes (gzip -9) the page may fetch before its first trial: the measured value,
+ *  rounded up a little, so that growth fails the build and is decided, not drifted into; issue
+ *  #19's goal is 1.0 MB. 0.700 MB from the wasm split (0.656 MB) until issue #22 added the
+ *  terminator's bindings, AutoSampler and SMACSampler to the engine (0.721 MB with them, after the
+ *  name section's removal saved 37 KB; benches/PAGE.md). */
+export const FIRST_TRIAL_BUDGET_GZIP = 730_000;
 
 /** The files (paths relative to dist/) a built file names: chunks it imports statically, the
  *  workers it starts (`new Worker(new URL(...))`), and the wasm it points at (`new URL(...)`).
