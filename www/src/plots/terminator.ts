@@ -5,6 +5,11 @@
 import type { ImprovementPoint } from "wasmtune";
 import { type PlotResult, baseLayout } from "./figure";
 
+/** The longest study the plot is drawn for: its points cost a model fit each over the trials up to
+ *  them (a 150-trial study, about 150 fits of up to 150 points, takes seconds in the browser). */
+export const TERMINATOR_PLOT_MAX_TRIALS = 150;
+export const TERMINATOR_TOO_LONG = `Terminator improvement: drawn for studies of up to ${TERMINATOR_PLOT_MAX_TRIALS} trials (each point is a model fit over the trials before it; replay to an earlier trial to see it). The switch above still judges every trial.`;
+
 export const TERMINATOR_ONE_OBJECTIVE = "Terminator improvement: drawn for single-objective studies (the terminator judges one objective).";
 
 /** Where the plot's figures stand: not asked yet, computed, or refused with the engine's message. */

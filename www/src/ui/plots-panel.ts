@@ -19,7 +19,7 @@ import { referencePoint } from "../pareto-info";
 import type { PlotlyApi } from "../plots/plotly";
 import { rankPlot } from "../plots/rank";
 import { paramNames, slicePlot } from "../plots/slice";
-import { TERMINATOR_ONE_OBJECTIVE, terminatorPlot } from "../plots/terminator";
+import { TERMINATOR_ONE_OBJECTIVE, TERMINATOR_PLOT_MAX_TRIALS, TERMINATOR_TOO_LONG, terminatorPlot } from "../plots/terminator";
 import { timelinePlot } from "../plots/timeline";
 import type { Query } from "../protocol";
 import { Asked } from "./asked";
@@ -298,6 +298,11 @@ export class PlotsPanel {
   private terminatorResult(): PlotResult {
     if (this.source.directions().length !== 1) return { note: TERMINATOR_ONE_OBJECTIVE };
     if (!this.source.trials().some((t) => t.state === "COMPLETE")) return { note: "Terminator improvement: no complete trial yet." };
+    // Each point is a model fit over the trials before it: a card not on the page (a lesson's)
+    // asks nothing, and a long study gets a note rather than minutes of the study worker's time.
+    if ($("terminator").closest<HTMLElement>(".card")?.offsetParent === null) return { note: "" };
+    const shown = Math.min(this.source.replay() ?? Infinity, this.source.trials().length);
+    if (shown > TERMINATOR_PLOT_MAX_TRIALS) return { note: TERMINATOR_TOO_LONG };
     // As for importances: not before Plotly can draw the answer. Each point is a model fit, so
     // the Asked throttle (at most every 10 × its cost while the study runs) matters here.
     if (this.plotly) {
