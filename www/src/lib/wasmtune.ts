@@ -417,9 +417,11 @@ export interface AutoExplanation {
   reason: string;
   /** Complete trials so far. */
   nComplete: number;
+  /** Objectives of the study. */
   nObjectives: number;
   /** Parameters seen so far. */
   nParams: number;
+  /** Whether any parameter seen so far is categorical. */
   categorical: boolean;
   /** Whether trials have different sets of parameters. */
   conditional: boolean;
@@ -427,6 +429,7 @@ export interface AutoExplanation {
   constrained: boolean;
   /** The complete-trial count at which it switches to `next` (null when it stays). */
   switchAt: number | null;
+  /** The sampler it switches to at `switchAt` (null when it stays). */
   next: AutoExplanation["sampler"] | null;
 }
 
@@ -454,7 +457,10 @@ export interface EvaluatorSpec {
  *  cross-validation error, 20 trials). Without cross-validation scores, pair the improvement
  *  evaluator with another error evaluator, e.g. `EMMREvaluator` with `MedianErrorEvaluator`. */
 export interface TerminatorSpec {
+  /** How much the best value could still improve (default `RegretBoundEvaluator`). */
   improvement_evaluator?: EvaluatorSpec;
+  /** The objective's own error: the threshold (default: the cross-validation error, or 0 with
+   *  `BestValueStagnationEvaluator`). */
   error_evaluator?: EvaluatorSpec;
   /** Complete trials before the terminator may stop the study (default 20). */
   min_n_trials?: number;
@@ -462,6 +468,7 @@ export interface TerminatorSpec {
 
 /** What `study.terminator` is asked. */
 export interface TerminatorRequest {
+  /** The terminator (Optuna's defaults where absent). */
   terminator?: TerminatorSpec;
   /** Also the improvement plot's points for the trials numbered this and up (each computed over
    *  the complete trials up to it, as Optuna's `plot_terminator_improvement`; every point from the
@@ -473,19 +480,38 @@ export interface TerminatorRequest {
 
 /** One point of Optuna's terminator improvement plot. */
 export interface ImprovementPoint {
+  /** The trial the estimate was taken after. */
   trial_number: number;
+  /** The improvement estimate over the complete trials up to it. */
   improvement: number;
+  /** The error estimate there (the threshold). */
   error: number | null;
+}
+
+/** One check of the terminator. */
+export interface TerminatorDecision {
+  /** Complete trials seen. */
+  n_complete: number;
+  /** How much the best value could still improve (null below `min_n_trials`). */
+  improvement: number | null;
+  /** The threshold (null below `min_n_trials`). */
+  error: number | null;
+  /** Whether to stop: `improvement < error`. */
+  terminate: boolean;
 }
 
 /** The terminator's answer. */
 export interface TerminatorReport {
+  /** The improvement evaluator's class name. */
   improvement_evaluator: string;
+  /** The error evaluator's class name. */
   error_evaluator: string;
+  /** Complete trials before the terminator may stop a study. */
   min_n_trials: number;
   /** The decision over the study's trials now: stop when `improvement < error` (both null below
    *  `min_n_trials` complete trials). */
-  decision: { n_complete: number; improvement: number | null; error: number | null; terminate: boolean };
+  decision: TerminatorDecision;
+  /** The improvement plot's points asked for with `history_from` (empty otherwise). */
   history: ImprovementPoint[];
 }
 
