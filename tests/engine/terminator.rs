@@ -474,3 +474,25 @@ fn a_slot_decides_as_a_kept_terminator() {
     let d = slot.answer(&other, trials, study.directions()).unwrap();
     assert_eq!((d.min_n_trials, d.decision.improvement), (1000, None));
 }
+
+#[test]
+fn improvement_history_counts_complete_trials_per_point() {
+    // Failed and pruned trials get a point too (after the first complete one), so a point's index
+    // is not how many trials the terminator has judged: the plot greys points by `n_complete`.
+    let mut study = Study::builder().build().unwrap();
+    for k in 0..12 {
+        let n = study.ask().unwrap();
+        let x = study.trial_handle(n).unwrap().suggest_float("x", 0.0, 1.0).unwrap();
+        let outcome = match k % 3 {
+            1 => TrialOutcome::Fail("test".into()),
+            2 => TrialOutcome::Pruned,
+            _ => TrialOutcome::Complete(vec![x]),
+        };
+        study.tell(n, outcome).unwrap();
+    }
+    let mut imp = BestValueStagnationEvaluator::default();
+    let h = improvement_history(study.trials(), study.directions()[0], &mut imp, None).unwrap();
+    assert_eq!(h.len(), 12);
+    let counts: Vec<usize> = h.iter().map(|p| p.n_complete).collect();
+    assert_eq!(counts, [1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4]);
+}

@@ -10,7 +10,7 @@ import type { FrozenTrial, ParamValue, Study, StudyConfig } from "wasmtune";
 import { builtinObjective } from "./objectives";
 import type { Best, FinishReason, Report, RunSpec } from "./protocol";
 import { Stepping } from "./stepping";
-import { checkTerminator } from "./terminator";
+import { TerminatorGate } from "./terminator";
 
 interface Slot {
   index: number;
@@ -26,10 +26,10 @@ export class ParallelRun {
   private stopRequested = false;
   private assigned = 0;
   private done = 0;
-  private terminated = false;
   private readonly slots: Slot[] = [];
   private finish: (() => void) | null = null;
   private readonly batcher: Batcher<FrozenTrial>;
+  private readonly terminator: TerminatorGate;
 
   constructor(
     private readonly study: Study,
@@ -46,6 +46,7 @@ export class ParallelRun {
     steps?: number,
   ) {
     this.stepping = new Stepping(steps);
+    this.terminator = new TerminatorGate(spec.terminate === true, post);
     this.batcher = new Batcher<FrozenTrial>((trials) =>
       post({ type: "trials", trials, best: bestOf(study), sentAt: performance.now(), lines: study.takeJournal() }),
     );
@@ -257,10 +258,7 @@ export class ParallelRun {
     slot.trial = null;
     this.done++;
     this.batcher.push(frozen);
-    if (this.spec.terminate === true && !this.stopRequested && !this.terminated && checkTerminator(this.study, this.post)) {
-      this.terminated = true;
-      this.study.stop();
-    }
+    this.terminator.afterTrial(this.study, this.stopRequested);
     this.assign(slot);
     this.reportPausedWhenIdle();
     this.checkFinished();
@@ -279,7 +277,7 @@ export class ParallelRun {
 
   get reason(): FinishReason {
     if (this.stopRequested) return "stopped";
-    if (this.terminated) return "terminated";
+    if (this.terminator.stopped) return "terminated";
     return this.done < this.nTrials ? "exhausted" : "completed";
   }
   get completed(): number {

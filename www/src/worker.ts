@@ -24,7 +24,7 @@ import { CUSTOM_ID, errorMessage } from "./objectives/custom";
 import { type Best, type Command, type Query, type Report, type RunSpec, trialTimeoutMs } from "./protocol";
 import { ParallelRun, withConstantLiar } from "./coordinator";
 import { paretoInfo } from "./pareto-info";
-import { PAGE_TERMINATOR, checkTerminator } from "./terminator";
+import { PAGE_TERMINATOR, TerminatorGate } from "./terminator";
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -57,8 +57,8 @@ class Run {
   private wake: (() => void) | null = null;
   private lastYield = performance.now();
   private done = 0;
-  private terminated = false;
   private readonly stepping: Stepping;
+  private readonly terminator: TerminatorGate;
 
   constructor(
     private readonly study: Study,
@@ -66,9 +66,10 @@ class Run {
     private readonly nTrials: number,
     steps?: number,
     /** Stop when the engine's terminator says improvement is unlikely (terminator.ts). */
-    private readonly terminate = false,
+    terminate = false,
   ) {
     this.stepping = new Stepping(steps);
+    this.terminator = new TerminatorGate(terminate, post);
   }
 
   private readonly batcher = new Batcher<FrozenTrial>((trials) => {
@@ -154,17 +155,14 @@ class Run {
         async (_study, trial) => {
           this.done++;
           this.batcher.push(trial);
-          if (this.terminate && !this.stopRequested && checkTerminator(this.study, post)) {
-            this.terminated = true;
-            this.study.stop();
-          }
+          this.terminator.afterTrial(this.study, this.stopRequested);
           if (this.stepping.count(this.done >= this.nTrials)) this.paused = true;
           await this.checkpoint();
         },
       ],
     });
     this.batcher.flush();
-    const reason = this.stopRequested ? "stopped" : this.terminated ? "terminated" : this.done < this.nTrials ? "exhausted" : "completed";
+    const reason = this.stopRequested ? "stopped" : this.terminator.stopped ? "terminated" : this.done < this.nTrials ? "exhausted" : "completed";
     post({ type: "finished", reason, done: this.done, best: bestOf(this.study) });
   }
 }

@@ -13,6 +13,7 @@ import { PARETO_NEEDS_OBJECTIVES, feasible, paretoPlot } from "../src/plots/pare
 import { referencePoint } from "../src/pareto-info";
 import { rankFractions, rankPlot } from "../src/plots/rank";
 import { slicePlot } from "../src/plots/slice";
+import { terminatorPlot } from "../src/plots/terminator";
 import { timelinePlot } from "../src/plots/timeline";
 import { readViewOptions } from "../src/state";
 
@@ -180,5 +181,20 @@ describe("plots", () => {
     const b2 = gpBeliefPlot({ belief: { params: ["x", "lr"], axes: [[0, 1], [0, 1]], mean: z, std: z, acquisition: z, nTrials: 3 } }, trials);
     expect(!isNote(b2) && b2.data.filter((d) => d.type === "contour").length).toBe(3);
     expect(GP_NEEDS_SAMPLER).toMatch(/GPSampler/);
+  });
+});
+
+describe("terminator improvement plot", () => {
+  it("greys the points before min_n_trials complete trials, counting complete trials, not points", () => {
+    // Trials 0-5: complete, fail, complete, pruned, complete, complete: the third complete trial
+    // is trial 4, the fifth point.
+    const nComplete = [1, 1, 2, 2, 3, 4];
+    const history = nComplete.map((n_complete, k) => ({ trial_number: k, n_complete, improvement: 1 / (k + 1), error: k < 4 ? -1 : 0.01 }));
+    const fig = terminatorPlot({ history, minTrials: 3, improvementName: "EMMREvaluator" });
+    if (isNote(fig)) throw new Error(fig.note);
+    const grey = (fig.layout.shapes as { x0: number; x1: number }[])[0];
+    expect([grey.x0, grey.x1]).toEqual([-0.5, 3.5]);
+    // No threshold is drawn while the error is negative (its initial trials are not in yet).
+    expect((fig.data[1] as { y: (number | null)[] }).y).toEqual([null, null, null, null, 0.01, 0.01]);
   });
 });

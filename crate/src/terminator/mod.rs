@@ -280,6 +280,9 @@ impl StudyCallback for TerminatorCallback {
 pub struct ImprovementPoint {
     /// The trial number the estimate was taken after.
     pub trial_number: u64,
+    /// Complete trials up to and including it (what `min_n_trials` counts: failed and pruned
+    /// trials get a point too, so this is not the point's index).
+    pub n_complete: usize,
     /// The improvement estimate over the complete trials up to this one.
     pub improvement: f64,
     /// The error estimate there, when an error evaluator was given.
@@ -324,7 +327,12 @@ fn history_since(
             None => None,
         };
         if t.number >= from {
-            out.push(ImprovementPoint { trial_number: t.number, improvement: value, error: err });
+            out.push(ImprovementPoint {
+                trial_number: t.number,
+                n_complete: done.len(),
+                improvement: value,
+                error: err,
+            });
         }
     }
     Ok(out)

@@ -482,6 +482,9 @@ export interface TerminatorRequest {
 export interface ImprovementPoint {
   /** The trial the estimate was taken after. */
   trial_number: number;
+  /** Complete trials up to and including it (what `min_n_trials` counts; failed and pruned
+   *  trials get a point too). */
+  n_complete: number;
   /** The improvement estimate over the complete trials up to it. */
   improvement: number;
   /** The error estimate there (the threshold). */

@@ -26,8 +26,8 @@ export function terminatorPlot(state: TerminatorPlotState): PlotResult {
   const layout = baseLayout("Terminator improvement", "terminator");
   layout.xaxis = { title: { text: "Trial" } };
   layout.yaxis = { title: { text: "Possible improvement" }, type: "log" };
-  // Optuna greys the trials before min_n_trials: the terminator does not judge there.
-  const judged = history.findIndex((_, i) => i + 1 >= minTrials);
+  // Optuna greys the trials before min_n_trials complete ones: the terminator does not judge there.
+  const judged = history.findIndex((p) => p.n_complete >= minTrials);
   if (judged > 0) {
     layout.shapes = [
       { type: "rect", xref: "x", yref: "paper", x0: x[0] - 0.5, x1: x[judged] - 0.5, y0: 0, y1: 1, fillcolor: "#888", opacity: 0.15, line: { width: 0 } },
