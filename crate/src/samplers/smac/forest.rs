@@ -65,7 +65,7 @@ impl Forest {
             min_samples_split: options.min_samples_split as f64,
             min_samples_leaf: options.min_samples_leaf as f64,
             bootstrap: options.bootstrapping,
-            random_threshold: true,
+            splitter: crate::importance::forest::Splitter::BestUniform,
         };
         let data = Data { columns, y };
         Forest { trees: fit_forest_with(&data, settings, rng).collect() }
