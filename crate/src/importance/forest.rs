@@ -176,8 +176,21 @@ fn fit_tree(data: &Data, presorted: &[Vec<u32>], settings: &Settings, rng: &mut 
     } else {
         vec![1.0; n]
     };
-    let sorted: Vec<Vec<u32>> =
-        presorted.iter().map(|r| r.iter().copied().filter(|&i| counts[i as usize] > 0.0).collect()).collect();
+    // Without branches, as in `partition`: a bootstrap leaves out about a third of the rows at
+    // random, and a filter's branch on it was mispredicted as often.
+    let sorted: Vec<Vec<u32>> = presorted
+        .iter()
+        .map(|r| {
+            let mut kept = vec![0; r.len()];
+            let mut k = 0;
+            for &i in r {
+                kept[k] = i;
+                k += usize::from(counts[i as usize] > 0.0);
+            }
+            kept.truncate(k);
+            kept
+        })
+        .collect();
     let n_rows = sorted.first().map_or(0, Vec::len);
     let mut g = Grower { data, counts, sorted, goes_left: vec![false; n], buffer: Vec::new(), settings: *settings };
     let mut nodes = Vec::new();
