@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 use wasmtune::rng::Rng;
 use wasmtune::samplers::smac::acquisition::{log_ei_log, log_ei_plain};
-use wasmtune::samplers::smac::{Forest, ForestOptions};
+use wasmtune::samplers::smac::{Forest, ForestOptions, Splitter};
 use wasmtune::{ComponentSpec, ParamValue, Study, StudyConfig, StudyDirection, TrialState};
 
 fn study(name: &str, kwargs: Value) -> Study {
@@ -32,9 +32,14 @@ fn moments(rows: &[(usize, f64)], y: &[f64]) -> (f64, f64) {
 
 #[test]
 fn forest_mean_and_variance_are_the_law_of_total_variance_over_brute_force_leaves() {
+    mixture_matches_brute_force(Splitter::Random);
+    mixture_matches_brute_force(Splitter::BestUniform);
+}
+
+fn mixture_matches_brute_force(splitter: Splitter) {
     let (cols, y) = data(80, 1);
     // Leaves of up to a few samples, so that leaf variances matter as much as the trees' spread.
-    let opts = ForestOptions { min_samples_leaf: 3, ratio_features: 0.67, ..ForestOptions::default() };
+    let opts = ForestOptions { min_samples_leaf: 3, ratio_features: 0.67, splitter, ..ForestOptions::default() };
     let forest = Forest::fit(&cols, &y, &opts, &mut Rng::seed_from_u64(2));
     assert_eq!(forest.n_trees(), 10);
     let row = |i: usize| [cols[0][i], cols[1][i], cols[2][i]];
@@ -72,7 +77,21 @@ fn forest_mean_and_variance_are_the_law_of_total_variance_over_brute_force_leave
 }
 
 #[test]
-fn a_stump_without_bootstrap_splits_where_brute_force_finds_the_least_squared_error() {
+fn the_random_splitter_is_seeded_and_differs_from_the_best_one() {
+    let (cols, y) = data(200, 9);
+    let fit = |splitter: Splitter, seed: u64| {
+        let opts = ForestOptions { splitter, ..ForestOptions::default() };
+        let forest = Forest::fit(&cols, &y, &opts, &mut Rng::seed_from_u64(seed));
+        let mut rng = Rng::seed_from_u64(10);
+        (0..50).map(|_| forest.predict(&[rng.uniform(), rng.uniform(), rng.uniform()])).collect::<Vec<_>>()
+    };
+    assert_eq!(fit(Splitter::Random, 1), fit(Splitter::Random, 1));
+    assert_ne!(fit(Splitter::Random, 1), fit(Splitter::Random, 2));
+    assert_ne!(fit(Splitter::Random, 1), fit(Splitter::BestUniform, 1));
+}
+
+#[test]
+fn a_stump_of_the_best_splitter_without_bootstrap_splits_where_brute_force_finds_the_least_squared_error() {
     let mut rng = Rng::seed_from_u64(4);
     let x: Vec<f64> = (0..40).map(|_| rng.uniform()).collect();
     let y: Vec<f64> = x.iter().map(|&v| if v > 0.63 { 2.0 } else { 0.0 } + 0.5 * rng.normal()).collect();
@@ -82,6 +101,7 @@ fn a_stump_without_bootstrap_splits_where_brute_force_finds_the_least_squared_er
             max_depth: 1,
             bootstrapping: false,
             min_samples_leaf: min_leaf,
+            splitter: Splitter::BestUniform,
             ..Default::default()
         };
         let forest = Forest::fit(std::slice::from_ref(&x), &y, &opts, &mut Rng::seed_from_u64(5));
@@ -250,6 +270,8 @@ fn a_seed_gives_the_same_trials_and_options_are_checked() {
     assert!(err(json!({"surrogate_model_rf_ratio_features": 0.0})).contains("ratio_features must be in (0, 1]"));
     assert!(err(json!({"surrogate_model_rf_num_trees": 0})).contains("num_trees"));
     assert!(err(json!({"random_design_probability": 1.5})).contains("random_design_probability"));
+    assert!(err(json!({"surrogate_model_rf_splitter": "extra"})).contains("surrogate_model_rf_splitter \"extra\""));
+    assert_eq!(err(json!({"surrogate_model_rf_splitter": "best"})), "");
     assert!(err(json!({"n_trees": 5})).contains("unknown field"));
     assert_eq!(err(json!({"init_design_type": "random", "output_directory": "x"})), "");
 }

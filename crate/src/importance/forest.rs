@@ -10,8 +10,10 @@
 //! by [`crate::rng`], so a seed gives the same trees natively and in wasm.
 //!
 //! [`Settings`] adds what SMAC's forest needs (`samplers::smac`): a share of the features per
-//! split, minimum node and leaf sizes, bootstrapping off, and split points drawn between the two
-//! neighbouring values (Hutter et al. 2014); [`fit_forest`] keeps the settings above.
+//! split, minimum node and leaf sizes, bootstrapping off, and the other [`Splitter`]s: split points
+//! drawn between the two neighbouring values (Hutter et al. 2014), or one random threshold per
+//! feature (scikit-learn's random splitter, which SMAC3 grows its trees with); [`fit_forest`]
+//! keeps the settings above.
 //!
 //! Like scikit-learn: a split lies halfway between two neighbouring distinct values; a node is a
 //! leaf at `max_depth`, with one distinct sample, or with (near) zero impurity; features are tried
@@ -63,8 +65,25 @@ pub(crate) struct Settings {
     pub min_samples_leaf: f64,
     /// Each tree on a bootstrap sample (true) or on all rows once.
     pub bootstrap: bool,
-    /// Split points uniform between the two neighbouring values rather than halfway.
-    pub random_threshold: bool,
+    /// How a node's split is chosen.
+    pub splitter: Splitter,
+}
+
+/// How a node's split is chosen among the features tried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Splitter {
+    /// Every split point of every feature tried; the threshold halfway between the two
+    /// neighbouring values (scikit-learn's `splitter="best"`).
+    Best,
+    /// Every split point tried, the threshold drawn uniformly between the two neighbouring values
+    /// (Hutter et al. 2014's forest, pyrfr).
+    BestUniform,
+    /// One threshold per feature tried, uniform over the node's range of that feature; the best of
+    /// those wins (scikit-learn's `splitter="random"`, the extremely randomized trees of Geurts,
+    /// Ernst & Wehenkel 2006). A feature constant in the node is passed over without counting
+    /// towards `max_features`. A split costs one pass over the side it is summed on instead of a
+    /// scan of every split point, and the thresholds spread the trees' steps between observations.
+    Random,
 }
 
 impl Settings {
@@ -77,7 +96,7 @@ impl Settings {
             min_samples_split: 2.0,
             min_samples_leaf: 1.0,
             bootstrap: true,
-            random_threshold: false,
+            splitter: Splitter::Best,
         }
     }
 }
@@ -139,7 +158,8 @@ struct Grower<'a> {
 
 struct Best {
     feature: usize,
-    /// The neighbouring values the split falls between.
+    /// The neighbouring values the split falls between (the threshold twice for
+    /// [`Splitter::Random`]).
     between: (f64, f64),
     n_left: usize,
     proxy: f64,
@@ -156,8 +176,21 @@ fn fit_tree(data: &Data, presorted: &[Vec<u32>], settings: &Settings, rng: &mut 
     } else {
         vec![1.0; n]
     };
-    let sorted: Vec<Vec<u32>> =
-        presorted.iter().map(|r| r.iter().copied().filter(|&i| counts[i as usize] > 0.0).collect()).collect();
+    // Without branches, as in `partition`: a bootstrap leaves out about a third of the rows at
+    // random, and a filter's branch on it was mispredicted as often.
+    let sorted: Vec<Vec<u32>> = presorted
+        .iter()
+        .map(|r| {
+            let mut kept = vec![0; r.len()];
+            let mut k = 0;
+            for &i in r {
+                kept[k] = i;
+                k += usize::from(counts[i as usize] > 0.0);
+            }
+            kept.truncate(k);
+            kept
+        })
+        .collect();
     let n_rows = sorted.first().map_or(0, Vec::len);
     let mut g = Grower { data, counts, sorted, goes_left: vec![false; n], buffer: Vec::new(), settings: *settings };
     let mut nodes = Vec::new();
@@ -171,10 +204,21 @@ fn fit_tree(data: &Data, presorted: &[Vec<u32>], settings: &Settings, rng: &mut 
             && end - start >= 2
             && node.weight >= g.settings.min_samples_split
             && node.impurity > f64::EPSILON;
-        let best = if splittable { g.best_split(start, end, &mut order, rng) } else { None };
+        let best = if !splittable {
+            None
+        } else if g.settings.splitter == Splitter::Random {
+            g.random_split(start, end, &mut order, rng)
+        } else {
+            g.best_split(start, end, &mut order, rng)
+        };
         let Some(best) = best else { continue };
         let (a, b) = best.between;
-        let mut threshold = if g.settings.random_threshold { a + rng.uniform() * (b - a) } else { 0.5 * (a + b) };
+        let mut threshold = match g.settings.splitter {
+            Splitter::Best => 0.5 * (a + b),
+            Splitter::BestUniform => a + rng.uniform() * (b - a),
+            Splitter::Random => a,
+        };
+        // Rounding may land a threshold on the upper value, which would send it left.
         if threshold >= b {
             threshold = a;
         }
@@ -244,6 +288,66 @@ impl Grower<'_> {
         best
     }
 
+    /// [`Splitter::Random`]: one uniform threshold in each of up to `max_features` features that
+    /// vary in the node, the one maximizing the decrease in squared error.
+    fn random_split(&self, start: usize, end: usize, order: &mut [usize], rng: &mut Rng) -> Option<Best> {
+        rng.shuffle(order);
+        let (mut total_w, mut total_s) = (0.0, 0.0);
+        for &i in &self.sorted[0][start..end] {
+            total_w += self.counts[i as usize];
+            total_s += self.counts[i as usize] * self.data.y[i as usize];
+        }
+        let mut best: Option<Best> = None;
+        let leaf = self.settings.min_samples_leaf;
+        let mut tried = 0;
+        for &f in order.iter() {
+            if tried == self.settings.max_features.max(1) {
+                break;
+            }
+            let rows = &self.sorted[f][start..end];
+            let col = &self.data.columns[f];
+            let (lo, hi) = (col[rows[0] as usize], col[rows[rows.len() - 1] as usize]);
+            if hi <= lo + FEATURE_THRESHOLD {
+                continue;
+            }
+            tried += 1;
+            let mut t = lo + rng.uniform() * (hi - lo);
+            if t >= hi {
+                t = lo;
+            }
+            // The rows are sorted by this feature, so the left side is a prefix, at least one row
+            // long (lo <= t) and one short of the whole (t < hi). It is found by walking in from
+            // both ends at once, summing each walk: twice the shorter side's rows, where a binary
+            // search's unpredictable branches cost more in the many small nodes.
+            let (mut i, mut j) = (0, rows.len());
+            let (mut w_l, mut s_l, mut w_r, mut s_r) = (0.0, 0.0, 0.0, 0.0);
+            let (p, w, s) = loop {
+                let r = rows[i] as usize;
+                if col[r] > t {
+                    break (i, w_l, s_l);
+                }
+                w_l += self.counts[r];
+                s_l += self.counts[r] * self.data.y[r];
+                i += 1;
+                let r = rows[j - 1] as usize;
+                if col[r] <= t {
+                    break (j, total_w - w_r, total_s - s_r);
+                }
+                w_r += self.counts[r];
+                s_r += self.counts[r] * self.data.y[r];
+                j -= 1;
+            };
+            if w < leaf || total_w - w < leaf {
+                continue;
+            }
+            let proxy = s * s / w + (total_s - s) * (total_s - s) / (total_w - w);
+            if best.as_ref().is_none_or(|b| proxy > b.proxy) {
+                best = Some(Best { feature: f, between: (t, t), n_left: p, proxy });
+            }
+        }
+        best
+    }
+
     /// Partitions every feature's range stably into the rows going left, then right.
     fn partition(&mut self, start: usize, end: usize, feature: usize, threshold: f64) {
         let col = &self.data.columns[feature];
@@ -255,18 +359,21 @@ impl Grower<'_> {
                 continue;
             }
             let range = &mut self.sorted[f][start..end];
-            self.buffer.clear();
+            self.buffer.resize(range.len(), 0);
+            // Without branches: each row is written to both sides and only its own side's cursor
+            // moves. Which side a row goes to is as good as random in every feature but the one
+            // split on, so a branch here was mispredicted about half the time, and this loop was
+            // most of a fit.
             let mut k = 0;
             for j in 0..range.len() {
                 let i = range[j];
-                if self.goes_left[i as usize] {
-                    range[k] = i;
-                    k += 1;
-                } else {
-                    self.buffer.push(i);
-                }
+                let left = usize::from(self.goes_left[i as usize]);
+                range[k] = i;
+                self.buffer[j - k] = i;
+                k += left;
             }
-            range[k..].copy_from_slice(&self.buffer);
+            let n_right = range.len() - k;
+            range[k..].copy_from_slice(&self.buffer[..n_right]);
         }
     }
 }
@@ -337,6 +444,66 @@ mod tests {
         assert_eq!(thresholds(&a), thresholds(&b));
         let imp = a[0].impurity_decrease(3);
         assert!((imp.iter().sum::<f64>() - 1.0).abs() < 1e-12 && imp[0] > 0.9, "{imp:?}");
+    }
+
+    /// The training rows (with their sample counts) that reach each node of `t`.
+    fn rows_per_node(t: &Tree, cols: &[Vec<f64>]) -> Vec<Vec<usize>> {
+        let mut out = vec![Vec::new(); t.nodes.len()];
+        for i in (0..cols[0].len()).filter(|&i| t.counts[i] > 0.0) {
+            let mut id = 0;
+            loop {
+                out[id].push(i);
+                let Some(f) = t.nodes[id].feature else { break };
+                id = if cols[f][i] <= t.nodes[id].threshold { t.nodes[id].left } else { t.nodes[id].right };
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_random_splitter_splits_inside_each_nodes_range_with_exact_node_statistics_and_is_seeded() {
+        let (cols, y) = data(300, 6);
+        let d = Data { columns: &cols, y: &y };
+        let settings = Settings {
+            max_features: 2,
+            min_samples_split: 3.0,
+            min_samples_leaf: 3.0,
+            splitter: Splitter::Random,
+            ..Settings::breiman(5, 64, 3)
+        };
+        let forest: Vec<Tree> = fit_forest_with(&d, settings, &mut Rng::seed_from_u64(8)).collect();
+        let mut splits = 0;
+        for t in &forest {
+            let rows = rows_per_node(t, &cols);
+            for (id, n) in t.nodes.iter().enumerate() {
+                // Every node's mean and variance are those of its rows, weighted by the counts.
+                let w: f64 = rows[id].iter().map(|&i| t.counts[i]).sum();
+                let mean = rows[id].iter().map(|&i| t.counts[i] * y[i]).sum::<f64>() / w;
+                let var = rows[id].iter().map(|&i| t.counts[i] * (y[i] - mean).powi(2)).sum::<f64>() / w;
+                assert!((n.weight - w).abs() < 1e-9 && (n.value - mean).abs() < 1e-12, "node {id}");
+                assert!((n.impurity - var).abs() < 1e-12, "node {id}: {} vs {var}", n.impurity);
+                let Some(f) = n.feature else {
+                    assert!(w >= 3.0, "a leaf of {w} samples");
+                    continue;
+                };
+                splits += 1;
+                let (lo, hi) = rows[id]
+                    .iter()
+                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &i| (lo.min(cols[f][i]), hi.max(cols[f][i])));
+                assert!(lo <= n.threshold && n.threshold < hi, "node {id}: {} outside [{lo}, {hi})", n.threshold);
+                assert!(t.nodes[n.left].weight >= 3.0 && t.nodes[n.right].weight >= 3.0);
+            }
+        }
+        assert!(splits > 100, "{splits}");
+        // Random thresholds still model the step at x0 = 0.5.
+        let mean = |x: [f64; 3]| forest.iter().map(|t| predict(t, &x)).sum::<f64>() / forest.len() as f64;
+        let step = mean([0.8, 0.5, 0.5]) - mean([0.2, 0.5, 0.5]);
+        assert!((step - 1.0).abs() < 0.2, "{step}");
+        let again: Vec<Tree> = fit_forest_with(&d, settings, &mut Rng::seed_from_u64(8)).collect();
+        let other: Vec<Tree> = fit_forest_with(&d, settings, &mut Rng::seed_from_u64(9)).collect();
+        let thresholds = |f: &[Tree]| f.iter().flat_map(|t| t.nodes.iter().map(|n| n.threshold)).collect::<Vec<_>>();
+        assert_eq!(thresholds(&forest), thresholds(&again));
+        assert_ne!(thresholds(&forest), thresholds(&other));
     }
 
     #[test]

@@ -30,7 +30,8 @@
 //! - `surrogate_model_type` is `"rf"` only (GPSampler is our GP), `acq_func_type` `"ei_log"` or
 //!   `"ei"`, `init_design_type` `"sobol"` or `"random"`; `surrogate_model_rf_max_depth`,
 //!   `surrogate_model_rf_bootstrapping` and `random_design_probability` expose SMAC3 settings
-//!   OptunaHub leaves at their defaults;
+//!   OptunaHub leaves at their defaults, and `surrogate_model_rf_splitter` (`"random"`, SMAC3's, or
+//!   `"best"`, the forest of Hutter et al. 2014) chooses how the trees split;
 //! - random streams differ, so seeds do not reproduce SMAC3's trials.
 
 pub mod acquisition;
@@ -41,7 +42,7 @@ pub mod space;
 use serde::Deserialize;
 
 pub use acquisition::AcqFunc;
-pub use forest::{Forest, ForestOptions};
+pub use forest::{Forest, ForestOptions, Splitter};
 use search::SearchBudget;
 use space::Encoder;
 
@@ -82,6 +83,10 @@ pub struct SmacSamplerOptions {
     pub surrogate_model_rf_max_depth: usize,
     /// Trees on bootstrap samples (SMAC3's true). Not an OptunaHub option.
     pub surrogate_model_rf_bootstrapping: bool,
+    /// `"random"` (SMAC3's: one random threshold per feature tried) or `"best"` (every split point
+    /// scanned, the threshold uniform between the two neighbouring values). Not an OptunaHub
+    /// option.
+    pub surrogate_model_rf_splitter: String,
     /// Size of the initial design; by default
     /// `min(n_configs_per_hyperparameter · dim, max_ratio · n_trials)`.
     pub init_design_n_configs: Option<usize>,
@@ -111,6 +116,7 @@ impl Default for SmacSamplerOptions {
             surrogate_model_rf_min_samples_leaf: f.min_samples_leaf,
             surrogate_model_rf_max_depth: f.max_depth,
             surrogate_model_rf_bootstrapping: f.bootstrapping,
+            surrogate_model_rf_splitter: "random".into(),
             init_design_n_configs: None,
             init_design_n_configs_per_hyperparameter: 10,
             init_design_max_ratio: 0.25,
@@ -166,6 +172,15 @@ impl SmacSampler {
                 )));
             }
         };
+        let splitter = match o.surrogate_model_rf_splitter.as_str() {
+            "random" => Splitter::Random,
+            "best" => Splitter::BestUniform,
+            other => {
+                return Err(invalid(format!(
+                    "surrogate_model_rf_splitter {other:?} is not supported; use \"random\" or \"best\""
+                )));
+            }
+        };
         let checks = [
             (o.surrogate_model_rf_num_trees >= 1, "surrogate_model_rf_num_trees must be at least 1"),
             (
@@ -192,6 +207,7 @@ impl SmacSampler {
             min_samples_leaf: o.surrogate_model_rf_min_samples_leaf,
             max_depth: o.surrogate_model_rf_max_depth,
             bootstrapping: o.surrogate_model_rf_bootstrapping,
+            splitter,
         };
         let mut rng = Rng::from_seed_option(o.seed);
         let independent = RandomSampler::seeded(rng.next_u64());
