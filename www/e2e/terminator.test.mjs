@@ -36,7 +36,10 @@ export const tests = [
       await page.click("#start");
       await page.waitForSelector('#status[data-state="finished"]');
       assert((await page.locator("#trials tbody tr").count()) === 40, "all 40 trials ran");
-      assert((await page.textContent("#terminator-status")).startsWith("Optuna's terminator"), "no check was made: the switch's description stays");
+      const about = await page.textContent("#terminator-status");
+      assert(about.startsWith("Optuna's terminator"), "no check was made: the switch's description stays");
+      // The number is the page terminator's (TERMINATOR_READY_AT), written in by the panel.
+      assert(about.includes("learned from the first 30 trials."), about);
       await page.locator('[data-control="plot-terminator"]').scrollIntoViewIfNeeded();
       await page.waitForFunction(() => document.getElementById("terminator")?.dataset.points === "80");
       await page.selectOption("#objective", "binh-korn");
