@@ -35,7 +35,7 @@
 //! study's trials, so the page and the CLI say which sampler is in use and why without
 //! restating the rule.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -114,8 +114,8 @@ impl Delegate {
 pub struct StudyFacts {
     /// Complete trials.
     pub n_complete: usize,
-    /// Every parameter seen, with whether it is categorical.
-    params: BTreeMap<String, bool>,
+    /// Every parameter seen.
+    params: BTreeSet<String>,
     /// The parameter names of the first finished trial, to tell a conditional space.
     first: Option<Vec<String>>,
     categorical: bool,
@@ -127,26 +127,32 @@ pub struct StudyFacts {
 impl StudyFacts {
     /// Folds in the trials that finished since the last call (each trial once).
     pub fn update(&mut self, trials: &[&FrozenTrial]) {
-        for t in self.seen.fresh(trials, true) {
-            self.n_complete += usize::from(t.state == TrialState::Complete);
-            self.constrained |= t.system_attrs.contains_key(CONSTRAINTS_KEY);
-            // Allocates only for a parameter not seen before: this runs once per trial, and a
-            // CMA-ES trial costs about 10 µs in all.
-            for (k, p) in &t.params {
-                let categorical = matches!(p.distribution, Distribution::Categorical(_)) && !p.distribution.single();
-                match self.params.get_mut(k) {
-                    Some(c) => *c |= categorical,
-                    None => {
-                        self.params.insert(k.clone(), categorical);
+        let mut seen = std::mem::take(&mut self.seen);
+        seen.for_each_fresh(trials, true, |t| self.fold(t));
+        self.seen = seen;
+    }
+
+    fn fold(&mut self, t: &FrozenTrial) {
+        self.n_complete += usize::from(t.state == TrialState::Complete);
+        // A trial holds a few system attributes: comparing their names beats hashing one.
+        self.constrained |= t.system_attrs.keys().any(|k| k == CONSTRAINTS_KEY);
+        self.categorical |= t.params.values().any(|p| is_categorical(&p.distribution));
+        // This runs once per trial, and a CMA-ES trial costs about 10 µs in all: a trial with the
+        // first one's parameters in the first one's order (define-by-run code asks them in the
+        // same order) is settled by comparing names, with no hashing, lookup or allocation.
+        match &self.first {
+            Some(first) if first.len() == t.params.len() && first.iter().zip(t.params.keys()).all(|(a, b)| a == b) => {}
+            Some(first) => {
+                self.conditional |= first.len() != t.params.len() || !first.iter().all(|k| t.params.contains_key(k));
+                for k in t.params.keys() {
+                    if !self.params.contains(k) {
+                        self.params.insert(k.clone());
                     }
                 }
-                self.categorical |= categorical;
             }
-            match &self.first {
-                None => self.first = Some(t.params.keys().cloned().collect()),
-                Some(first) => {
-                    self.conditional |= first.len() != t.params.len() || !first.iter().all(|k| t.params.contains_key(k))
-                }
+            None => {
+                self.first = Some(t.params.keys().cloned().collect());
+                self.params.extend(t.params.keys().cloned());
             }
         }
     }
@@ -157,6 +163,11 @@ impl StudyFacts {
         facts.update(&trials.iter().collect::<Vec<_>>());
         facts
     }
+}
+
+/// A categorical parameter with more than one choice (one choice adds nothing to model).
+fn is_categorical(d: &Distribution) -> bool {
+    matches!(d, Distribution::Categorical(_)) && !d.single()
 }
 
 /// Which sampler AutoSampler uses for the next trial, and why.
