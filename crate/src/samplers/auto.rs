@@ -263,8 +263,8 @@ fn in_use((first, then, _): (Delegate, Option<Delegate>, &str), n: usize, switch
     }
 }
 
-/// The rule: which sampler for a study with `facts`, `n_objectives` objectives and the switch
-/// after `switch_trials` complete trials, and why.
+/// The rule: which sampler for a study with `facts`, `n_objectives` objectives and `options`
+/// (where to switch, from how many numeric parameters CMA-ES starts), and why.
 pub fn decide(facts: &StudyFacts, n_objectives: usize, options: &AutoSamplerOptions) -> AutoChoice {
     let switch_trials = options.switch_trials;
     let (categorical, n_params, n) = (facts.categorical, facts.params.len(), facts.n_complete);
