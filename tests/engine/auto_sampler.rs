@@ -41,7 +41,7 @@ fn sphere(t: &mut Trial<'_>) -> Result<f64, ObjectiveError> {
     Ok(x * x + y * y)
 }
 
-/// A 6-D sphere: enough numeric parameters for CMA-ES from the start, by default.
+/// A 6-D sphere: enough numeric parameters for CMA-ES from the start with `cma_es_params` 5.
 fn sphere6(t: &mut Trial<'_>) -> Result<f64, ObjectiveError> {
     let mut v = 0.0;
     for i in 0..6 {
@@ -98,23 +98,29 @@ fn a_numeric_space_uses_gp_then_cma_es_after_the_switch() {
 }
 
 #[test]
-fn five_or_more_numeric_parameters_use_cma_es_from_the_second_trial() {
+fn with_cma_es_params_five_or_more_numeric_parameters_use_cma_es_from_the_second_trial() {
     // Trial 0 comes before the space is known (GP's first trial, a random draw); from trial 1 on
     // it is CMA-ES, with no switch.
-    let mut s = study("AutoSampler", json!({"seed": 1}), 1);
+    let mut s = study("AutoSampler", json!({"seed": 1, "cma_es_params": 5}), 1);
     s.optimize(sphere6, Some(30), None).unwrap();
     assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 1), ("CmaEsSampler", 29)]));
-    let now = auto::explain(s.trials(), s.directions(), &AutoSamplerOptions::default());
+    let options = AutoSamplerOptions { cma_es_params: Some(5), ..AutoSamplerOptions::default() };
+    let now = auto::explain(s.trials(), s.directions(), &options);
     assert_eq!((now.sampler, now.switch_at, now.next, now.n_params), (Delegate::CmaEs, None, None, 6));
     assert!(now.reason.contains("6 numeric parameters") && now.reason.contains("at any budget"), "{}", now.reason);
     assert!(now.reason.contains("5 or more numeric parameters"), "{}", now.reason);
 }
 
 #[test]
-fn the_cma_es_dimension_is_an_option_and_null_restores_gp_first() {
-    let mut s = study("AutoSampler", json!({"seed": 1, "cma_es_params": null, "switch_trials": 10}), 1);
+fn by_default_gp_comes_first_at_any_dimension_and_the_cma_es_cut_is_an_option() {
+    // OptunaHub's rule by default (benches/AUTO.md: why the measured cut is not the default).
+    assert_eq!(AutoSamplerOptions::default().cma_es_params, None);
+    let mut s = study("AutoSampler", json!({"seed": 1, "switch_trials": 10}), 1);
     s.optimize(sphere6, Some(14), None).unwrap();
     assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 10), ("CmaEsSampler", 4)]));
+    let mut n = study("AutoSampler", json!({"seed": 1, "switch_trials": 10, "cma_es_params": null}), 1);
+    n.optimize(sphere6, Some(14), None).unwrap();
+    assert_eq!(chosen(&n), chosen(&s), "null is the default");
     // Two numeric parameters reach the threshold when it is 2.
     let mut s = study("AutoSampler", json!({"seed": 1, "cma_es_params": 2}), 1);
     s.optimize(sphere, Some(5), None).unwrap();
@@ -123,10 +129,10 @@ fn the_cma_es_dimension_is_an_option_and_null_restores_gp_first() {
 
 #[test]
 fn many_parameters_do_not_change_the_rule_for_categorical_or_constrained_spaces() {
-    let mut s = study("AutoSampler", json!({"seed": 2, "switch_trials": 10}), 1);
+    let mut s = study("AutoSampler", json!({"seed": 2, "switch_trials": 10, "cma_es_params": 5}), 1);
     s.optimize(mixed6, Some(12), None).unwrap();
     assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 10), ("TPESampler", 2)]));
-    let mut s = study("AutoSampler", json!({"seed": 6, "switch_trials": 8}), 1);
+    let mut s = study("AutoSampler", json!({"seed": 6, "switch_trials": 8, "cma_es_params": 5}), 1);
     s.optimize(
         |t: &mut Trial<'_>| {
             let v = sphere6(t)?;
@@ -229,7 +235,7 @@ fn while_it_uses_one_sampler_its_trials_are_that_samplers_with_the_same_seed() {
     let params = |s: &Study| s.trials().iter().map(|t| t.params.clone()).collect::<Vec<_>>();
     assert_eq!(params(&a), params(&g));
     // With CMA-ES from the start, its trials after the first are CmaEsSampler's with the seed.
-    let mut a = study("AutoSampler", json!({"seed": 7}), 1);
+    let mut a = study("AutoSampler", json!({"seed": 7, "cma_es_params": 5}), 1);
     let mut c = study("CmaEsSampler", json!({"seed": 7}), 1);
     a.optimize(sphere6, Some(20), None).unwrap();
     c.optimize(sphere6, Some(20), None).unwrap();
@@ -246,7 +252,7 @@ fn the_same_seed_gives_the_same_study_across_a_switch() {
     assert_eq!(run(8), run(8));
     assert_ne!(run(8), run(9));
     let run6 = |seed: u64| {
-        let mut s = study("AutoSampler", json!({"seed": seed}), 1);
+        let mut s = study("AutoSampler", json!({"seed": seed, "cma_es_params": 5}), 1);
         s.optimize(sphere6, Some(25), None).unwrap();
         s.trials().iter().map(|t| (t.params.clone(), t.values.clone())).collect::<Vec<_>>()
     };
