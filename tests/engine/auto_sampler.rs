@@ -41,6 +41,21 @@ fn sphere(t: &mut Trial<'_>) -> Result<f64, ObjectiveError> {
     Ok(x * x + y * y)
 }
 
+/// A 6-D sphere: enough numeric parameters for CMA-ES from the start with `cma_es_params` 5.
+fn sphere6(t: &mut Trial<'_>) -> Result<f64, ObjectiveError> {
+    let mut v = 0.0;
+    for i in 0..6 {
+        v += t.suggest_float(&format!("x{i}"), -5.0, 5.0)?.powi(2);
+    }
+    Ok(v)
+}
+
+/// Six parameters, one categorical.
+fn mixed6(t: &mut Trial<'_>) -> Result<f64, ObjectiveError> {
+    let c = t.suggest_categorical("c", vec!["a".into(), "b".into()])?;
+    Ok(sphere6(t)? + if c == ParamValue::from("a") { 0.0 } else { 1.0 })
+}
+
 fn mixed(t: &mut Trial<'_>) -> Result<f64, ObjectiveError> {
     let x = t.suggest_float("x", -5.0, 5.0)?;
     let c = t.suggest_categorical("c", vec!["a".into(), "b".into()])?;
@@ -80,6 +95,55 @@ fn a_numeric_space_uses_gp_then_cma_es_after_the_switch() {
     assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 15), ("CmaEsSampler", 15)]));
     // CMA-ES really ran: its generation attribute is on the later trials.
     assert!(s.trials()[20].system_attrs.contains_key("cma:generation"));
+}
+
+#[test]
+fn with_cma_es_params_five_or_more_numeric_parameters_use_cma_es_from_the_second_trial() {
+    // Trial 0 comes before the space is known (GP's first trial, a random draw); from trial 1 on
+    // it is CMA-ES, with no switch.
+    let mut s = study("AutoSampler", json!({"seed": 1, "cma_es_params": 5}), 1);
+    s.optimize(sphere6, Some(30), None).unwrap();
+    assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 1), ("CmaEsSampler", 29)]));
+    let options = AutoSamplerOptions { cma_es_params: Some(5), ..AutoSamplerOptions::default() };
+    let now = auto::explain(s.trials(), s.directions(), &options);
+    assert_eq!((now.sampler, now.switch_at, now.next, now.n_params), (Delegate::CmaEs, None, None, 6));
+    assert!(now.reason.contains("6 numeric parameters") && now.reason.contains("at any budget"), "{}", now.reason);
+    assert!(now.reason.contains("5 or more numeric parameters"), "{}", now.reason);
+}
+
+#[test]
+fn by_default_gp_comes_first_at_any_dimension_and_the_cma_es_cut_is_an_option() {
+    // OptunaHub's rule by default (benches/AUTO.md: why the measured cut is not the default).
+    assert_eq!(AutoSamplerOptions::default().cma_es_params, None);
+    let mut s = study("AutoSampler", json!({"seed": 1, "switch_trials": 10}), 1);
+    s.optimize(sphere6, Some(14), None).unwrap();
+    assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 10), ("CmaEsSampler", 4)]));
+    let mut n = study("AutoSampler", json!({"seed": 1, "switch_trials": 10, "cma_es_params": null}), 1);
+    n.optimize(sphere6, Some(14), None).unwrap();
+    assert_eq!(chosen(&n), chosen(&s), "null is the default");
+    // Two numeric parameters reach the threshold when it is 2.
+    let mut s = study("AutoSampler", json!({"seed": 1, "cma_es_params": 2}), 1);
+    s.optimize(sphere, Some(5), None).unwrap();
+    assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 1), ("CmaEsSampler", 4)]));
+}
+
+#[test]
+fn many_parameters_do_not_change_the_rule_for_categorical_or_constrained_spaces() {
+    let mut s = study("AutoSampler", json!({"seed": 2, "switch_trials": 10, "cma_es_params": 5}), 1);
+    s.optimize(mixed6, Some(12), None).unwrap();
+    assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 10), ("TPESampler", 2)]));
+    let mut s = study("AutoSampler", json!({"seed": 6, "switch_trials": 8, "cma_es_params": 5}), 1);
+    s.optimize(
+        |t: &mut Trial<'_>| {
+            let v = sphere6(t)?;
+            t.set_constraint(vec![v - 50.0])?;
+            Ok::<_, ObjectiveError>(v)
+        },
+        Some(10),
+        None,
+    )
+    .unwrap();
+    assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 8), ("TPESampler", 2)]));
 }
 
 #[test]
@@ -170,6 +234,12 @@ fn while_it_uses_one_sampler_its_trials_are_that_samplers_with_the_same_seed() {
     g.optimize(sphere, Some(14), None).unwrap();
     let params = |s: &Study| s.trials().iter().map(|t| t.params.clone()).collect::<Vec<_>>();
     assert_eq!(params(&a), params(&g));
+    // With CMA-ES from the start, its trials after the first are CmaEsSampler's with the seed.
+    let mut a = study("AutoSampler", json!({"seed": 7, "cma_es_params": 5}), 1);
+    let mut c = study("CmaEsSampler", json!({"seed": 7}), 1);
+    a.optimize(sphere6, Some(20), None).unwrap();
+    c.optimize(sphere6, Some(20), None).unwrap();
+    assert_eq!(params(&a)[1..], params(&c)[1..]);
 }
 
 #[test]
@@ -181,6 +251,13 @@ fn the_same_seed_gives_the_same_study_across_a_switch() {
     };
     assert_eq!(run(8), run(8));
     assert_ne!(run(8), run(9));
+    let run6 = |seed: u64| {
+        let mut s = study("AutoSampler", json!({"seed": seed, "cma_es_params": 5}), 1);
+        s.optimize(sphere6, Some(25), None).unwrap();
+        s.trials().iter().map(|t| (t.params.clone(), t.values.clone())).collect::<Vec<_>>()
+    };
+    assert_eq!(run6(8), run6(8));
+    assert_ne!(run6(8), run6(9));
 }
 
 #[test]
@@ -214,6 +291,8 @@ fn bad_options_are_refused_with_a_clear_error() {
     assert!(unknown.contains("AutoSampler options") && unknown.contains("constraints_func"), "{unknown}");
     let zero = build(json!({"switch_trials": 0}));
     assert!(zero.contains("switch_trials must be at least 1"), "{zero}");
+    let one = build(json!({"cma_es_params": 1}));
+    assert!(one.contains("cma_es_params must be at least 2"), "{one}");
     let not_object = build(json!([1]));
     assert!(not_object.contains("AutoSampler options must be a JSON object"), "{not_object}");
 }
