@@ -30,8 +30,9 @@ if ! node -e '
 fi
 
 echo "[www] end-to-end (headless Chromium)"
-# Two browsers at once (e2e/harness.mjs: each its own server, origin and profile). A test mostly
-# waits on one page's worker, so a second browser uses the core the first leaves idle: the full
-# suite took 390 s so, against about 470 s one at a time (benches/BUILD.md).
-E2E_SHARDS=2 node e2e/run.mjs || status=1
+# Three browsers at once (e2e/harness.mjs: each its own server, origin and profile), taking tests
+# from one queue. A test mostly waits on one page's worker, so another browser uses the CPU the
+# first leaves idle: the full suite took 390 s with two against about 470 s one at a time, and 278 s
+# with three against 284 s with two even with a build running beside the three (benches/BUILD.md).
+E2E_SHARDS=3 node e2e/run.mjs || status=1
 exit $status
