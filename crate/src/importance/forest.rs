@@ -242,25 +242,27 @@ impl Grower<'_> {
     /// A leaf for the rows in `start..end` (any feature's array holds the same rows).
     fn leaf(&self, start: usize, end: usize) -> Node {
         let rows = &self.sorted[0][start..end];
-        let (mut w, mut s) = (0.0, 0.0);
-        for &i in rows {
-            w += self.counts[i as usize];
-            s += self.counts[i as usize] * self.data.y[i as usize];
-        }
+        let (w, s) = self.totals(start, end);
         let mean = s / w;
         // Two passes, so that equal targets give exactly zero impurity whatever their magnitude.
         let ss: f64 = rows.iter().map(|&i| self.counts[i as usize] * (self.data.y[i as usize] - mean).powi(2)).sum();
         Node { feature: None, threshold: 0.0, left: 0, right: 0, value: mean, weight: w, impurity: ss / w }
     }
 
+    /// The node's weight and weighted sum of targets (its rows in any one feature's order).
+    fn totals(&self, start: usize, end: usize) -> (f64, f64) {
+        let (mut w, mut s) = (0.0, 0.0);
+        for &i in &self.sorted[0][start..end] {
+            w += self.counts[i as usize];
+            s += self.counts[i as usize] * self.data.y[i as usize];
+        }
+        (w, s)
+    }
+
     /// The split maximizing the decrease in squared error, features tried in random order.
     fn best_split(&self, start: usize, end: usize, order: &mut [usize], rng: &mut Rng) -> Option<Best> {
         rng.shuffle(order);
-        let (mut total_w, mut total_s) = (0.0, 0.0);
-        for &i in &self.sorted[0][start..end] {
-            total_w += self.counts[i as usize];
-            total_s += self.counts[i as usize] * self.data.y[i as usize];
-        }
+        let (total_w, total_s) = self.totals(start, end);
         let mut best: Option<Best> = None;
         let leaf = self.settings.min_samples_leaf;
         for &f in order.iter().take(self.settings.max_features.max(1)) {
@@ -292,11 +294,7 @@ impl Grower<'_> {
     /// vary in the node, the one maximizing the decrease in squared error.
     fn random_split(&self, start: usize, end: usize, order: &mut [usize], rng: &mut Rng) -> Option<Best> {
         rng.shuffle(order);
-        let (mut total_w, mut total_s) = (0.0, 0.0);
-        for &i in &self.sorted[0][start..end] {
-            total_w += self.counts[i as usize];
-            total_s += self.counts[i as usize] * self.data.y[i as usize];
-        }
+        let (total_w, total_s) = self.totals(start, end);
         let mut best: Option<Best> = None;
         let leaf = self.settings.min_samples_leaf;
         let mut tried = 0;
