@@ -17,6 +17,22 @@ pub fn mixed_space() -> Value {
     })
 }
 
+/// An objective over five kinds of parameter (log float, stepped int, a categorical holding null,
+/// stepped float, log int) that asserts every suggested value is legal: the model-based samplers'
+/// seeded-determinism tests run it.
+pub fn legal_mixed_objective(t: &mut wasmtune::Trial<'_>) -> Result<f64, wasmtune::ObjectiveError> {
+    use wasmtune::ParamValue;
+    let a = t.suggest_float_with("a", 1e-4, 1.0, None, true)?;
+    let b = t.suggest_int_with("b", -10, 10, 2, false)?;
+    let c = t.suggest_categorical("c", vec!["x".into(), "y".into(), ParamValue::Null])?;
+    let d = t.suggest_float_with("d", 0.0, 1.0, Some(0.1), false)?;
+    let e = t.suggest_int_with("e", 1, 1000, 1, true)?;
+    assert!((1e-4..=1.0).contains(&a) && b % 2 == 0 && (-10..=10).contains(&b));
+    assert!((0.0..=1.0).contains(&d) && ((d * 10.0).round() - d * 10.0).abs() < 1e-9);
+    assert!((1..=1000).contains(&e));
+    Ok(a.ln().abs() + (b as f64).abs() + d + (e as f64).ln() + if c == ParamValue::from("y") { 0.0 } else { 1.0 })
+}
+
 /// The sampler configurations the parity fixture covers.
 pub fn parity_samplers() -> Vec<(&'static str, Value)> {
     vec![

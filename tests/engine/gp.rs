@@ -77,26 +77,7 @@ fn the_fit_recovers_the_length_scale_of_a_known_gp() {
 fn same_seed_same_trials_and_values_stay_legal_in_a_mixed_space() {
     let run = |seed: u64| {
         let mut s = gp(json!({"seed": seed, "n_startup_trials": 5}), vec![StudyDirection::Minimize]);
-        s.optimize(
-            |t| {
-                let a = t.suggest_float_with("a", 1e-4, 1.0, None, true)?;
-                let b = t.suggest_int_with("b", -10, 10, 2, false)?;
-                let c = t.suggest_categorical("c", vec!["x".into(), "y".into(), ParamValue::Null])?;
-                let d = t.suggest_float_with("d", 0.0, 1.0, Some(0.1), false)?;
-                let e = t.suggest_int_with("e", 1, 1000, 1, true)?;
-                assert!((1e-4..=1.0).contains(&a) && b % 2 == 0 && (-10..=10).contains(&b));
-                assert!((0.0..=1.0).contains(&d) && ((d * 10.0).round() - d * 10.0).abs() < 1e-9);
-                assert!((1..=1000).contains(&e));
-                Ok(a.ln().abs()
-                    + (b as f64).abs()
-                    + d
-                    + (e as f64).ln()
-                    + if c == ParamValue::from("y") { 0.0 } else { 1.0 })
-            },
-            Some(25),
-            None,
-        )
-        .unwrap();
+        s.optimize(crate::common::legal_mixed_objective, Some(25), None).unwrap();
         s.trials().iter().map(|t| serde_json::to_string(&t.param_values()).unwrap()).collect::<Vec<_>>()
     };
     let a = run(3);
