@@ -167,7 +167,7 @@ fn a_categorical_space_uses_gp_then_tpe_not_cma_es() {
     let mut s = study("AutoSampler", json!({"seed": 2, "switch_trials": 10}), 1);
     s.optimize(mixed, Some(25), None).unwrap();
     assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 10), ("TPESampler", 15)]));
-    let options = AutoSamplerOptions { switch_trials: 10, ..Default::default() };
+    let options = AutoSamplerOptions { switch_trials: Some(10), ..Default::default() };
     let choice = auto::explain(&s.trials()[..3], s.directions(), &options);
     assert!(choice.categorical && !choice.conditional, "{choice:?}");
     assert!(choice.reason.contains("2 parameters, some categorical"), "{}", choice.reason);
@@ -213,17 +213,113 @@ fn constraints_turn_the_long_run_to_tpe_instead_of_cma_es() {
     assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 12), ("TPESampler", 8)]));
 }
 
-#[test]
-fn the_default_switch_is_at_250_complete_trials() {
-    // Trials of a random study, explained as AutoSampler would have chosen for each: the
-    // switch comes with the 250th complete trial, not before.
+/// Explains a random study's trials as AutoSampler with default options would have chosen for
+/// each, and returns the choice before and after the `k`-th complete trial.
+fn default_choice_around(
+    objective: fn(&mut Trial<'_>) -> Result<f64, ObjectiveError>,
+    k: usize,
+) -> [auto::AutoChoice; 2] {
     let mut s = study("RandomSampler", json!({"seed": 0}), 1);
-    s.optimize(sphere, Some(252), None).unwrap();
+    s.optimize(objective, Some(k as u64 + 2), None).unwrap();
     let options = AutoSamplerOptions::default();
-    let before = auto::explain(&s.trials()[..249], s.directions(), &options);
-    let after = auto::explain(&s.trials()[..250], s.directions(), &options);
-    assert_eq!((before.sampler, before.switch_at, before.next), (Delegate::Gp, Some(250), Some(Delegate::CmaEs)));
+    [
+        auto::explain(&s.trials()[..k - 1], s.directions(), &options),
+        auto::explain(&s.trials()[..k], s.directions(), &options),
+    ]
+}
+
+#[test]
+fn by_default_gp_hands_over_to_cma_es_after_90_trials_or_ten_per_parameter() {
+    // Two parameters: max(90, 20) = 90.
+    let [before, after] = default_choice_around(sphere, 90);
+    assert_eq!((before.sampler, before.switch_at, before.next), (Delegate::Gp, Some(90), Some(Delegate::CmaEs)));
     assert_eq!((after.sampler, after.switch_at, after.next), (Delegate::CmaEs, None, None));
+    assert!(before.reason.contains("below the 90-trial switch to CmaEsSampler"), "{}", before.reason);
+    assert!(before.reason.contains("started at GP's best trial"), "{}", before.reason);
+    // Twelve parameters: ten per parameter.
+    fn sphere12(t: &mut Trial<'_>) -> Result<f64, ObjectiveError> {
+        let mut v = 0.0;
+        for i in 0..12 {
+            v += t.suggest_float(&format!("x{i}"), -5.0, 5.0)?.powi(2);
+        }
+        Ok(v)
+    }
+    let [before, after] = default_choice_around(sphere12, 120);
+    assert_eq!((before.sampler, before.switch_at), (Delegate::Gp, Some(120)));
+    assert_eq!(after.sampler, Delegate::CmaEs);
+}
+
+#[test]
+fn other_spaces_switch_at_250_complete_trials_by_default() {
+    // One numeric parameter (GP, then TPE), as OptunaHub's switch.
+    let [before, after] = default_choice_around(|t: &mut Trial<'_>| Ok(t.suggest_float("x", -1.0, 1.0)?.powi(2)), 250);
+    assert_eq!((before.sampler, before.switch_at, before.next), (Delegate::Gp, Some(250), Some(Delegate::Tpe)));
+    assert_eq!(after.sampler, Delegate::Tpe);
+    let [before, after] = default_choice_around(mixed, 250);
+    assert_eq!((before.sampler, before.switch_at), (Delegate::Gp, Some(250)));
+    assert_eq!(after.sampler, Delegate::Tpe);
+}
+
+/// The values of `key` anywhere in a JSON tree, depth first.
+fn find<'a>(v: &'a Value, key: &str, out: &mut Vec<&'a Value>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                if k == key {
+                    out.push(x);
+                }
+                find(x, key, out);
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| find(x, key, out)),
+        _ => {}
+    }
+}
+
+/// CMA-ES's first mean and step, from the optimizer state stored on its first trial.
+fn cma_start(s: &Study, first_cma_trial: usize) -> (Vec<f64>, f64) {
+    let state = &s.trials()[first_cma_trial].system_attrs["cma:optimizer"];
+    let state: Value = match state {
+        Value::String(text) => serde_json::from_str(text).unwrap(),
+        v => v.clone(),
+    };
+    let (mut means, mut sigmas) = (Vec::new(), Vec::new());
+    find(&state, "mean", &mut means);
+    find(&state, "sigma", &mut sigmas);
+    let mean = means[0].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+    (mean, sigmas[0].as_f64().unwrap())
+}
+
+#[test]
+fn cma_es_starts_at_gps_best_trial_with_the_spread_of_its_nearest_trials() {
+    let mut s = study("AutoSampler", json!({"seed": 3, "switch_trials": 20}), 1);
+    s.optimize(sphere, Some(21), None).unwrap();
+    assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 20), ("CmaEsSampler", 1)]));
+    // CMA-ES's [0, 1] box: x in [-5, 5]; the int y widened by half a step, [-5.5, 5.5].
+    let unit =
+        |t: &wasmtune::FrozenTrial| [(t.params["x"].internal + 5.0) / 10.0, (t.params["y"].internal + 5.5) / 11.0];
+    let gp = &s.trials()[..20];
+    let best =
+        gp.iter().min_by(|a, b| a.values.as_ref().unwrap()[0].total_cmp(&b.values.as_ref().unwrap()[0])).unwrap();
+    let (mean, sigma) = cma_start(&s, 20);
+    assert_eq!(mean, unit(best).to_vec());
+    // Brute force: the three (d + 1) nearest other trials, root-mean-square per coordinate.
+    let mut sq: Vec<f64> = gp
+        .iter()
+        .filter(|t| t.number != best.number)
+        .map(|t| unit(t).iter().zip(unit(best)).map(|(a, b)| (a - b).powi(2)).sum())
+        .collect();
+    sq.sort_by(f64::total_cmp);
+    let expected = (sq[..3].iter().sum::<f64>() / 6.0).sqrt().clamp(1e-4, 1.0 / 6.0);
+    assert!((sigma - expected).abs() < 1e-12, "{sigma} vs {expected}");
+    // OptunaHub's warm start fits the best tenth of the trials instead: another start.
+    let mut w = study("AutoSampler", json!({"seed": 3, "switch_trials": 20, "cma_es_start": "warm_start"}), 1);
+    w.optimize(sphere, Some(21), None).unwrap();
+    assert_eq!(
+        w.trials()[..20].iter().map(|t| t.params.clone()).collect::<Vec<_>>(),
+        gp.iter().map(|t| t.params.clone()).collect::<Vec<_>>()
+    );
+    assert_ne!(cma_start(&w, 20).0, mean);
 }
 
 #[test]
@@ -264,7 +360,7 @@ fn the_same_seed_gives_the_same_study_across_a_switch() {
 fn the_explanation_names_the_sampler_each_trial_recorded() {
     let mut s = study("AutoSampler", json!({"seed": 9, "switch_trials": 12}), 1);
     s.optimize(sphere, Some(20), None).unwrap();
-    let options = AutoSamplerOptions { switch_trials: 12, ..Default::default() };
+    let options = AutoSamplerOptions { switch_trials: Some(12), ..Default::default() };
     for (k, t) in s.trials().iter().enumerate() {
         let choice = auto::explain(&s.trials()[..k], s.directions(), &options);
         assert_eq!(choice.sampler.name(), t.system_attrs["auto:sampler"].as_str().unwrap(), "trial {k}");
@@ -291,6 +387,8 @@ fn bad_options_are_refused_with_a_clear_error() {
     assert!(unknown.contains("AutoSampler options") && unknown.contains("constraints_func"), "{unknown}");
     let zero = build(json!({"switch_trials": 0}));
     assert!(zero.contains("switch_trials must be at least 1"), "{zero}");
+    let start = build(json!({"cma_es_start": "middle"}));
+    assert!(start.contains("unknown variant") && start.contains("warm_start"), "{start}");
     let one = build(json!({"cma_es_params": 1}));
     assert!(one.contains("cma_es_params must be at least 2"), "{one}");
     let not_object = build(json!([1]));

@@ -15,24 +15,27 @@
 //!   its trials are that sampler's with the same seed.
 //!
 //! Where we differ:
-//! - an option OptunaHub lacks, [`AutoSamplerOptions::cma_es_params`] (default `null`, OptunaHub's
-//!   rule): with a number k, one objective and k or more numeric parameters use **CMA-ES from the
-//!   start** (from the second trial: the first comes before the space is known, and is GP's random
-//!   draw). On the harness's 14 problems, 10 seeds (`benches/AUTO.md`), k = 5 gave AutoSampler
-//!   the best average rank at 50 and 100 trials (CMA-ES out-ranked our GP on most problems of 5
-//!   to 10 parameters), but it is not the default: on hartmann6 and griewank10 GP was better by
-//!   orders of magnitude (hartmann6 at 50 trials: 0.0017 against 0.76), which makes the
-//!   geometric mean of the regret ratios 1.7 to 2.4 times worse than GP's over those problems,
-//!   and would make AutoSampler far worse than OptunaHub's (GP there) on them. Handing GP's
-//!   trials to CMA-ES earlier (after 25, 50 or 100 trials, warm-started, also from the best trial
-//!   alone) ranked worse than either: the warm-started CMA-ES rarely improved on GP's best within
-//!   the budget;
-//! - the switch comes after [`AutoSamplerOptions::switch_trials`] complete trials (250, as
-//!   OptunaHub, whose reason is that Optuna's GP then costs seconds a trial; ours costs tens of
-//!   milliseconds there, so cost alone would let it go on). Measured from 250 to 500 trials
-//!   (`benches/AUTO.md`), going on with GP was better on hartmann6 and worse on branin (GP stalls
-//!   at its noise floor, CMA-ES keeps refining) and rosenbrock10: no case for a later default,
-//!   so it is OptunaHub's, and an option;
+//! - **one objective, numeric space: GP hands over to CMA-ES after `max(90, 10 × parameters)`
+//!   complete trials** (OptunaHub: 250), **and CMA-ES starts at GP's best trial with a local
+//!   step** ([`CmaEsStart::Best`]: the spread of the trials nearest to it) instead of a warm start
+//!   fitted to the best tenth of the trials. GP finds the basin; CMA-ES then refines it below GP's
+//!   noise floor (branin after 200 trials: median regret 3e-9 against GP's 1.7e-5 and OptunaHub's
+//!   8.5e-6). Ten trials per parameter is the usual size of a GP's first design (Loeppky, Sacks
+//!   and Welch 2009); 90 is the floor measured on the harness's 14 problems, 10 seeds
+//!   (`benches/AUTO.md`): hand-offs at 50 or 60 came too early on six-hump camel (GP had not
+//!   found the minimum yet), at 100 too late to show at 100 trials. This made AutoSampler's
+//!   average rank better than every single sampler's at 50, 100 and 200 trials. The warm start
+//!   (OptunaHub's, `cma_es_start: "warm_start"`) restarted CMA-ES too wide to improve on GP's best
+//!   within 200 trials, at any hand-off measured; `switch_trials: 250` with it is OptunaHub's rule;
+//! - an option OptunaHub lacks, [`AutoSamplerOptions::cma_es_params`] (default `null`): with a
+//!   number k, one objective and k or more numeric parameters use **CMA-ES from the start** (from
+//!   the second trial: the first comes before the space is known, and is GP's random draw). It is
+//!   not the default: on hartmann6 and griewank10 GP is better by orders of magnitude (hartmann6
+//!   at 50 trials: 0.0017 against 0.76);
+//! - other switches come after [`DEFAULT_SWITCH_TRIALS`] complete trials (250, as OptunaHub,
+//!   whose reason is that Optuna's GP then costs seconds a trial; ours costs tens of milliseconds
+//!   there, so cost alone would let it go on); [`AutoSamplerOptions::switch_trials`] sets every
+//!   switch at once;
 //! - one objective with a categorical parameter but the same parameters in every trial: GP, then
 //!   TPE (OptunaHub: TPE throughout). Our GP models categoricals (Hamming distance) well: on the
 //!   harness's mixed problem its median regret after 100 trials is 1.7e-7 against TPE's 0.023;
@@ -48,7 +51,7 @@
 //! study's trials, so the page and the CLI say which sampler is in use and why without
 //! restating the rule.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -57,39 +60,61 @@ use super::{
     CmaEsSampler, CmaEsSamplerOptions, GpSampler, InternalParams, NsgaIIISampler, NsgaIIISamplerOptions, NsgaIISampler,
     NsgaIISamplerOptions, Sampler, SearchSpace, StudyView, SystemAttrs, TpeSampler, TpeSamplerOptions,
 };
-use crate::distributions::Distribution;
+use crate::distributions::{Distribution, ParamValue};
 use crate::error::{Error, Result};
 use crate::rng::Rng;
 use crate::samplers::CONSTRAINTS_KEY;
 use crate::search_space::Seen;
+use crate::transform::{SearchSpaceTransform, TransformOptions};
 use crate::trial::{FrozenTrial, StudyDirection, TrialState};
 
 /// The system attribute naming the sampler that chose a trial (OptunaHub's key).
 pub const AUTO_SAMPLER_KEY: &str = "auto:sampler";
 
-/// Complete trials after which the GP (or, for many objectives, TPE) phase ends by default:
-/// OptunaHub's figure. Ours is not held to it by cost (see the module documentation); the
-/// measured quality beyond it did not favour another.
+/// Complete trials after which the first phase ends by default, except GP's in a numeric
+/// one-objective study: OptunaHub's figure. Ours is not held to it by cost (see the module
+/// documentation); the measured quality beyond it did not favour another.
 pub const DEFAULT_SWITCH_TRIALS: usize = 250;
 
+/// In a numeric one-objective study GP hands over to CMA-ES after this many complete trials, or
+/// [`GP_TRIALS_PER_PARAM`] per parameter when that is more (`benches/AUTO.md`).
+pub const GP_TRIALS_BEFORE_CMA_ES: usize = 90;
+
+/// Complete trials per numeric parameter GP gets before CMA-ES takes over: Loeppky, Sacks and
+/// Welch's (2009) ten points per dimension for a GP to have learned a function's global shape.
+pub const GP_TRIALS_PER_PARAM: usize = 10;
+
 /// Options: OptunaHub's (`seed`), and where to switch.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AutoSamplerOptions {
     /// Seed, passed unchanged to every delegate (random when absent, drawn once).
     pub seed: Option<u64>,
-    /// Complete trials after which the first phase ends ([`DEFAULT_SWITCH_TRIALS`]).
-    pub switch_trials: usize,
+    /// Complete trials after which the first phase ends; `null` (the default): by the plan,
+    /// `max(90, 10 × parameters)` from GP to CMA-ES ([`GP_TRIALS_BEFORE_CMA_ES`],
+    /// [`GP_TRIALS_PER_PARAM`]), [`DEFAULT_SWITCH_TRIALS`] otherwise.
+    pub switch_trials: Option<usize>,
     /// A numeric one-objective space with at least this many parameters uses CMA-ES from its
     /// first trials instead of GP; `null` (the default): GP first at any dimension, as
     /// OptunaHub. 5 ranked best on our benchmark but loses badly where GP shines (module docs).
     pub cma_es_params: Option<usize>,
+    /// How CMA-ES starts when it takes over from GP: `"best"` (the default: centred on the best
+    /// trial, with a step as wide as the trials nearest to it) or `"warm_start"` (as OptunaHub:
+    /// fitted to the best tenth of the trials so far).
+    pub cma_es_start: CmaEsStart,
 }
 
-impl Default for AutoSamplerOptions {
-    fn default() -> Self {
-        AutoSamplerOptions { seed: None, switch_trials: DEFAULT_SWITCH_TRIALS, cma_es_params: None }
-    }
+/// How CMA-ES starts when it takes over from GP ([`AutoSamplerOptions::cma_es_start`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CmaEsStart {
+    /// At the best complete trial, with a local step: the root-mean-square distance from it of its
+    /// nearest complete trials in CMA-ES's `[0, 1]` box. It refines GP's best, where a warm start
+    /// restarts too wide to beat GP within a few hundred trials (`benches/AUTO.md`).
+    #[default]
+    Best,
+    /// Warm-started from the complete trials (Nomura et al. 2021), as OptunaHub's.
+    WarmStart,
 }
 
 /// The samplers AutoSampler delegates to.
@@ -218,7 +243,7 @@ pub struct AutoChoice {
 fn plan(
     facts: &StudyFacts,
     n_objectives: usize,
-    cma_es_params: Option<usize>,
+    options: &AutoSamplerOptions,
 ) -> (Delegate, Option<Delegate>, &'static str) {
     use Delegate::*;
     let (categorical, n_params) = (facts.categorical, facts.params.len());
@@ -239,14 +264,30 @@ fn plan(
         (Gp, Some(Tpe), "GP models the constraints; TPE (not CMA-ES) keeps handling them in long runs")
     } else if n_params == 1 {
         (Gp, Some(Tpe), "CMA-ES does not model a single parameter, so TPE for long runs")
-    } else if cma_es_params.is_some_and(|k| n_params >= k) {
+    } else if options.cma_es_params.is_some_and(|k| n_params >= k) {
         (
             CmaEs,
             None,
             "set by cma_es_params (on our benchmark CMA-ES out-ranked GP on most problems of 5 to 10 parameters)",
         )
-    } else {
+    } else if options.cma_es_start == CmaEsStart::WarmStart {
         (Gp, Some(CmaEs), "GP is the most sample-efficient; CMA-ES, warm-started from the trials so far, for long runs")
+    } else {
+        (
+            Gp,
+            Some(CmaEs),
+            "GP is the most sample-efficient; then CMA-ES, started at GP's best trial with a step as wide as the \
+             trials nearest to it, refines it",
+        )
+    }
+}
+
+/// Complete trials after which `plan`'s first phase ends, given the options.
+fn switch_trials(plan: (Delegate, Option<Delegate>), n_params: usize, options: &AutoSamplerOptions) -> usize {
+    match (options.switch_trials, plan) {
+        (Some(n), _) => n,
+        (None, (Delegate::Gp, Some(Delegate::CmaEs))) => GP_TRIALS_BEFORE_CMA_ES.max(GP_TRIALS_PER_PARAM * n_params),
+        (None, _) => DEFAULT_SWITCH_TRIALS,
     }
 }
 
@@ -261,7 +302,6 @@ fn in_use((first, then, _): (Delegate, Option<Delegate>, &str), n: usize, switch
 /// The rule: which sampler for a study with `facts`, `n_objectives` objectives and `options`
 /// (where to switch, from how many numeric parameters CMA-ES starts), and why.
 pub fn decide(facts: &StudyFacts, n_objectives: usize, options: &AutoSamplerOptions) -> AutoChoice {
-    let switch_trials = options.switch_trials;
     let (categorical, n_params, n) = (facts.categorical, facts.params.len(), facts.n_complete);
     let space = if facts.first.is_none() {
         "no finished trial yet (the space is unknown; GP's first trial is a random draw)".to_owned()
@@ -272,7 +312,8 @@ pub fn decide(facts: &StudyFacts, n_objectives: usize, options: &AutoSamplerOpti
     } else {
         format!("{n_params} numeric parameter{}", if n_params == 1 { "" } else { "s" })
     };
-    let (first, then, why) = plan(facts, n_objectives, options.cma_es_params);
+    let (first, then, why) = plan(facts, n_objectives, options);
+    let switch_trials = switch_trials((first, then), n_params, options);
     let why = match (first, then, options.cma_es_params) {
         (Delegate::CmaEs, None, Some(k)) => {
             format!("With {k} or more numeric parameters, CMA-ES from the start: {why}")
@@ -334,7 +375,7 @@ pub struct AutoSampler {
 impl AutoSampler {
     /// Validates the options.
     pub fn new(options: AutoSamplerOptions) -> Result<Self> {
-        if options.switch_trials == 0 {
+        if options.switch_trials == Some(0) {
             return Err(Error::InvalidArgument("AutoSampler: switch_trials must be at least 1".into()));
         }
         if options.cma_es_params.is_some_and(|k| k < 2) {
@@ -361,10 +402,22 @@ impl AutoSampler {
             Delegate::Gp => Box::new(GpSampler::seeded(self.seed)),
             Delegate::Tpe => Box::new(TpeSampler::new(TpeSamplerOptions { seed, ..Default::default() })?),
             Delegate::CmaEs => {
-                // The warm start fits the best tenth of the trials, so it needs ten of them.
-                let source_trials = warm_start_trials(study);
-                let source_trials = (source_trials.len() >= 10).then_some(source_trials);
-                Box::new(CmaEsSampler::new(CmaEsSamplerOptions { seed, source_trials, ..Default::default() })?)
+                let options = match self.options.cma_es_start {
+                    CmaEsStart::Best => local_start(study)
+                        .map(|(x0, sigma0)| CmaEsSamplerOptions {
+                            x0: Some(x0),
+                            sigma0: Some(sigma0),
+                            ..Default::default()
+                        })
+                        .unwrap_or_default(),
+                    CmaEsStart::WarmStart => {
+                        // The warm start fits the best tenth of the trials, so it needs ten of them.
+                        let source_trials = warm_start_trials(study);
+                        let source_trials = (source_trials.len() >= 10).then_some(source_trials);
+                        CmaEsSamplerOptions { source_trials, ..Default::default() }
+                    }
+                };
+                Box::new(CmaEsSampler::new(CmaEsSamplerOptions { seed, ..options })?)
             }
             Delegate::NsgaII => Box::new(NsgaIISampler::nsga2(NsgaIISamplerOptions { seed, ..Default::default() })?),
             Delegate::NsgaIII => Box::new(NsgaIIISampler::nsga3(NsgaIIISamplerOptions { seed, ..Default::default() })?),
@@ -392,14 +445,56 @@ fn warm_start_trials(study: &StudyView) -> Vec<SourceTrial> {
         .collect()
 }
 
+/// CMA-ES's start at the best complete trial: its parameters, and a step as wide as the best
+/// trials' spread around it (root-mean-square distance per coordinate in CMA-ES's `[0, 1]` box of its
+/// `d + 1` nearest complete trials). GP's trials crowd where it believes the optimum lies, so the
+/// spread is the scale GP is working at; CMA-ES's step adaptation widens it if it is too narrow.
+/// `None` with fewer than `d + 2` complete trials (CMA-ES from the start, as `cma_es_params`
+/// gives, or a switch that early): CMA-ES then starts from the box, as CmaEsSampler.
+fn local_start(study: &StudyView) -> Option<(BTreeMap<String, ParamValue>, f64)> {
+    let sign = if study.directions.first() == Some(&StudyDirection::Maximize) { -1.0 } else { 1.0 };
+    let mut scored: Vec<(f64, &FrozenTrial)> = study
+        .trials_in(&[TrialState::Complete])
+        .filter_map(|t| Some((sign * *t.values.as_ref()?.first()?, t)))
+        .filter(|(v, _)| v.is_finite())
+        .collect();
+    scored.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let best = scored.first()?.1;
+    let space: SearchSpace = best.params.iter().map(|(k, p)| (k.clone(), p.distribution.clone())).collect();
+    let trans = SearchSpaceTransform::new(&space, TransformOptions { log: true, step: true, zero_one: true });
+    let encode = |t: &FrozenTrial| -> Option<Vec<f64>> {
+        let internal: InternalParams =
+            space.keys().map(|k| t.params.get(k).map(|p| (k.clone(), p.internal))).collect::<Option<_>>()?;
+        Some(trans.transform(&internal))
+    };
+    let centre = encode(best)?;
+    let d = centre.len().max(1);
+    // The nearest trials to the best, not the best-valued ones: a landscape with several equal
+    // minima (branin has three) spreads the best-valued trials over all of them.
+    let mut sq: Vec<f64> = scored
+        .iter()
+        .filter(|(_, t)| t.number != best.number)
+        .filter_map(|(_, t)| encode(t))
+        .map(|u| u.iter().zip(&centre).map(|(a, b)| (a - b) * (a - b)).sum::<f64>())
+        .collect();
+    if sq.len() < d + 1 {
+        return None;
+    }
+    // Once per study: sorting a few hundred distances is nothing.
+    sq.sort_by(f64::total_cmp);
+    let (sum, count) = (sq[..=d].iter().sum::<f64>(), (d + 1) * d);
+    // Floor: a step far below the box's float resolution stalls CMA-ES; ceiling: Optuna's 1/6.
+    let sigma0 = (sum / count.max(1) as f64).sqrt().clamp(1e-4, 1.0 / 6.0);
+    let x0 = best.params.iter().map(|(k, p)| (k.clone(), p.value())).collect();
+    Some((x0, sigma0))
+}
+
 impl Sampler for AutoSampler {
     fn before_trial(&mut self, study: &StudyView, trial: &FrozenTrial) -> Result<SystemAttrs> {
         self.facts.update(&study.trials);
-        let which = in_use(
-            plan(&self.facts, study.directions.len(), self.options.cma_es_params),
-            self.facts.n_complete,
-            self.options.switch_trials,
-        );
+        let plan = plan(&self.facts, study.directions.len(), &self.options);
+        let at = switch_trials((plan.0, plan.1), self.facts.params.len(), &self.options);
+        let which = in_use(plan, self.facts.n_complete, at);
         if self.delegates[which as usize].is_none() {
             self.delegates[which as usize] = Some(self.build(which, study)?);
         }
