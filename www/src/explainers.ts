@@ -3,7 +3,7 @@
 
 export const SAMPLER_EXPLAINERS: Record<string, string> = {
   AutoSampler:
-    "Picks the sampler for you from the search space, the trials so far and the number of objectives: GP for few trials over numeric parameters, TPE for categorical or conditional ones, CMA-ES or NSGA-II for long runs. Which one it uses now, and why, shows below while the study runs.",
+    "Picks the sampler for you from the search space, the trials so far and the number of objectives: GP first over numeric parameters, then CMA-ES started at GP's best trial to refine it; TPE for conditional parameters; NSGA-II for long multi-objective runs. Which one it uses now, and why, shows below while the study runs.",
   RandomSampler: "Draws every parameter independently and uniformly (log-uniformly on log scales). A baseline; hard to beat with very few trials or many workers.",
   TPESampler:
     "Tree-structured Parzen Estimator: splits past trials into good and bad, models each as a density, and proposes points likely under the good one. A strong default for mixed and conditional spaces.",
