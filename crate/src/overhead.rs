@@ -21,11 +21,12 @@ pub fn per_trial_ms(config: &StudyConfig, dim: usize, n_trials: usize, now_ms: &
     for _ in 0..n_trials {
         let t0 = now_ms();
         let t = study.ask_with(&space)?;
+        let number = t.number;
         // One sphere per objective, centred at 0, 1, 2...: conflicting objectives for several.
         let values: Vec<f64> = (0..config.directions.len())
             .map(|k| t.params.values().map(|p| (p.internal - k as f64).powi(2)).sum())
             .collect();
-        study.tell(t.number, TrialOutcome::Complete(values))?;
+        study.tell(number, TrialOutcome::Complete(values))?;
         times.push(now_ms() - t0);
     }
     Ok(times)

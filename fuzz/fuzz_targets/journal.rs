@@ -52,6 +52,7 @@ fuzz_target!(|data: &[u8]| {
             .map(|t| (t.number, t.params.keys().cloned().collect()))
             .collect();
         let Ok(t) = study.ask_with(&space) else { break };
+        let number = t.number;
         let given = |k: &str| preset.iter().any(|(n, ks)| *n == t.number && ks.iter().any(|x| x == k));
         let fixed = t.system_attrs.get("fixed_params").and_then(|f| f.as_object());
         for (k, p) in t.params.iter().filter(|(k, _)| !given(k) && !fixed.is_some_and(|f| f.contains_key(k.as_str()))) {
@@ -63,8 +64,8 @@ fuzz_target!(|data: &[u8]| {
                 p.distribution
             );
         }
-        let values = vec![t.number as f64; directions.len()];
-        study.tell(t.number, TrialOutcome::Complete(values)).expect("telling a trial just asked");
+        let values = vec![number as f64; directions.len()];
+        study.tell(number, TrialOutcome::Complete(values)).expect("telling a trial just asked");
     }
     // Everything appended replays after the lines it followed, with nothing skipped.
     let complete = text.rfind('\n').map_or("", |i| &text[..=i]);

@@ -32,12 +32,13 @@ fuzz_target!(|data: &[u8]| {
         let mut study = config.build_study(Some(Box::new(|| Some(0.0)))).expect("a fixed, valid configuration");
         for i in 0..4 {
             let Ok(t) = study.ask_with(&space) else { break };
+            let number = t.number;
             for (name, d) in &space {
                 let value = t.param_values().get(name).cloned().expect("every parameter of the space is sampled");
                 let internal = d.to_internal(name, &value).expect("a sampled value is of its distribution's type");
                 assert!(d.contains(internal), "{sampler}: {name} = {value:?} outside {d}");
             }
-            study.tell(t.number, TrialOutcome::Complete(vec![f64::from(i)])).expect("telling a trial just asked");
+            study.tell(number, TrialOutcome::Complete(vec![f64::from(i)])).expect("telling a trial just asked");
         }
     }
 });

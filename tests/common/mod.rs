@@ -70,11 +70,10 @@ pub fn parity_lines(n: u64) -> Vec<String> {
         let mut study = config.build_study(Some(Box::new(|| None))).unwrap();
         for _ in 0..n {
             let t = study.ask_with(&space).unwrap();
-            let x = t.params["x"].internal;
-            study.tell(t.number, TrialOutcome::Complete(vec![x * x])).unwrap();
-            lines.push(
-                json!({"sampler": name, "kwargs": kwargs, "number": t.number, "params": t.param_values()}).to_string(),
-            );
+            let (number, x) = (t.number, t.params["x"].internal);
+            let line = json!({"sampler": name, "kwargs": kwargs, "number": number, "params": t.param_values()});
+            study.tell(number, TrialOutcome::Complete(vec![x * x])).unwrap();
+            lines.push(line.to_string());
         }
     }
     lines

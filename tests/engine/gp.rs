@@ -231,9 +231,13 @@ fn failed_and_running_trials_do_not_break_sampling() {
         let n = s.ask().unwrap();
         let x = s.trial_handle(n).unwrap().suggest_float("x", -3.0, 3.0).unwrap();
         match i % 4 {
-            1 => drop(s.tell(n, TrialOutcome::Fail("test".into())).unwrap()),
+            1 => {
+                s.tell(n, TrialOutcome::Fail("test".into())).unwrap();
+            }
             3 => {} // left running
-            _ => drop(s.tell(n, TrialOutcome::Complete(vec![x * x])).unwrap()),
+            _ => {
+                s.tell(n, TrialOutcome::Complete(vec![x * x])).unwrap();
+            }
         }
     }
     assert!(s.trials().iter().any(|t| t.state == TrialState::Running));

@@ -81,8 +81,8 @@ fn constant_liar_changes_suggestions_while_trials_run() {
             tpe(json!({"seed": 1, "constant_liar": liar, "n_startup_trials": 10}), vec![StudyDirection::Minimize]);
         for _ in 0..20 {
             let t = s.ask_with(&space).unwrap();
-            let x = t.params["x"].internal;
-            s.tell(t.number, TrialOutcome::Complete(vec![x * x])).unwrap();
+            let (number, x) = (t.number, t.params["x"].internal);
+            s.tell(number, TrialOutcome::Complete(vec![x * x])).unwrap();
         }
         // Five trials asked in a batch, none told yet.
         (0..5).map(|_| s.ask_with(&space).unwrap().params["x"].internal).collect::<Vec<f64>>()

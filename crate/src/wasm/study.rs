@@ -269,7 +269,7 @@ impl WasmStudy {
             Some(s) => return Err(JsError::new(&format!("tell: unknown state \"{s}\""))),
         };
         let t = self.study.tell(number as u64, outcome).map_err(js_err)?;
-        to_js(&trial_view(&t))
+        to_js(&trial_view(t))
     }
 
     /// Every trial, as plain objects.
