@@ -89,12 +89,21 @@ fn constrained(t: &mut Trial<'_>) -> Result<f64, ObjectiveError> {
 }
 
 #[test]
-fn a_numeric_space_uses_gp_then_cma_es_after_the_switch() {
+fn a_numeric_space_uses_gp_then_cma_es_after_the_switch_with_every_other_trial_back_to_gp() {
     let mut s = study("AutoSampler", json!({"seed": 1, "switch_trials": 15}), 1);
     s.optimize(sphere, Some(30), None).unwrap();
+    let names = chosen(&s);
+    assert!(names[..15].iter().all(|n| n == "GPSampler"), "{names:?}");
+    for (k, name) in names.iter().enumerate().skip(15) {
+        assert_eq!(name, if k % 2 == 0 { "GPSampler" } else { "CmaEsSampler" }, "trial {k}");
+    }
+    // CMA-ES really ran: its generation attribute is on its trials, and not on GP's.
+    assert!(s.trials()[21].system_attrs.contains_key("cma:generation"));
+    assert!(!s.trials()[20].system_attrs.contains_key("cma:generation"));
+    // gp_every 0: CMA-ES alone after the switch.
+    let mut s = study("AutoSampler", json!({"seed": 1, "switch_trials": 15, "gp_every": 0}), 1);
+    s.optimize(sphere, Some(30), None).unwrap();
     assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 15), ("CmaEsSampler", 15)]));
-    // CMA-ES really ran: its generation attribute is on the later trials.
-    assert!(s.trials()[20].system_attrs.contains_key("cma:generation"));
 }
 
 #[test]
@@ -115,10 +124,10 @@ fn with_cma_es_params_five_or_more_numeric_parameters_use_cma_es_from_the_second
 fn by_default_gp_comes_first_at_any_dimension_and_the_cma_es_cut_is_an_option() {
     // OptunaHub's rule by default (benches/AUTO.md: why the measured cut is not the default).
     assert_eq!(AutoSamplerOptions::default().cma_es_params, None);
-    let mut s = study("AutoSampler", json!({"seed": 1, "switch_trials": 10}), 1);
+    let mut s = study("AutoSampler", json!({"seed": 1, "switch_trials": 10, "gp_every": 0}), 1);
     s.optimize(sphere6, Some(14), None).unwrap();
     assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 10), ("CmaEsSampler", 4)]));
-    let mut n = study("AutoSampler", json!({"seed": 1, "switch_trials": 10, "cma_es_params": null}), 1);
+    let mut n = study("AutoSampler", json!({"seed": 1, "switch_trials": 10, "gp_every": 0, "cma_es_params": null}), 1);
     n.optimize(sphere6, Some(14), None).unwrap();
     assert_eq!(chosen(&n), chosen(&s), "null is the default");
     // Two numeric parameters reach the threshold when it is 2.
@@ -149,7 +158,7 @@ fn many_parameters_do_not_change_the_rule_for_categorical_or_constrained_spaces(
 #[test]
 fn an_early_switch_starts_cma_es_without_a_warm_start() {
     // Too few trials for CMA-ES's warm start (it fits their best tenth): it starts from the box.
-    let mut s = study("AutoSampler", json!({"seed": 1, "switch_trials": 3}), 1);
+    let mut s = study("AutoSampler", json!({"seed": 1, "switch_trials": 3, "gp_every": 0}), 1);
     s.optimize(sphere, Some(10), None).unwrap();
     assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 3), ("CmaEsSampler", 7)]));
 }
@@ -218,21 +227,25 @@ fn constraints_turn_the_long_run_to_tpe_instead_of_cma_es() {
 fn default_choice_around(
     objective: fn(&mut Trial<'_>) -> Result<f64, ObjectiveError>,
     k: usize,
-) -> [auto::AutoChoice; 2] {
+) -> [auto::AutoChoice; 3] {
     let mut s = study("RandomSampler", json!({"seed": 0}), 1);
     s.optimize(objective, Some(k as u64 + 2), None).unwrap();
     let options = AutoSamplerOptions::default();
     [
         auto::explain(&s.trials()[..k - 1], s.directions(), &options),
         auto::explain(&s.trials()[..k], s.directions(), &options),
+        auto::explain(&s.trials()[..k + 1], s.directions(), &options),
     ]
 }
 
 #[test]
 fn by_default_gp_hands_over_to_cma_es_after_90_trials_or_ten_per_parameter() {
     // Two parameters: max(90, 20) = 90.
-    let [before, after] = default_choice_around(sphere, 90);
+    let [before, back, after] = default_choice_around(sphere, 90);
     assert_eq!((before.sampler, before.switch_at, before.next), (Delegate::Gp, Some(90), Some(Delegate::CmaEs)));
+    // Trial 90 (even) goes back to GP, trial 91 is CMA-ES's.
+    assert_eq!(back.sampler, Delegate::Gp);
+    assert!(back.reason.contains("every 2nd trial goes back to GPSampler"), "{}", back.reason);
     assert_eq!((after.sampler, after.switch_at, after.next), (Delegate::CmaEs, None, None));
     assert!(before.reason.contains("below the 90-trial switch to CmaEsSampler"), "{}", before.reason);
     assert!(before.reason.contains("started at GP's best trial"), "{}", before.reason);
@@ -244,7 +257,7 @@ fn by_default_gp_hands_over_to_cma_es_after_90_trials_or_ten_per_parameter() {
         }
         Ok(v)
     }
-    let [before, after] = default_choice_around(sphere12, 120);
+    let [before, _, after] = default_choice_around(sphere12, 120);
     assert_eq!((before.sampler, before.switch_at), (Delegate::Gp, Some(120)));
     assert_eq!(after.sampler, Delegate::CmaEs);
 }
@@ -252,12 +265,13 @@ fn by_default_gp_hands_over_to_cma_es_after_90_trials_or_ten_per_parameter() {
 #[test]
 fn other_spaces_switch_at_250_complete_trials_by_default() {
     // One numeric parameter (GP, then TPE), as OptunaHub's switch.
-    let [before, after] = default_choice_around(|t: &mut Trial<'_>| Ok(t.suggest_float("x", -1.0, 1.0)?.powi(2)), 250);
+    let [before, at, after] =
+        default_choice_around(|t: &mut Trial<'_>| Ok(t.suggest_float("x", -1.0, 1.0)?.powi(2)), 250);
     assert_eq!((before.sampler, before.switch_at, before.next), (Delegate::Gp, Some(250), Some(Delegate::Tpe)));
-    assert_eq!(after.sampler, Delegate::Tpe);
-    let [before, after] = default_choice_around(mixed, 250);
+    assert_eq!((at.sampler, after.sampler), (Delegate::Tpe, Delegate::Tpe));
+    let [before, at, after] = default_choice_around(mixed, 250);
     assert_eq!((before.sampler, before.switch_at), (Delegate::Gp, Some(250)));
-    assert_eq!(after.sampler, Delegate::Tpe);
+    assert_eq!((at.sampler, after.sampler), (Delegate::Tpe, Delegate::Tpe));
 }
 
 /// The values of `key` anywhere in a JSON tree, depth first.
@@ -292,16 +306,17 @@ fn cma_start(s: &Study, first_cma_trial: usize) -> (Vec<f64>, f64) {
 
 #[test]
 fn cma_es_starts_at_gps_best_trial_with_the_spread_of_its_nearest_trials() {
+    // Trial 20 (even) goes back to GP; CMA-ES starts on trial 21, from the 21 trials before it.
     let mut s = study("AutoSampler", json!({"seed": 3, "switch_trials": 20}), 1);
-    s.optimize(sphere, Some(21), None).unwrap();
-    assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 20), ("CmaEsSampler", 1)]));
+    s.optimize(sphere, Some(22), None).unwrap();
+    assert_eq!(runs(&chosen(&s)), run_of(&[("GPSampler", 21), ("CmaEsSampler", 1)]));
     // CMA-ES's [0, 1] box: x in [-5, 5]; the int y widened by half a step, [-5.5, 5.5].
     let unit =
         |t: &wasmtune::FrozenTrial| [(t.params["x"].internal + 5.0) / 10.0, (t.params["y"].internal + 5.5) / 11.0];
-    let gp = &s.trials()[..20];
+    let gp = &s.trials()[..21];
     let best =
         gp.iter().min_by(|a, b| a.values.as_ref().unwrap()[0].total_cmp(&b.values.as_ref().unwrap()[0])).unwrap();
-    let (mean, sigma) = cma_start(&s, 20);
+    let (mean, sigma) = cma_start(&s, 21);
     assert_eq!(mean, unit(best).to_vec());
     // Brute force: the three (d + 1) nearest other trials, root-mean-square per coordinate.
     let mut sq: Vec<f64> = gp
@@ -314,12 +329,12 @@ fn cma_es_starts_at_gps_best_trial_with_the_spread_of_its_nearest_trials() {
     assert!((sigma - expected).abs() < 1e-12, "{sigma} vs {expected}");
     // OptunaHub's warm start fits the best tenth of the trials instead: another start.
     let mut w = study("AutoSampler", json!({"seed": 3, "switch_trials": 20, "cma_es_start": "warm_start"}), 1);
-    w.optimize(sphere, Some(21), None).unwrap();
+    w.optimize(sphere, Some(22), None).unwrap();
     assert_eq!(
-        w.trials()[..20].iter().map(|t| t.params.clone()).collect::<Vec<_>>(),
+        w.trials()[..21].iter().map(|t| t.params.clone()).collect::<Vec<_>>(),
         gp.iter().map(|t| t.params.clone()).collect::<Vec<_>>()
     );
-    assert_ne!(cma_start(&w, 20).0, mean);
+    assert_ne!(cma_start(&w, 21).0, mean);
 }
 
 #[test]
@@ -367,10 +382,14 @@ fn the_explanation_names_the_sampler_each_trial_recorded() {
         assert!(choice.reason.starts_with(choice.sampler.name()), "{}", choice.reason);
         assert!(choice.reason.contains(&format!("{k} complete trial")), "{}", choice.reason);
     }
+    // Trial 19 is CMA-ES's; trial 20 goes back to GP.
+    let cma = auto::explain(&s.trials()[..19], s.directions(), &options);
+    assert_eq!(cma.sampler, Delegate::CmaEs);
+    assert!(cma.reason.contains("2 numeric parameters"), "{}", cma.reason);
+    assert!(cma.reason.contains("12-trial switch from GPSampler"), "{}", cma.reason);
     let now = auto::explain(s.trials(), s.directions(), &options);
-    assert_eq!(now.sampler, Delegate::CmaEs);
-    assert!(now.reason.contains("2 numeric parameters"), "{}", now.reason);
-    assert!(now.reason.contains("12-trial switch from GPSampler"), "{}", now.reason);
+    assert_eq!(now.sampler, Delegate::Gp);
+    assert!(now.reason.contains("past the 12-trial switch to CmaEsSampler, but every 2nd trial"), "{}", now.reason);
     let early = auto::explain(&s.trials()[..5], s.directions(), &options);
     assert!(early.reason.contains("below the 12-trial switch to CmaEsSampler"), "{}", early.reason);
     assert_eq!((early.n_complete, early.n_params, early.categorical), (5, 2, false));
