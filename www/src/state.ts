@@ -17,7 +17,7 @@ export const SAMPLER_OPTIONS: Record<string, Record<string, unknown>> = {
   SMACSampler: { n_trials: 100, surrogate_model_rf_num_trees: 10, init_design_type: "sobol", acq_func_type: "ei_log" },
   NSGAIISampler: { population_size: 50 },
   NSGAIIISampler: { population_size: 50, dividing_parameter: 3 },
-  AutoSampler: { switch_trials: null, cma_es_start: "best" },
+  AutoSampler: { switch_trials: null, cma_es_start: "best", gp_every: 2 },
 };
 
 /** Options per pruner, with Optuna's keyword names: sensible starting points for the 30-step
