@@ -445,16 +445,8 @@ impl WasmStudy {
     /// reproduced, caveat, params: [{name, distribution, phase, value, recorded, model}]}`.
     #[wasm_bindgen(js_name = tpeExplain)]
     pub fn tpe_explain(&self, request: JsValue) -> Result<JsValue, JsError> {
-        if self.sampler.name != "TPESampler" {
-            return Err(JsError::new(&format!(
-                "tpeExplain: the study's sampler is {}, not TPESampler",
-                self.sampler.name
-            )));
-        }
-        let options: samplers::TpeSamplerOptions =
-            samplers::options("TPESampler", &self.sampler.kwargs).map_err(js_err)?;
-        let request: samplers::tpe::ExplainRequest =
-            serde_json::from_value(to_json(&request)?).map_err(|e| JsError::new(&format!("tpeExplain: {e}")))?;
+        let (options, request): (samplers::TpeSamplerOptions, samplers::tpe::ExplainRequest) =
+            self.explain_inputs("tpeExplain", "TPESampler", &request)?;
         let explanation =
             samplers::tpe::explain(self.study.trials(), self.study.directions(), &options, &request).map_err(js_err)?;
         to_js(&explanation)
@@ -470,19 +462,37 @@ impl WasmStudy {
     /// generation, popsize, sigma, mean, cov, shownMean, ellipse1, ellipse2, firstTrial, trials}]}`.
     #[wasm_bindgen(js_name = cmaesExplain)]
     pub fn cmaes_explain(&self, request: JsValue) -> Result<JsValue, JsError> {
-        if self.sampler.name != "CmaEsSampler" {
-            return Err(JsError::new(&format!(
-                "cmaesExplain: the study's sampler is {}, not CmaEsSampler",
-                self.sampler.name
-            )));
-        }
-        let options: samplers::CmaEsSamplerOptions =
-            samplers::options("CmaEsSampler", &self.sampler.kwargs).map_err(js_err)?;
-        let request: samplers::cmaes::CmaExplainRequest =
-            serde_json::from_value(to_json(&request)?).map_err(|e| JsError::new(&format!("cmaesExplain: {e}")))?;
+        let (options, request): (samplers::CmaEsSamplerOptions, samplers::cmaes::CmaExplainRequest) =
+            self.explain_inputs("cmaesExplain", "CmaEsSampler", &request)?;
         let explanation = samplers::cmaes::explain(self.study.trials(), self.study.directions(), &options, &request)
             .map_err(js_err)?;
         to_js(&explanation)
+    }
+}
+
+impl WasmStudy {
+    /// What every `*Explain` binding starts with: the study's sampler options, refused with a
+    /// message naming `method` unless the sampler is `sampler`, and the request (an absent one is
+    /// `{}`, which is enough where every field is optional).
+    fn explain_inputs<O, R>(&self, method: &str, sampler: &str, request: &JsValue) -> Result<(O, R), JsError>
+    where
+        O: serde::de::DeserializeOwned + Default,
+        R: serde::de::DeserializeOwned,
+    {
+        if self.sampler.name != sampler {
+            return Err(JsError::new(&format!(
+                "{method}: the study's sampler is {}, not {sampler}",
+                self.sampler.name
+            )));
+        }
+        let options = samplers::options(sampler, &self.sampler.kwargs).map_err(js_err)?;
+        let json = if request.is_undefined() || request.is_null() {
+            Value::Object(Default::default())
+        } else {
+            to_json(request)?
+        };
+        let request = serde_json::from_value(json).map_err(|e| JsError::new(&format!("{method}: {e}")))?;
+        Ok((options, request))
     }
 }
 
@@ -503,19 +513,8 @@ impl WasmStudy {
     /// next}`.
     #[wasm_bindgen(js_name = autoExplain)]
     pub fn auto_explain(&self, request: JsValue) -> Result<JsValue, JsError> {
-        if self.sampler.name != "AutoSampler" {
-            return Err(JsError::new(&format!(
-                "autoExplain: the study's sampler is {}, not AutoSampler",
-                self.sampler.name
-            )));
-        }
-        let options: samplers::AutoSamplerOptions =
-            samplers::options("AutoSampler", &self.sampler.kwargs).map_err(js_err)?;
-        let request: AutoExplainRequest = if request.is_undefined() || request.is_null() {
-            AutoExplainRequest { trial: None }
-        } else {
-            serde_json::from_value(to_json(&request)?).map_err(|e| JsError::new(&format!("autoExplain: {e}")))?
-        };
+        let (options, request): (samplers::AutoSamplerOptions, AutoExplainRequest) =
+            self.explain_inputs("autoExplain", "AutoSampler", &request)?;
         if let Some(k) = request.trial.filter(|&k| k as usize >= self.study.trials().len()) {
             return Err(JsError::new(&format!("autoExplain: the study has no trial {k}")));
         }
