@@ -15,7 +15,7 @@ describe("AutoSampler on the page", () => {
     expect(defaultSpec().config.sampler.name).toBe("AutoSampler");
     expect(decodeSpec("#not-json").config.sampler.name).toBe("AutoSampler");
     expect(samplerNames()).toContain("AutoSampler");
-    expect(samplerExplainer("AutoSampler")).toMatch(/GP .* TPE .* CMA-ES/);
+    expect(samplerExplainer("AutoSampler")).toMatch(/GP .* CMA-ES .* TPE/);
   });
 });
 
@@ -28,10 +28,19 @@ describe("study.autoExplain", () => {
     for (const t of trials) {
       expect(study.autoExplain({ trial: t.number }).sampler).toBe(t.systemAttrs["auto:sampler"]);
     }
-    expect(trials.map((t) => t.systemAttrs["auto:sampler"])).toEqual([...Array(8).fill("GPSampler"), ...Array(4).fill("CmaEsSampler")]);
+    // After the switch every second trial (the even-numbered ones) still goes to GP.
+    expect(trials.map((t) => t.systemAttrs["auto:sampler"])).toEqual([
+      ...Array(9).fill("GPSampler"),
+      "CmaEsSampler",
+      "GPSampler",
+      "CmaEsSampler",
+    ]);
+    const cma = study.autoExplain({ trial: 11 });
+    expect(cma).toMatchObject({ sampler: "CmaEsSampler", nComplete: 11, nParams: 2, categorical: false, switchAt: null, next: null });
+    expect(cma.reason).toMatch(/^CmaEsSampler: 2 numeric parameters, 1 objective, 11 complete trials, at or past the 8-trial switch from GPSampler/);
     const now = study.autoExplain();
-    expect(now).toMatchObject({ sampler: "CmaEsSampler", nComplete: 12, nParams: 2, categorical: false, switchAt: null, next: null });
-    expect(now.reason).toMatch(/^CmaEsSampler: 2 numeric parameters, 1 objective, 12 complete trials, at or past the 8-trial switch from GPSampler/);
+    expect(now).toMatchObject({ sampler: "GPSampler", nComplete: 12 });
+    expect(now.reason).toMatch(/past the 8-trial switch to CmaEsSampler, but every 2nd trial goes back to GPSampler/);
     const early = study.autoExplain({ trial: 3 });
     expect(early).toMatchObject({ sampler: "GPSampler", nComplete: 3, switchAt: 8, next: "CmaEsSampler" });
   });
