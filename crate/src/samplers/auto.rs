@@ -367,9 +367,12 @@ pub fn decide(facts: &StudyFacts, n_objectives: usize, options: &AutoSamplerOpti
     let objectives = if n_objectives == 1 { "1 objective".to_owned() } else { format!("{n_objectives} objectives") };
     let constraints = if facts.constrained { ", constrained" } else { "" };
     let trials = format!("{n} complete trial{}", if n == 1 { "" } else { "s" });
-    let (sampler, switch_at, next, budget) = match then {
-        Some(next) if n >= switch_trials && back_to_gp((first, then), number, options.gp_every) => (
-            first,
+    let sampler = in_use((first, then, ""), n, switch_trials, number, options.gp_every);
+    let (switch_at, next, budget) = match then {
+        Some(next) if n < switch_trials => {
+            (Some(switch_trials), Some(next), format!("below the {switch_trials}-trial switch to {}", next.name()))
+        }
+        Some(next) if sampler == first => (
             None,
             None,
             format!(
@@ -380,16 +383,8 @@ pub fn decide(facts: &StudyFacts, n_objectives: usize, options: &AutoSamplerOpti
                 first.name()
             ),
         ),
-        Some(next) if n >= switch_trials => {
-            (next, None, None, format!("at or past the {switch_trials}-trial switch from {}", first.name()))
-        }
-        Some(next) => (
-            first,
-            Some(switch_trials),
-            Some(next),
-            format!("below the {switch_trials}-trial switch to {}", next.name()),
-        ),
-        None => (first, None, None, "at any budget".to_owned()),
+        Some(_) => (None, None, format!("at or past the {switch_trials}-trial switch from {}", first.name())),
+        None => (None, None, "at any budget".to_owned()),
     };
     AutoChoice {
         sampler,
@@ -498,15 +493,19 @@ impl AutoSampler {
 
 /// The complete trials as CMA-ES warm-start sources (values turned to minimization).
 fn warm_start_trials(study: &StudyView) -> Vec<SourceTrial> {
-    let sign = if study.directions.first() == Some(&StudyDirection::Maximize) { -1.0 } else { 1.0 };
-    study
-        .trials_in(&[TrialState::Complete])
-        .filter_map(|t| {
-            let value = *t.values.as_ref()?.first()?;
+    minimized(study)
+        .map(|(value, t)| {
             let params = t.params.iter().map(|(k, p)| (k.clone(), p.value())).collect();
-            Some(SourceTrial { params, value: sign * value, state: None })
+            SourceTrial { params, value, state: None }
         })
         .collect()
+}
+
+/// The complete trials with their first value, negated when the study maximizes, so that lower is
+/// better for both CMA-ES starts.
+fn minimized<'a>(study: &'a StudyView) -> impl Iterator<Item = (f64, &'a FrozenTrial)> + 'a {
+    let sign = if study.directions.first() == Some(&StudyDirection::Maximize) { -1.0 } else { 1.0 };
+    study.trials_in(&[TrialState::Complete]).filter_map(move |t| Some((sign * *t.values.as_ref()?.first()?, t)))
 }
 
 /// CMA-ES's start at the best complete trial: its parameters, and a step as wide as the best
@@ -516,12 +515,7 @@ fn warm_start_trials(study: &StudyView) -> Vec<SourceTrial> {
 /// `None` with fewer than `d + 2` complete trials (CMA-ES from the start, as `cma_es_params`
 /// gives, or a switch that early): CMA-ES then starts from the box, as CmaEsSampler.
 fn local_start(study: &StudyView) -> Option<(BTreeMap<String, ParamValue>, f64)> {
-    let sign = if study.directions.first() == Some(&StudyDirection::Maximize) { -1.0 } else { 1.0 };
-    let scored: Vec<(f64, &FrozenTrial)> = study
-        .trials_in(&[TrialState::Complete])
-        .filter_map(|t| Some((sign * *t.values.as_ref()?.first()?, t)))
-        .filter(|(v, _)| v.is_finite())
-        .collect();
+    let scored: Vec<(f64, &FrozenTrial)> = minimized(study).filter(|(v, _)| v.is_finite()).collect();
     // The first of equal bests, as a stable sort would give; min_by keeps the first minimum.
     let best = scored.iter().min_by(|a, b| a.0.total_cmp(&b.0))?.1;
     // Maps filled by `insert`, not `collect`: each `collect` into a map links another copy of the
