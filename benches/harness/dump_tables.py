@@ -1,10 +1,13 @@
 """Tables from the runs a `run.py --dump` file holds: for a run cut short, the seeds that finished.
 
-  python benches/harness/dump_tables.py runs.jsonl [--budgets 50,100,200]
+  python benches/harness/dump_tables.py runs.jsonl [--budgets 50,100,200] [--one-table [--rerun BINARY]]
 
 Each problem/budget row compares wasmtune's sampler with the reference, and with the
 `--vs-wasmtune` sampler when the dump has it, on the seeds that all sides finished (medians,
-two-sided Mann-Whitney U as run.py).
+two-sided Mann-Whitney U as run.py). `--one-table` puts every problem in one table against the
+reference, with a tally of the verdicts per budget; with `--rerun`, wasmtune's side is run again by
+that binary (same seeds and budget) instead of read from the dump, whose wasmtune runs come from
+whichever binary was built when each reference run finished.
 """
 from __future__ import annotations
 
@@ -25,6 +28,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("dump")
     ap.add_argument("--budgets", default="50,100,200")
+    ap.add_argument("--one-table", action="store_true")
+    ap.add_argument("--rerun", help="wasmtune binary to rerun our side with (--one-table only)")
     args = ap.parse_args()
     budgets = [int(b) for b in args.budgets.split(",")]
     optimum = {p.name: p.optimum for p in problems()}
@@ -33,6 +38,8 @@ def main() -> int:
         for line in f:
             r = json.loads(line)
             runs[(r["sampler"], r["problem"], r["side"])][r["seed"]] = r["values"]
+    if args.one_table:
+        return one_table(runs, budgets, {p.name: p for p in problems()}, args.rerun)
     for sampler, problem in sorted({(s, p) for s, p, _ in runs}):
         ours = runs[(sampler, problem, "wasmtune")]
         for side in sorted({k[2] for k in runs if k[:2] == (sampler, problem)} - {"wasmtune"}):
@@ -48,6 +55,44 @@ def main() -> int:
                 ma, mc = statistics.median(a), statistics.median(c)
                 verdict = "equal" if not p < 0.05 else ("better" if ma < mc else "worse")
                 print(f"| {b} | {ma:.4g} | {mc:.4g} | {p:.3f} | {verdict} |")
+    return 0
+
+
+def one_table(runs: dict, budgets: list[int], by_name: dict, rerun: str | None) -> int:
+    """Every problem against the reference, in the harness's problem order."""
+    if rerun:
+        import run
+
+        for (sampler, problem, side), by_seed in list(runs.items()):
+            if side == "reference":
+                n = max(len(v) for v in by_seed.values())
+                runs[(sampler, problem, "wasmtune")] = {
+                    seed: run.run_wasmtune(rerun, by_name[problem], sampler, seed, n) for seed in by_seed
+                }
+    order = list(by_name)
+    for sampler in sorted({s for s, _, _ in runs}):
+        print(f"\n{sampler} against the reference\n")
+        print("| problem | dims | seeds | budget | median regret wasmtune | median regret reference | p | verdict |")
+        print("|---|---|---|---|---|---|---|---|")
+        tally = {b: defaultdict(int) for b in budgets}
+        for problem in sorted({p for s, p, _ in runs if s == sampler}, key=order.index):
+            ours, theirs = runs[(sampler, problem, "wasmtune")], runs.get((sampler, problem, "reference"), {})
+            seeds = sorted(set(ours) & set(theirs))
+            if not seeds:
+                continue
+            opt = by_name[problem].optimum
+            for b in budgets:
+                a = [min(ours[s][:b]) - opt for s in seeds]
+                c = [min(theirs[s][:b]) - opt for s in seeds]
+                p = mannwhitneyu(a, c, alternative="two-sided").pvalue if len(seeds) > 1 else float("nan")
+                ma, mc = statistics.median(a), statistics.median(c)
+                verdict = "equal" if not p < 0.05 else ("better" if ma < mc else "worse")
+                tally[b][verdict] += 1
+                print(f"| {problem} | {by_name[problem].dims} | {len(seeds)} | {b} | {ma:.4g} | {mc:.4g} | {p:.3f} | {verdict} |")
+        for b in budgets:
+            t = tally[b]
+            print(f"\nbudget {b}: {t['better']} better, {t['equal']} equal, {t['worse']} worse", end="")
+        print()
     return 0
 
 
