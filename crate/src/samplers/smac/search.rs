@@ -118,8 +118,8 @@ fn neighbours(enc: &Encoder, patterns: &ActivityPatterns, x: &[f64], spread: f64
     out
 }
 
-/// Best first; stable, so that ties keep their order (observed first) on every platform. One
-/// function, so that the wasm holds one copy of the sort.
+/// Best first; stable, so that ties keep their order (random configurations, then the searches'
+/// ends) on every platform. One function, so that the wasm holds one copy of the sort.
 fn by_score(scored: &mut [(f64, Vec<f64>)]) {
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
 }
