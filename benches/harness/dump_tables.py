@@ -86,12 +86,15 @@ def one_table(runs: dict, budgets: list[int], by_name: dict, rerun: str | None) 
                 c = [min(theirs[s][:b]) - opt for s in seeds]
                 p = mannwhitneyu(a, c, alternative="two-sided").pvalue if len(seeds) > 1 else float("nan")
                 ma, mc = statistics.median(a), statistics.median(c)
-                verdict = "equal" if not p < 0.05 else ("better" if ma < mc else "worse")
+                # Below 4 seeds a side the two-sided test cannot reach p < 0.05: no verdict.
+                verdict = "too few seeds" if len(seeds) < 4 else (
+                    "equal" if not p < 0.05 else ("better" if ma < mc else "worse"))
                 tally[b][verdict] += 1
                 print(f"| {problem} | {by_name[problem].dims} | {len(seeds)} | {b} | {ma:.4g} | {mc:.4g} | {p:.3f} | {verdict} |")
         for b in budgets:
             t = tally[b]
-            print(f"\nbudget {b}: {t['better']} better, {t['equal']} equal, {t['worse']} worse", end="")
+            few = f", {t['too few seeds']} with too few seeds" if t["too few seeds"] else ""
+            print(f"\nbudget {b}: {t['better']} better, {t['equal']} equal, {t['worse']} worse{few}", end="")
         print()
     return 0
 
