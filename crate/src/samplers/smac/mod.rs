@@ -321,7 +321,9 @@ impl SmacSampler {
 /// floor at 1e-5 of the range, as here before, blurred every cost within it and stalled the
 /// refinement). A non-finite cost counts as the worst finite one.
 pub fn log_scaled_costs(costs: impl Iterator<Item = f64>) -> Vec<f64> {
-    let costs: Vec<f64> = costs.collect();
+    // Halved, which changes no result (scaling by a power of two is exact) but keeps every
+    // difference below f64::MAX when the costs span more than it.
+    let costs: Vec<f64> = costs.map(|c| 0.5 * c).collect();
     let mut sorted: Vec<f64> = costs.iter().copied().filter(|c| c.is_finite()).collect();
     sorted.sort_by(f64::total_cmp);
     let (lo, hi) = match (sorted.first(), sorted.last()) {
@@ -332,7 +334,7 @@ pub fn log_scaled_costs(costs: impl Iterator<Item = f64>) -> Vec<f64> {
     let q = 0.05 * (sorted.len() - 1) as f64;
     let (i, frac) = (q.floor() as usize, q - q.floor());
     let p5 = sorted[i] + frac * (sorted[(i + 1).min(sorted.len() - 1)] - sorted[i]);
-    let offset = (p5 - lo + COST_EPSILON) / (hi - lo);
+    let offset = (p5 - lo + 0.5 * COST_EPSILON) / (hi - lo);
     costs
         .iter()
         .map(|&c| {
@@ -405,6 +407,8 @@ mod tests {
         assert!((y[1] - floor.ln()).abs() < 1e-9, "{}", y[1]);
         assert!((y[3] - (1.0 + floor).ln()).abs() < 1e-12);
         assert_eq!(log_scaled_costs([2.0, 2.0].into_iter()), vec![0.0, 0.0]);
+        // A range past f64::MAX stays finite.
+        assert!(log_scaled_costs([-1e308, 1e308, 0.0].into_iter()).iter().all(|v| v.is_finite()));
     }
 
     #[test]
