@@ -17,7 +17,7 @@
 //! cells), and while it finds neither, it narrows its steps (SMAC3 2.4 narrows them too, to a
 //! floor of 5e-3 that it gets under by drawing many neighbours; ours go down to 1e-5). Measured
 //! against the search this replaces (fixed steps of 0.2, best improvement, stopping on the first
-//! failure): branin's median regret at 200 trials went from 1.8e-4 to about 1e-10
+//! failure): branin's median regret at 200 trials went from 1.2e-4 to about 1e-10
 //! (`benches/SMAC.md`).
 
 use super::space::{ActivityPatterns, Encoder};
